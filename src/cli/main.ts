@@ -1,0 +1,156 @@
+#!/usr/bin/env node
+import { readFile, writeFile } from 'node:fs/promises';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { seedDemo } from '../demo/seed.js';
+import { InputError } from '../domain/errors.js';
+import { registerDocument } from '../domain/register.js';
+import { parseInput } from '../domain/validation.js';
+import { registerCsv } from '../export/register.js';
+import { readBodyRegister } from '../ingest/body-register.js';
+import { buildApp } from '../server/app.js';
+import { importBodies } from '../store/bodies.js';
+import { type Database, openDatabase } from '../store/db.js';
+import { migrate } from '../store/migrate.js';
+import { exportRegister, importRegister } from '../store/register.js';
+
+const program = new Command()
+  .name('pathfinder')
+  .description('Find, plan and run shared services and joint buying between UK public bodies')
+  .addOption(
+    new Option('--data-dir <folder>', 'folder of the embedded database')
+      .env('PATHFINDER_DATA_DIR')
+      .default('./data'),
+  )
+  .addOption(
+    new Option('--database-url <url>', 'a PostgreSQL server to use instead of the embedded database').env(
+      'DATABASE_URL',
+    ),
+  )
+  .showHelpAfterError();
+
+/** Opens the store named by the global options, brought up to date, and closes it afterwards. */
+async function withDatabase<T>(work: (db: Database) => Promise<T>): Promise<T> {
+  const { dataDir, databaseUrl } = program.opts<{ dataDir: string; databaseUrl?: string }>();
+  const db = await openDatabase({ url: databaseUrl, dataDir });
+  try {
+    await migrate(db);
+    return await work(db);
+  } finally {
+    await db.close();
+  }
+}
+
+const port = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InvalidArgumentError('A port is a number from 0 to 65535.');
+  return n;
+};
+
+program
+  .command('serve')
+  .description('run the web app and the API')
+  .addOption(new Option('-p, --port <port>', 'port to listen on').env('PORT').default(3000).argParser(port))
+  .addOption(new Option('--host <host>', 'address to listen on').env('HOST').default('127.0.0.1'))
+  .option('--no-demo', 'do not load the demo register into an empty database')
+  .action(async (options: { port: number; host: string; demo: boolean }) => {
+    const { dataDir, databaseUrl } = program.opts<{ dataDir: string; databaseUrl?: string }>();
+    const db = await openDatabase({ url: databaseUrl, dataDir });
+    await migrate(db);
+    if (options.demo && (await seedDemo(db)))
+      console.log('Loaded the demo register into the empty database.');
+    const app = await buildApp({ db, logger: true });
+    const close = async () => {
+      await app.close();
+      await db.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', close);
+    process.once('SIGTERM', close);
+    const address = await app.listen({ port: options.port, host: options.host });
+    const store = db.kind === 'pglite' ? `the embedded database in ${dataDir}` : 'PostgreSQL';
+    console.log(`Pathfinder is running at ${address} on ${store}`);
+  });
+
+program
+  .command('migrate')
+  .description('bring the database schema up to date (serve does this too)')
+  .action(() =>
+    withDatabase(async (db) => {
+      const applied = await migrate(db);
+      console.log(applied.length ? `Applied migrations ${applied.join(', ')}.` : 'The schema is up to date.');
+    }),
+  );
+
+const importCommand = program.command('import').description('load data from files');
+
+importCommand
+  .command('bodies')
+  .description(
+    'load or update bodies from the local-authority register CSV (mySociety uk_local_authorities.csv)',
+  )
+  .argument('<file>', 'the register file')
+  .action((file: string) =>
+    withDatabase(async (db) => {
+      const records = readBodyRegister(await readFile(file, 'utf8'), file);
+      const { created, updated } = await importBodies(db, records);
+      console.log(`${file}: ${records.length} bodies read, ${created} added, ${updated} updated.`);
+    }),
+  );
+
+importCommand
+  .command('register')
+  .description('load a register document (JSON, as written by "export register")')
+  .argument('<file>', 'the JSON file')
+  .action((file: string) =>
+    withDatabase(async (db) => {
+      let json: unknown;
+      try {
+        json = JSON.parse(await readFile(file, 'utf8'));
+      } catch (error) {
+        throw new InputError(`${file} is not valid JSON: ${(error as Error).message}`, [], file);
+      }
+      const doc = parseInput(registerDocument, json, 'register document');
+      const result = await importRegister(db, doc);
+      console.log(
+        `${file}: ${result.bodies.created + result.bodies.updated} bodies, ${result.partnerships} partnerships and ${result.projects} projects loaded.`,
+      );
+    }),
+  );
+
+program
+  .command('export')
+  .description('write data out')
+  .command('register')
+  .description('write the register as JSON (bodies, partnerships, projects) or CSV (one table)')
+  .addOption(new Option('--format <format>', 'file format').choices(['json', 'csv']).default('json'))
+  .addOption(
+    new Option('--table <table>', 'for CSV: which table')
+      .choices(['partnerships', 'projects'])
+      .default('partnerships'),
+  )
+  .option('-o, --out <file>', 'write to a file instead of the terminal')
+  .action((options: { format: 'json' | 'csv'; table: 'partnerships' | 'projects'; out?: string }) =>
+    withDatabase(async (db) => {
+      const doc = await exportRegister(db);
+      const text =
+        options.format === 'csv' ? registerCsv(doc, options.table) : `${JSON.stringify(doc, null, 2)}\n`;
+      if (options.out) await writeFile(options.out, text);
+      else process.stdout.write(text);
+    }),
+  );
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  // A problem with the input is the user's to fix: say what and where, without a stack trace.
+  if (error instanceof InputError) {
+    console.error(error.describe());
+    process.exit(1);
+  }
+  if (error instanceof Error && ['NotFoundError', 'ConflictError'].includes(error.name)) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+}

@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import { isoDate, today } from './dates.js';
+
+/** The kinds of public body Pathfinder knows, with the words used on screen. */
+export const BODY_KINDS = {
+  county: 'County council',
+  district: 'District council',
+  unitary: 'Unitary authority',
+  metropolitan_district: 'Metropolitan district',
+  london_borough: 'London borough',
+  city_corporation: 'City corporation',
+  welsh_council: 'Welsh council',
+  scottish_council: 'Scottish council',
+  northern_ireland_council: 'Northern Irish council',
+  police: 'Police body',
+  fire: 'Fire and rescue authority',
+  combined_authority: 'Combined authority',
+  transport_authority: 'Transport authority',
+  nhs: 'NHS body',
+  other: 'Other public body',
+} as const;
+export type BodyKind = keyof typeof BODY_KINDS;
+export const bodyKinds = Object.keys(BODY_KINDS) as [BodyKind, ...BodyKind[]];
+
+export const NATIONS = ['England', 'Wales', 'Scotland', 'Northern Ireland'] as const;
+export type Nation = (typeof NATIONS)[number];
+
+/** The English regions and the three other nations, as the ONS names them. */
+export const REGIONS = [
+  'North East',
+  'North West',
+  'Yorkshire and The Humber',
+  'East Midlands',
+  'West Midlands',
+  'East of England',
+  'London',
+  'South East',
+  'South West',
+  'Wales',
+  'Scotland',
+  'Northern Ireland',
+] as const;
+
+/**
+ * A body's code: its ONS GSS code where one exists (E08000005), otherwise the
+ * three-to-eight letter code it has in the local-authority register or in Pathfinder (GMPA).
+ */
+export const BODY_CODE = /^(?:[EWSNK]\d{8}|[A-Z][A-Z0-9-]{1,11})$/;
+export const bodyCode = z.string().trim().toUpperCase().regex(BODY_CODE, {
+  message: 'Enter an ONS GSS code like E08000005, or a short code of capital letters like GMPA',
+});
+
+export function isGssCode(code: string): boolean {
+  return /^[EWSNK]\d{8}$/.test(code);
+}
+
+const optionalText = z.string().trim().max(200).optional();
+
+export const bodyInput = z
+  .object({
+    code: bodyCode,
+    registryCode: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^[A-Z]{3,4}$/, {
+        message: 'A local-authority register code has 3 or 4 capital letters, like RCH',
+      })
+      .optional(),
+    name: z.string().trim().min(2, { message: 'Enter the body’s name' }).max(200),
+    kind: z.enum(bodyKinds, { message: 'Choose the kind of body' }),
+    nation: z.enum(NATIONS, { message: 'Choose England, Wales, Scotland or Northern Ireland' }),
+    region: optionalText,
+    parentCode: bodyCode.optional(),
+    population: z
+      .number({ message: 'Enter the population as a whole number' })
+      .int({ message: 'Enter the population as a whole number' })
+      .min(0, { message: 'Population cannot be negative' })
+      .max(100_000_000, { message: 'Population must be under 100 million' })
+      .optional(),
+    startDate: isoDate.optional(),
+    endDate: isoDate.optional(),
+    // Lists left out are left as they are, so a file without neighbours keeps the ones stored.
+    successorCodes: z.array(bodyCode).optional(),
+    neighbourCodes: z.array(bodyCode).optional(),
+    altNames: z.array(z.string().trim().min(1).max(200)).optional(),
+  })
+  .superRefine((body, ctx) => {
+    if (body.startDate && body.endDate && body.endDate < body.startDate) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['endDate'],
+        message: 'The end date must be on or after the start date',
+      });
+    }
+    if (body.parentCode === body.code) {
+      ctx.addIssue({ code: 'custom', path: ['parentCode'], message: 'A body cannot be its own parent' });
+    }
+    for (const list of ['successorCodes', 'neighbourCodes'] as const) {
+      if (body[list]?.includes(body.code)) {
+        ctx.addIssue({ code: 'custom', path: [list], message: 'A body cannot list itself' });
+      }
+    }
+  });
+export type BodyInput = z.output<typeof bodyInput>;
+
+export interface BodyRef {
+  code: string;
+  name: string;
+}
+
+export interface Body
+  extends Omit<BodyInput, 'parentCode' | 'successorCodes' | 'neighbourCodes' | 'altNames'> {
+  altNames: string[];
+  parent?: BodyRef;
+  successors: BodyRef[];
+  neighbours: BodyRef[];
+  updatedAt: string;
+}
+
+/** A body is current until the day after its end date. */
+export function isCurrent(body: { endDate?: string | undefined }, on = today()): boolean {
+  return !body.endDate || body.endDate >= on;
+}
+
+/** A stored body in the shape bodyInput accepts, for edits that change only part of it. */
+export function bodyToInput(body: Body): BodyInput {
+  const { parent, successors, neighbours, updatedAt, ...own } = body;
+  return {
+    ...own,
+    ...(parent ? { parentCode: parent.code } : {}),
+    successorCodes: successors.map((s) => s.code),
+    neighbourCodes: neighbours.map((n) => n.code),
+  };
+}

@@ -1,0 +1,175 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { bodyInput } from '../../domain/bodies.js';
+import { memberInput, partnershipInput, projectInput } from '../../domain/partnerships.js';
+import { registerDocument } from '../../domain/register.js';
+import { bodyQuery, partnershipQuery, projectQuery } from '../queries.js';
+
+const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (s: object) => ({ content: { 'application/json': { schema: s } } });
+const problem = { description: 'The input has errors; each problem names its field', ...json(ref('Error')) };
+const notFound = { description: 'Not found', ...json(ref('Error')) };
+const conflict = { description: 'Clashes with a stored record', ...json(ref('Error')) };
+
+/** Query parameters from the same schema that checks them. */
+function parameters(query: z.ZodObject) {
+  return Object.keys(query.shape).map((name) => ({
+    name,
+    in: 'query',
+    required: false,
+    schema: { type: 'string' },
+  }));
+}
+const path = (name: string, description: string) => ({
+  name,
+  in: 'path',
+  required: true,
+  description,
+  schema: { type: 'string' },
+});
+const code = path('code', 'The body’s code, e.g. E08000005');
+const slug = path('slug', 'The partnership’s short name, e.g. agma-cooperation');
+const id = path('id', 'The project number');
+
+function crud(tag: string, input: string, params: object[]) {
+  return {
+    get: { tags: [tag], parameters: params, responses: { 200: { description: 'Found' }, 404: notFound } },
+    put: {
+      tags: [tag],
+      parameters: params,
+      requestBody: json(ref(input)),
+      responses: { 200: { description: 'Replaced' }, 404: notFound, 409: conflict, 422: problem },
+    },
+    patch: {
+      tags: [tag],
+      parameters: params,
+      requestBody: json({ type: 'object', description: `Any fields of ${input}` }),
+      responses: { 200: { description: 'Updated' }, 404: notFound, 422: problem },
+    },
+    delete: {
+      tags: [tag],
+      parameters: params,
+      responses: { 204: { description: 'Deleted' }, 404: notFound, 409: conflict },
+    },
+  };
+}
+
+export function openApiDocument() {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Pathfinder API',
+      version: '1',
+      description:
+        'Public bodies and the partnerships between them. Money is in whole pence; dates are ISO 8601.',
+    },
+    servers: [{ url: '/' }],
+    paths: {
+      '/api/v1/bodies': {
+        get: {
+          tags: ['Bodies'],
+          parameters: parameters(bodyQuery),
+          responses: { 200: { description: 'A page of bodies' }, 422: problem },
+        },
+        post: {
+          tags: ['Bodies'],
+          requestBody: json(ref('BodyInput')),
+          responses: { 201: { description: 'Created' }, 409: conflict, 422: problem },
+        },
+      },
+      '/api/v1/bodies/{code}': crud('Bodies', 'BodyInput', [code]),
+      '/api/v1/partnerships': {
+        get: {
+          tags: ['Partnerships'],
+          parameters: parameters(partnershipQuery),
+          responses: { 200: { description: 'A page of partnerships' }, 422: problem },
+        },
+        post: {
+          tags: ['Partnerships'],
+          requestBody: json(ref('PartnershipInput')),
+          responses: { 201: { description: 'Created' }, 409: conflict, 422: problem },
+        },
+      },
+      '/api/v1/partnerships/{slug}': crud('Partnerships', 'PartnershipInput', [slug]),
+      '/api/v1/partnerships/{slug}/members/{code}': {
+        put: {
+          tags: ['Partnerships'],
+          parameters: [slug, code],
+          requestBody: json({ type: 'object', properties: { role: schema(memberInput.shape.role) } }),
+          responses: { 200: { description: 'Member added or role changed' }, 404: notFound, 422: problem },
+        },
+        delete: {
+          tags: ['Partnerships'],
+          parameters: [slug, code],
+          responses: { 204: { description: 'Member removed' }, 404: notFound },
+        },
+      },
+      '/api/v1/partnerships/{slug}/projects': {
+        post: {
+          tags: ['Projects'],
+          parameters: [slug],
+          requestBody: json(ref('ProjectInput')),
+          responses: { 201: { description: 'Created' }, 404: notFound, 409: conflict, 422: problem },
+        },
+      },
+      '/api/v1/projects': {
+        get: {
+          tags: ['Projects'],
+          parameters: parameters(projectQuery),
+          responses: { 200: { description: 'Projects' } },
+        },
+      },
+      '/api/v1/projects/{id}': crud('Projects', 'ProjectInput', [id]),
+      '/api/v1/register': {
+        get: {
+          tags: ['Register'],
+          responses: { 200: { description: 'The whole register', ...json(ref('RegisterDocument')) } },
+        },
+        post: {
+          tags: ['Register'],
+          requestBody: json(ref('RegisterDocument')),
+          responses: { 200: { description: 'Imported as one transaction' }, 422: problem },
+        },
+      },
+      '/api/v1/register.csv': {
+        get: {
+          tags: ['Register'],
+          parameters: [{ name: 'table', in: 'query', schema: { enum: ['partnerships', 'projects'] } }],
+          responses: { 200: { description: 'CSV' } },
+        },
+      },
+    },
+    components: {
+      schemas: {
+        BodyInput: schema(bodyInput),
+        PartnershipInput: schema(partnershipInput),
+        ProjectInput: schema(projectInput),
+        RegisterDocument: schema(registerDocument),
+        Error: {
+          type: 'object',
+          required: ['error'],
+          properties: {
+            error: { type: 'string' },
+            problems: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: {
+                  field: { type: 'string' },
+                  message: { type: 'string' },
+                  row: { type: 'integer' },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  };
+}
+
+export function openApiRoute(app: FastifyInstance) {
+  const document = openApiDocument();
+  app.get('/api/v1/openapi.json', async () => document);
+}

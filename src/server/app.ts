@@ -1,0 +1,87 @@
+import { join } from 'node:path';
+import formbody from '@fastify/formbody';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { ConflictError, InputError, NotFoundError } from '../domain/errors.js';
+import type { Database } from '../store/db.js';
+import { govukFrontendDir, projectRoot, render } from '../web/render.js';
+import { bodiesApi } from './api/bodies.js';
+import { openApiRoute } from './api/openapi.js';
+import { partnershipsApi } from './api/partnerships.js';
+import { registerApi } from './api/register.js';
+import { bodyPages } from './pages/bodies.js';
+import { dashboardPages } from './pages/dashboard.js';
+import { partnershipPages } from './pages/partnerships.js';
+
+export interface AppOptions {
+  db: Database;
+  logger?: boolean;
+}
+
+export async function buildApp({ db, logger = false }: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({ logger, bodyLimit: 10 * 1024 * 1024 });
+  await app.register(formbody);
+  await app.register(fastifyStatic, { root: join(govukFrontendDir, 'govuk', 'assets'), prefix: '/assets/' });
+  await app.register(fastifyStatic, {
+    root: join(govukFrontendDir, 'govuk'),
+    prefix: '/govuk/',
+    decorateReply: false,
+    allowedPath: (path) => /^\/govuk-frontend\.min\.(css|js)(\.map)?$/.test(path),
+  });
+  await app.register(fastifyStatic, {
+    root: join(projectRoot, 'src', 'web', 'static'),
+    prefix: '/static/',
+    decorateReply: false,
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const api = request.url.startsWith('/api/');
+    const { status, message, problems } = describe(error);
+    if (status >= 500) request.log.error(error);
+    if (api) return reply.status(status).send({ error: message, ...(problems ? { problems } : {}) });
+    return page(reply.status(status), 'error.njk', {
+      title:
+        status === 404
+          ? 'Page not found'
+          : status >= 500
+            ? 'Sorry, there is a problem with the service'
+            : 'There is a problem',
+      message,
+    });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    if (request.url.startsWith('/api/'))
+      return reply.status(404).send({ error: `No such address: ${request.url}` });
+    return page(reply.status(404), 'error.njk', {
+      title: 'Page not found',
+      message: 'If you typed the web address, check it is correct.',
+    });
+  });
+
+  dashboardPages(app, db);
+  bodyPages(app, db);
+  partnershipPages(app, db);
+  bodiesApi(app, db);
+  partnershipsApi(app, db);
+  registerApi(app, db);
+  openApiRoute(app);
+  app.get('/healthz', async () => ({ ok: true, database: db.kind }));
+  return app;
+}
+
+export function page(reply: FastifyReply, template: string, context: Record<string, unknown>) {
+  return reply.type('text/html; charset=utf-8').send(render(template, context));
+}
+
+/** Turns any error into a status and words fit to show; internal details never leave the server. */
+function describe(error: unknown): { status: number; message: string; problems?: unknown } {
+  if (error instanceof InputError) return { status: 422, message: error.message, problems: error.problems };
+  if (error instanceof NotFoundError) return { status: 404, message: error.message };
+  if (error instanceof ConflictError) return { status: 409, message: error.message };
+  const e = error as { code?: string; statusCode?: number; message?: string };
+  if (e.code === '23505')
+    return { status: 409, message: 'That would duplicate a record that already exists' };
+  if (e.statusCode && e.statusCode < 500)
+    return { status: e.statusCode, message: e.message ?? 'Bad request' };
+  return { status: 500, message: 'Try again later.' };
+}

@@ -1,0 +1,115 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { bodyInput, NATIONS, REGIONS } from '../../domain/bodies.js';
+import { InputError } from '../../domain/errors.js';
+import { parseInput } from '../../domain/validation.js';
+import {
+  deleteBody,
+  getBody,
+  listBodies,
+  listPredecessors,
+  listRegions,
+  saveBody,
+} from '../../store/bodies.js';
+import type { Database } from '../../store/db.js';
+import { listPartnerships } from '../../store/partnerships.js';
+import { listProjects } from '../../store/projects.js';
+import { page } from '../app.js';
+import { bodyFromForm, bodyToForm, type Form, formErrors } from '../forms.js';
+import { bodyQuery } from '../queries.js';
+import { flash, pagination } from './paging.js';
+
+export function bodyPages(app: FastifyInstance, db: Database) {
+  app.get('/bodies', async (request, reply) => {
+    const { page: n, perPage, ...filter } = parseInput(bodyQuery, request.query, 'filter');
+    const result = await listBodies(db, filter, { page: n, perPage });
+    return page(reply, 'bodies/list.njk', {
+      title: 'Public bodies',
+      section: 'bodies',
+      flash: flash(request.query),
+      filter,
+      result,
+      nations: [...NATIONS],
+      regions: await listRegions(db),
+      pagination: pagination('/bodies', request.query as Record<string, unknown>, result),
+    });
+  });
+
+  const form = async (reply: FastifyReply, context: Record<string, unknown>) =>
+    page(reply, 'bodies/form.njk', {
+      section: 'bodies',
+      nations: [...NATIONS],
+      regions: [...REGIONS],
+      errors: {},
+      values: {},
+      ...context,
+    });
+
+  app.get('/bodies/new', (_request, reply) =>
+    form(reply, { title: 'Add a public body', action: '/bodies/new' }),
+  );
+
+  app.get<{ Params: { code: string } }>('/bodies/:code', async (request, reply) => {
+    const body = await getBody(db, request.params.code);
+    const [partnerships, projects, predecessors] = await Promise.all([
+      listPartnerships(db, { member: body.code }, { page: 1, perPage: 200 }),
+      listProjects(db, { body: body.code }),
+      listPredecessors(db, body.code),
+    ]);
+    return page(reply, 'bodies/show.njk', {
+      title: body.name,
+      section: 'bodies',
+      flash: flash(request.query),
+      breadcrumbs: [{ text: 'Public bodies', href: '/bodies' }],
+      body,
+      partnerships: partnerships.items,
+      projects,
+      predecessors,
+    });
+  });
+
+  app.get<{ Params: { code: string } }>('/bodies/:code/edit', async (request, reply) => {
+    const body = await getBody(db, request.params.code);
+    return form(reply, {
+      title: `Edit ${body.name}`,
+      action: `/bodies/${body.code}/edit`,
+      values: bodyToForm(body),
+    });
+  });
+
+  const save =
+    (mode: 'create' | 'update') =>
+    async (request: { body: unknown; params: unknown }, reply: FastifyReply) => {
+      const values = request.body as Form;
+      const code = (request.params as { code?: string }).code;
+      try {
+        const body = parseInput(bodyInput, bodyFromForm(values), 'body');
+        await saveBody(db, body, mode === 'create' ? { create: true } : { update: code as string });
+        return reply.redirect(`/bodies/${body.code}?done=body-saved`, 303);
+      } catch (error) {
+        const problems = problemsOf(error, 'code');
+        if (!problems) throw error;
+        return form(reply.status(422), {
+          title: mode === 'create' ? 'Add a public body' : 'Edit body',
+          action: mode === 'create' ? '/bodies/new' : `/bodies/${code}/edit`,
+          values,
+          ...formErrors(problems),
+        });
+      }
+    };
+  app.post('/bodies/new', save('create'));
+  app.post('/bodies/:code/edit', save('update'));
+
+  app.post<{ Params: { code: string } }>('/bodies/:code/delete', async (request, reply) => {
+    await deleteBody(db, request.params.code);
+    return reply.redirect('/bodies?done=body-deleted', 303);
+  });
+}
+
+/** A form's problems from a refused save: field problems, or a clash shown against one field. */
+export function problemsOf(error: unknown, clashField: string) {
+  if (error instanceof InputError)
+    return error.problems.length ? error.problems : [{ field: clashField, message: error.message }];
+  if (error instanceof Error && error.name === 'ConflictError')
+    return [{ field: clashField, message: error.message }];
+  return undefined;
+}

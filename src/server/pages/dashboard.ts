@@ -1,0 +1,16 @@
+import type { FastifyInstance } from 'fastify';
+import { dashboard } from '../../store/dashboard.js';
+import type { Database } from '../../store/db.js';
+import { page } from '../app.js';
+import { flash } from './paging.js';
+
+export function dashboardPages(app: FastifyInstance, db: Database) {
+  app.get('/', async (request, reply) =>
+    page(reply, 'dashboard.njk', {
+      title: 'Dashboard',
+      section: 'dashboard',
+      flash: flash(request.query),
+      ...(await dashboard(db)),
+    }),
+  );
+}

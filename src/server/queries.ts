@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { bodyKinds, NATIONS } from '../domain/bodies.js';
+import { PARTNERSHIP_KINDS, PARTNERSHIP_STATUSES, PROJECT_STAGES } from '../domain/partnerships.js';
+import { serviceCodes } from '../domain/services.js';
+
+/** Query strings shared by pages and the API: a blank value means "no filter". */
+const blank = (v: unknown) => (v === '' ? undefined : v);
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blank, schema.optional());
+
+export const paging = z.object({
+  page: optional(z.coerce.number().int().min(1, { message: 'page starts at 1' })).transform((v) => v ?? 1),
+  perPage: optional(z.coerce.number().int().min(1).max(200, { message: 'perPage is at most 200' })).transform(
+    (v) => v ?? 50,
+  ),
+});
+
+export const bodyQuery = paging.extend({
+  q: optional(z.string().max(200)),
+  kind: optional(z.enum(bodyKinds)),
+  nation: optional(z.enum(NATIONS)),
+  region: optional(z.string().max(100)),
+  status: optional(z.enum(['current', 'former'])),
+});
+
+export const partnershipQuery = paging.extend({
+  q: optional(z.string().max(200)),
+  kind: optional(z.enum(Object.keys(PARTNERSHIP_KINDS) as [keyof typeof PARTNERSHIP_KINDS])),
+  service: optional(z.enum(serviceCodes)),
+  region: optional(z.string().max(100)),
+  status: optional(z.enum(Object.keys(PARTNERSHIP_STATUSES) as [keyof typeof PARTNERSHIP_STATUSES])),
+  member: optional(z.string().max(12)),
+});
+
+export const projectQuery = z.object({
+  partnership: optional(z.string().max(80)),
+  body: optional(z.string().max(12)),
+  stage: optional(z.enum(Object.keys(PROJECT_STAGES) as [keyof typeof PROJECT_STAGES])),
+  service: optional(z.enum(serviceCodes)),
+});
+
+export const projectId = z.coerce.number().int().positive({ message: 'A project number is a whole number' });

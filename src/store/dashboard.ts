@@ -1,0 +1,43 @@
+import { today } from '../domain/dates.js';
+import type { Sql } from './db.js';
+
+export interface RecentChange {
+  what: 'Partnership' | 'Project' | 'Body';
+  name: string;
+  href: string;
+  updatedAt: string;
+}
+
+/** The figures on the dashboard, each from one query over the register. */
+export async function dashboard(sql: Sql) {
+  const [counts] = await sql.query<Record<string, number>>(
+    `SELECT
+       (SELECT count(*)::int FROM bodies) AS bodies,
+       (SELECT count(*)::int FROM bodies WHERE end_date IS NULL OR end_date >= $1) AS "currentBodies",
+       (SELECT count(*)::int FROM partnerships) AS partnerships,
+       (SELECT count(*)::int FROM partnerships WHERE status = 'active') AS "activePartnerships",
+       (SELECT count(*)::int FROM projects) AS projects,
+       (SELECT count(*)::int FROM projects WHERE stage = 'live') AS "liveProjects",
+       (SELECT coalesce(sum(amount_pence), 0)::int8 FROM savings_claims) AS "savingsClaimedPence",
+       (SELECT coalesce(sum(amount_pence), 0)::int8 FROM savings_claims WHERE status = 'verified') AS "savingsVerifiedPence"`,
+    [today()],
+  );
+  const byKind = await sql.query<{ kind: string; count: number }>(
+    'SELECT kind, count(*)::int AS count FROM partnerships GROUP BY kind ORDER BY count DESC, kind',
+  );
+  const byRegion = await sql.query<{ region: string; count: number }>(
+    `SELECT b.region, count(DISTINCT m.partnership_id)::int AS count
+     FROM partnership_members m JOIN bodies b ON b.id = m.body_id WHERE b.region IS NOT NULL
+     GROUP BY b.region ORDER BY count DESC, b.region`,
+  );
+  const recent = await sql.query<RecentChange>(
+    `(SELECT 'Partnership' AS what, name, '/partnerships/' || slug AS href, updated_at AS "updatedAt" FROM partnerships)
+     UNION ALL
+     (SELECT 'Project', j.name, '/partnerships/' || p.slug || '#projects', j.updated_at
+        FROM projects j JOIN partnerships p ON p.id = j.partnership_id)
+     UNION ALL
+     (SELECT 'Body', name, '/bodies/' || code, updated_at FROM bodies)
+     ORDER BY "updatedAt" DESC, name LIMIT 10`,
+  );
+  return { counts: counts ?? {}, byKind, byRegion, recent };
+}

@@ -1,0 +1,95 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import pg from 'pg';
+
+/** What every repository needs: run a statement, or run several as one transaction. */
+export interface Sql {
+  query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
+  /** Inside a transaction this runs fn in the same transaction. */
+  transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
+}
+
+export interface Database extends Sql {
+  readonly kind: 'pglite' | 'postgres';
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** postgres://… for a PostgreSQL server; otherwise the embedded database is used. */
+  url?: string | undefined;
+  /** Folder for the embedded database's files; omitted means in memory (tests). */
+  dataDir?: string | undefined;
+}
+
+// Dates stay ISO strings and bigints become numbers (pence fit in 2^53), the same on both engines.
+const INT8 = 20;
+const DATE = 1082;
+const TIMESTAMPTZ = 1184;
+const toNumber = (v: string) => {
+  const n = Number(v);
+  if (!Number.isSafeInteger(n)) throw new RangeError(`Integer ${v} is too large to handle exactly`);
+  return n;
+};
+const toIso = (v: string) => new Date(v).toISOString();
+
+export async function openDatabase(options: DatabaseOptions = {}): Promise<Database> {
+  return options.url ? openPostgres(options.url) : openPGlite(options.dataDir);
+}
+
+async function openPGlite(dataDir?: string): Promise<Database> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const db = await PGlite.create(dataDir, {
+    parsers: { [INT8]: toNumber, [DATE]: (v: string) => v, [TIMESTAMPTZ]: toIso },
+    serializers: { [pgliteTypes.DATE]: (v: unknown) => String(v) },
+  });
+  await db.exec(`SET TIME ZONE 'UTC'`);
+  const wrap = (q: Pick<PGlite, 'query'>, inTx: boolean): Sql => ({
+    async query<Row>(text: string, params?: unknown[]) {
+      return (await q.query<Row>(text, params)).rows;
+    },
+    transaction: (fn) => (inTx ? fn(wrap(q, true)) : db.transaction((tx) => fn(wrap(tx, true)))),
+  });
+  return { kind: 'pglite', ...wrap(db, false), close: () => db.close() };
+}
+
+async function openPostgres(url: string): Promise<Database> {
+  const typeParsers = {
+    getTypeParser(oid: number, format?: 'text' | 'binary') {
+      if (oid === INT8) return toNumber;
+      if (oid === DATE) return (v: string) => v;
+      if (oid === TIMESTAMPTZ) return toIso;
+      return pg.types.getTypeParser(oid, format);
+    },
+  };
+  const pool = new pg.Pool({ connectionString: url, types: typeParsers, options: '-c TimeZone=UTC' });
+  // Fail at open, with the server's own words, rather than at the first page load.
+  const probe = await pool.connect();
+  probe.release();
+  const onClient = (client: pg.PoolClient): Sql => ({
+    async query<Row>(text: string, params?: unknown[]) {
+      return (await client.query(text, params)).rows as Row[];
+    },
+    transaction: (fn) => fn(onClient(client)),
+  });
+  return {
+    kind: 'postgres',
+    async query<Row>(text: string, params?: unknown[]) {
+      return (await pool.query(text, params)).rows as Row[];
+    },
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn(onClient(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}

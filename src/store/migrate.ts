@@ -1,0 +1,38 @@
+import type { Sql } from './db.js';
+import register from './migrations/001_register.js';
+
+/** Migrations in order; a migration, once released, is never edited: add the next one instead. */
+const MIGRATIONS: { id: number; name: string; sql: string }[] = [{ id: 1, name: 'register', sql: register }];
+
+// Any constant works as long as every Pathfinder process uses the same one.
+const MIGRATION_LOCK = 7_115_2002;
+
+/** Brings the schema up to date; safe to run from several processes at once. */
+export async function migrate(db: Sql): Promise<number[]> {
+  return db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      id integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+    const done = new Set(
+      (await tx.query<{ id: number }>('SELECT id FROM schema_migrations')).map((r) => r.id),
+    );
+    const applied: number[] = [];
+    for (const m of MIGRATIONS) {
+      if (done.has(m.id)) continue;
+      await execScript(tx, m.sql);
+      await tx.query('INSERT INTO schema_migrations (id, name) VALUES ($1, $2)', [m.id, m.name]);
+      applied.push(m.id);
+    }
+    return applied;
+  });
+}
+
+/** Extended-protocol queries take one statement each, so a script runs statement by statement. */
+async function execScript(tx: Sql, script: string) {
+  const statements = script
+    .replace(/--.*$/gm, '')
+    .split(/;\s*$/m)
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const statement of statements) await tx.query(statement);
+}

@@ -1,0 +1,74 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import nunjucks from 'nunjucks';
+import { BODY_KINDS } from '../domain/bodies.js';
+import { formatPounds, formatPoundsShort } from '../domain/money.js';
+import {
+  GOVERNANCE_ROLES,
+  MEMBER_ROLES,
+  PARTNERSHIP_KINDS,
+  PARTNERSHIP_STATUSES,
+  PROJECT_STAGES,
+  SAVINGS_STATUSES,
+} from '../domain/partnerships.js';
+import { SERVICES } from '../domain/services.js';
+
+/** The project folder, whether running from src/ (tsx) or dist/ (built). */
+export const projectRoot = (() => {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
+  return dir;
+})();
+
+export const govukFrontendDir = join(projectRoot, 'node_modules', 'govuk-frontend', 'dist');
+
+const env = nunjucks.configure([join(projectRoot, 'src', 'web', 'views'), govukFrontendDir], {
+  autoescape: true,
+  throwOnUndefined: false,
+  noCache: process.env.NODE_ENV !== 'production',
+});
+
+const dateFormat = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
+const labels: Record<string, Record<string, string>> = {
+  bodyKind: BODY_KINDS,
+  partnershipKind: PARTNERSHIP_KINDS,
+  partnershipStatus: PARTNERSHIP_STATUSES,
+  memberRole: MEMBER_ROLES,
+  governanceRole: GOVERNANCE_ROLES,
+  stage: PROJECT_STAGES,
+  savingsStatus: SAVINGS_STATUSES,
+  service: SERVICES,
+};
+env.addFilter('label', (code: string, list: string) => labels[list]?.[code] ?? code);
+env.addFilter('pounds', (pence: number) => (typeof pence === 'number' ? formatPounds(pence) : ''));
+env.addFilter('poundsShort', (pence: number) => (typeof pence === 'number' ? formatPoundsShort(pence) : ''));
+env.addFilter('date', (iso: string) => (iso ? dateFormat.format(new Date(iso)) : ''));
+env.addFilter('number', (n: number) => (typeof n === 'number' ? n.toLocaleString('en-GB') : ''));
+/** [{code,label}] items for GOV.UK select, radios and checkboxes, marking what is chosen. */
+env.addFilter(
+  'options',
+  (
+    list: Record<string, string> | string[],
+    chosen: string | string[] | undefined,
+    mark = 'selected',
+    blank?: string,
+  ) => {
+    const entries = Array.isArray(list) ? list.map((v) => [v, v] as const) : Object.entries(list);
+    const isChosen = (v: string) => (Array.isArray(chosen) ? chosen.includes(v) : chosen === v);
+    return [
+      ...(blank === undefined ? [] : [{ value: '', text: blank, [mark]: !chosen }]),
+      ...entries.map(([value, text]) => ({ value, text, [mark]: isChosen(value) })),
+    ];
+  },
+);
+env.addGlobal('labels', labels);
+
+export function render(template: string, context: Record<string, unknown>): string {
+  return env.render(template, context);
+}
