@@ -43,9 +43,10 @@ export const REGIONS = [
 
 /**
  * A body's code: its ONS GSS code where one exists (E08000005), otherwise the
- * three-to-eight letter code it has in the local-authority register or in Pathfinder (GMPA).
+ * short code it has in the local-authority register (NIR-A) or in Pathfinder (GMPA): two capital
+ * letters first, so that a mistyped GSS code (E0800) is refused rather than taken for a short code.
  */
-export const BODY_CODE = /^(?:[EWSNK]\d{8}|[A-Z][A-Z0-9-]{1,11})$/;
+export const BODY_CODE = /^(?:[EWSNK]\d{8}|[A-Z]{2}[A-Z0-9-]{0,10})$/;
 export const bodyCode = z.string().trim().toUpperCase().regex(BODY_CODE, {
   message: 'Enter an ONS GSS code like E08000005, or a short code of capital letters like GMPA',
 });
@@ -63,8 +64,8 @@ export const bodyInput = z
       .string()
       .trim()
       .toUpperCase()
-      .regex(/^[A-Z]{3,4}$/, {
-        message: 'A local-authority register code has 3 or 4 capital letters, like RCH',
+      .regex(BODY_CODE, {
+        message: 'A local-authority register code is in capital letters, like RCH',
       })
       .optional(),
     name: z.string().trim().min(2, { message: 'Enter the body’s name' }).max(200),

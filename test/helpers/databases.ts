@@ -1,0 +1,75 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { after, before, describe } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { type Database, openDatabase } from '../../src/store/db.js';
+import { migrate } from '../../src/store/migrate.js';
+
+/** The PostgreSQL server tests create their own databases on; never one they did not create. */
+const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+async function postgresAnswers(): Promise<boolean> {
+  const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+const serverAvailable = postgresAnswers();
+
+/** A fresh, migrated database of each kind, created before the tests and dropped after. */
+export function forEachDatabase(title: string, tests: (db: () => Database) => void) {
+  for (const kind of ['pglite', 'postgres'] as const) {
+    describe(`${title} [${kind}]`, async () => {
+      const available = kind === 'pglite' || (await serverAvailable);
+      if (!available && process.env.CI) throw new Error(`No PostgreSQL server answers at ${ADMIN_URL}`);
+      let db: Database;
+      let dropDatabase = async () => {};
+      before(async () => {
+        if (kind === 'pglite') {
+          db = await openDatabase();
+        } else {
+          const name = `pathfinder_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+          const admin = new pg.Client({ connectionString: ADMIN_URL });
+          await admin.connect();
+          await admin.query(`CREATE DATABASE ${name}`);
+          await admin.end();
+          const url = new URL(ADMIN_URL);
+          url.pathname = `/${name}`;
+          db = await openDatabase({ url: url.toString() });
+          dropDatabase = async () => {
+            const admin = new pg.Client({ connectionString: ADMIN_URL });
+            await admin.connect();
+            await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+            await admin.end();
+          };
+        }
+        await migrate(db);
+      });
+      after(async () => {
+        await db?.close();
+        await dropDatabase();
+      });
+      if (!available) {
+        describe('skipped', { skip: `no PostgreSQL server answers at ${ADMIN_URL}` }, () => {});
+        return;
+      }
+      tests(() => db);
+    });
+  }
+}
+
+/** Empties every table, so each test starts from a known register. */
+export async function emptyRegister(db: Database) {
+  await db.query(`TRUNCATE bodies, partnerships RESTART IDENTITY CASCADE`);
+}
+
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The shared reference data beside the repository (real public files). */
+export const sharedData = join(repoRoot, '..', 'shared', 'data');
+export const hasSharedData = existsSync(sharedData);
+export const needsSharedData = hasSharedData ? {} : { skip: `reference data not found at ${sharedData}` };
