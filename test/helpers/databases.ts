@@ -19,13 +19,14 @@ async function postgresAnswers(): Promise<boolean> {
     return false;
   }
 }
-const serverAvailable = postgresAnswers();
+// Asked once, before any suite is declared, so that suites declare their hooks synchronously.
+const serverAvailable = await postgresAnswers();
 
 /** A fresh, migrated database of each kind, created before the tests and dropped after. */
 export function forEachDatabase(title: string, tests: (db: () => Database) => void) {
   for (const kind of ['pglite', 'postgres'] as const) {
-    describe(`${title} [${kind}]`, async () => {
-      const available = kind === 'pglite' || (await serverAvailable);
+    describe(`${title} [${kind}]`, () => {
+      const available = kind === 'pglite' || serverAvailable;
       if (!available && process.env.CI) throw new Error(`No PostgreSQL server answers at ${ADMIN_URL}`);
       let db: Database;
       let dropDatabase = async () => {};

@@ -1,0 +1,249 @@
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, test } from 'node:test';
+import { parse } from 'csv-parse/sync';
+import type { FastifyInstance } from 'fastify';
+import { seedDemo } from '../../src/demo/seed.js';
+import { buildApp } from '../../src/server/app.js';
+import { emptyRegister, forEachDatabase } from '../helpers/databases.js';
+
+forEachDatabase('API', (database) => {
+  let app: FastifyInstance;
+  before(async () => {
+    app = await buildApp({ db: database() });
+  });
+  after(() => app.close());
+  beforeEach(async () => {
+    await emptyRegister(database());
+    await seedDemo(database());
+  });
+
+  const call = async (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: object) => {
+    const res = await app.inject({ method, url, ...(payload ? { payload } : {}) });
+    return {
+      status: res.statusCode,
+      body: res.body ? JSON.parse(res.body) : undefined,
+      headers: res.headers,
+    };
+  };
+
+  test('lists bodies with filters and paging', async () => {
+    const gm = await call(
+      'GET',
+      '/api/v1/bodies?region=North+West&kind=metropolitan_district&perPage=4&page=2',
+    );
+    assert.equal(gm.status, 200);
+    assert.equal(gm.body.total, 10);
+    assert.deepEqual(
+      gm.body.items.map((b: { name: string }) => b.name),
+      [
+        'Rochdale Metropolitan Borough Council',
+        'Salford City Council',
+        'Stockport Metropolitan Borough Council',
+        'Tameside Metropolitan Borough Council',
+      ],
+    );
+    const former = await call('GET', '/api/v1/bodies?status=former&kind=police');
+    assert.deepEqual(
+      former.body.items.map((b: { code: string }) => b.code),
+      ['GMPA', 'GMPCC'],
+    );
+    const bad = await call('GET', '/api/v1/bodies?kind=parish&perPage=1000');
+    assert.equal(bad.status, 422);
+    assert.deepEqual(bad.body.problems.map((p: { field: string }) => p.field).sort(), ['kind', 'perPage']);
+  });
+
+  test('creates, reads, updates and deletes a body', async () => {
+    const created = await call('POST', '/api/v1/bodies', {
+      code: 'e06000099',
+      name: 'Example Unitary Council',
+      kind: 'unitary',
+      nation: 'England',
+      region: 'North West',
+      neighbourCodes: ['E08000009'],
+    });
+    assert.equal(created.status, 201);
+    assert.equal(created.headers.location, '/api/v1/bodies/E06000099');
+    assert.deepEqual(created.body.neighbours, [
+      { code: 'E08000009', name: 'Trafford Metropolitan Borough Council' },
+    ]);
+
+    const patched = await call('PATCH', '/api/v1/bodies/E06000099', {
+      population: 1234,
+      endDate: '2025-03-31',
+    });
+    assert.equal(patched.body.population, 1234);
+    assert.equal(patched.body.name, 'Example Unitary Council');
+    assert.equal(patched.body.neighbours.length, 1, 'a patch keeps the lists it does not mention');
+
+    const duplicate = await call('POST', '/api/v1/bodies', {
+      code: 'E06000099',
+      name: 'Again',
+      kind: 'unitary',
+      nation: 'England',
+    });
+    assert.equal(duplicate.status, 409);
+    assert.match(duplicate.body.error, /E06000099 already exists/);
+
+    const invalid = await call('PUT', '/api/v1/bodies/E06000099', {
+      code: 'E06000099',
+      name: 'X',
+      kind: 'unitary',
+      nation: 'England',
+      parentCode: 'ZZZ',
+    });
+    assert.equal(invalid.status, 422);
+    assert.deepEqual(invalid.body.problems, [{ field: 'name', message: 'Enter the body’s name' }]);
+    const unknownParent = await call('PUT', '/api/v1/bodies/E06000099', {
+      code: 'E06000099',
+      name: 'Example',
+      kind: 'unitary',
+      nation: 'England',
+      parentCode: 'ZZZ',
+    });
+    assert.deepEqual(unknownParent.body.problems, [
+      { field: 'parentCode', message: 'No body has the code ZZZ' },
+    ]);
+    assert.equal(
+      (await call('GET', '/api/v1/bodies/E06000099')).body.name,
+      'Example Unitary Council',
+      'a refused update changes nothing',
+    );
+
+    assert.equal((await call('DELETE', '/api/v1/bodies/E06000099')).status, 204);
+    assert.equal((await call('GET', '/api/v1/bodies/E06000099')).status, 404);
+    assert.equal((await call('DELETE', '/api/v1/bodies/E08000005')).status, 409);
+  });
+
+  test('manages a partnership, its members and its projects', async () => {
+    const created = await call('POST', '/api/v1/partnerships', {
+      name: 'Greater Manchester joint fleet',
+      kind: 'joint_procurement',
+      services: ['fleet'],
+      members: [{ bodyCode: 'E08000001', role: 'lead' }, { bodyCode: 'E08000002' }],
+      savingsClaims: [
+        { amountPence: 130_000_000, period: 'per year', sourceUrl: 'https://example.org/fleet' },
+      ],
+    });
+    assert.equal(created.status, 201);
+    assert.equal(created.body.slug, 'greater-manchester-joint-fleet');
+    assert.deepEqual(created.body.savingsClaims[0], {
+      amountPence: 130_000_000,
+      period: 'per year',
+      description: '',
+      sourceUrl: 'https://example.org/fleet',
+      status: 'claimed',
+    });
+
+    const added = await call('PUT', '/api/v1/partnerships/greater-manchester-joint-fleet/members/e08000009', {
+      role: 'associate',
+    });
+    assert.deepEqual(
+      added.body.members.map((m: { bodyCode: string; role: string }) => `${m.bodyCode}:${m.role}`),
+      ['E08000001:lead', 'E08000002:member', 'E08000009:associate'],
+    );
+    assert.equal(
+      (await call('DELETE', '/api/v1/partnerships/greater-manchester-joint-fleet/members/E08000002')).status,
+      204,
+    );
+
+    const project = await call('POST', '/api/v1/partnerships/greater-manchester-joint-fleet/projects', {
+      name: 'Vehicle framework',
+      service: 'fleet',
+      leadBodyCode: 'E08000001',
+      stage: 'business_case',
+    });
+    assert.equal(project.status, 201);
+    const moved = await call('PATCH', `/api/v1/projects/${project.body.id}`, { stage: 'approved' });
+    assert.equal(moved.body.stage, 'approved');
+    assert.equal(moved.body.leadBodyName, 'Bolton Metropolitan Borough Council');
+
+    const patched = await call('PATCH', '/api/v1/partnerships/greater-manchester-joint-fleet', {
+      status: 'ended',
+      endDate: '2026-03-31',
+    });
+    assert.equal(patched.body.status, 'ended');
+    assert.equal(patched.body.members.length, 2);
+    assert.equal(patched.body.projects.length, 1);
+
+    const listed = await call(
+      'GET',
+      '/api/v1/partnerships?service=fleet&member=E08000009&kind=joint_procurement',
+    );
+    assert.deepEqual(
+      listed.body.items.map((p: { slug: string }) => p.slug),
+      ['greater-manchester-joint-fleet'],
+    );
+
+    const badProject = await call('POST', '/api/v1/partnerships/greater-manchester-joint-fleet/projects', {
+      name: 'X',
+      service: 'magic',
+    });
+    assert.deepEqual(
+      badProject.body.problems.map((p: { field: string }) => p.field),
+      ['name', 'service'],
+    );
+
+    assert.equal((await call('DELETE', '/api/v1/partnerships/greater-manchester-joint-fleet')).status, 204);
+    assert.equal((await call('GET', `/api/v1/projects/${project.body.id}`)).status, 404);
+  });
+
+  test('exports the register as JSON and as CSV with formulas neutralised', async () => {
+    await call('POST', '/api/v1/partnerships', {
+      name: 'Formula test',
+      kind: 'shared_service',
+      description: '=HYPERLINK("http://evil")',
+    });
+    const json = await call('GET', '/api/v1/register');
+    assert.equal(json.body.partnerships.length, 11);
+    const csv = await app.inject({ method: 'GET', url: '/api/v1/register.csv' });
+    assert.match(csv.headers['content-type'] as string, /text\/csv/);
+    const rows = parse(csv.body, { columns: true, bom: true }) as Record<string, string>[];
+    assert.equal(rows.length, 11);
+    assert.equal(rows.find((r) => r.slug === 'formula-test')?.description, `'=HYPERLINK("http://evil")`);
+    assert.equal(
+      rows.find((r) => r.slug === 'north-lincolnshire-shared-back-office')?.savings_claimed_pounds,
+      '12600000.00',
+    );
+    const projects = parse((await app.inject({ url: '/api/v1/register.csv?table=projects' })).body, {
+      columns: true,
+      bom: true,
+    });
+    assert.equal(projects.length, 19);
+  });
+
+  test('imports a register document through the API, all or nothing', async () => {
+    const bad = await call('POST', '/api/v1/register', {
+      partnerships: [{ name: 'Orphan', kind: 'merger', members: [{ bodyCode: 'NOWHERE' }] }],
+    });
+    assert.equal(bad.status, 422);
+    assert.deepEqual(bad.body.problems, [
+      { field: 'partnerships.0.members.0.bodyCode', message: 'No body has the code NOWHERE' },
+    ]);
+    assert.equal((await call('GET', '/api/v1/partnerships?q=Orphan')).body.total, 0);
+  });
+
+  test('publishes an OpenAPI document that covers every API route', async () => {
+    const doc = (await call('GET', '/api/v1/openapi.json')).body;
+    assert.equal(doc.openapi, '3.1.0');
+    const documented = new Set(
+      Object.entries(doc.paths as Record<string, object>).flatMap(([path, ops]) =>
+        Object.keys(ops).map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`),
+      ),
+    );
+    for (const operation of documented) {
+      const [method, url] = operation.split(' ') as [string, string];
+      assert.ok(app.hasRoute({ method, url }), `${operation} is documented but not served`);
+    }
+    for (const route of [
+      'GET /api/v1/bodies',
+      'POST /api/v1/bodies',
+      'PATCH /api/v1/bodies/:code',
+      'DELETE /api/v1/projects/:id',
+      'PUT /api/v1/partnerships/:slug/members/:code',
+      'POST /api/v1/register',
+    ]) {
+      assert.ok(documented.has(route), `${route} is documented in ${[...documented].join(', ')}`);
+    }
+    assert.ok(doc.components.schemas.PartnershipInput.properties.kind.enum.includes('shared_service'));
+  });
+});
