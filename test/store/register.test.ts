@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { beforeEach, test } from 'node:test';
 import { seedDemo } from '../../src/demo/seed.js';
 import { ConflictError, type InputError } from '../../src/domain/errors.js';
+import { partnershipToInput } from '../../src/domain/partnerships.js';
 import { registerDocument } from '../../src/domain/register.js';
 import { readBodyRegister } from '../../src/ingest/body-register.js';
 import { deleteBody, getBody, importBodies, listBodies, saveBody } from '../../src/store/bodies.js';
@@ -149,16 +150,7 @@ forEachDatabase('register store', (database) => {
     const db = database();
     await seedDemo(db);
     const p = await getPartnership(db, 'tri-council');
-    await savePartnership(
-      db,
-      {
-        ...registerDocument.shape.partnerships.parse([
-          { ...p, members: p.members.map(({ bodyCode, role }) => ({ bodyCode, role })) },
-        ])[0]!,
-        status: 'ended',
-      },
-      { update: 'tri-council' },
-    );
+    await savePartnership(db, { ...partnershipToInput(p), status: 'ended' }, { update: 'tri-council' });
     const after = await getPartnership(db, 'tri-council');
     assert.equal(after.status, 'ended');
     assert.equal(after.projects.length, 5);
