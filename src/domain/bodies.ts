@@ -110,8 +110,10 @@ export interface BodyRef {
   name: string;
 }
 
-export interface Body
-  extends Omit<BodyInput, 'parentCode' | 'successorCodes' | 'neighbourCodes' | 'altNames'> {
+export interface Body extends Omit<
+  BodyInput,
+  'parentCode' | 'successorCodes' | 'neighbourCodes' | 'altNames'
+> {
   altNames: string[];
   parent?: BodyRef;
   successors: BodyRef[];

@@ -20,37 +20,41 @@ const page = { page: 1, perPage: 500 };
 forEachDatabase('register store', (database) => {
   beforeEach(() => emptyRegister(database()));
 
-  test('loads the real local-authority register idempotently, with parents and successors', {
-    skip: !hasSharedData,
-  }, async () => {
-    const db = database();
-    const file = join(sharedData, 'reference', 'uk_local_authorities.csv');
-    const records = readBodyRegister(readFileSync(file, 'utf8'), file);
-    assert.deepEqual(await importBodies(db, records), { created: 470, updated: 0 });
-    assert.deepEqual(await importBodies(db, records), { created: 0, updated: 470 });
-    assert.equal((await listBodies(db, {}, page)).total, 470);
+  test(
+    'loads the real local-authority register idempotently, with parents and successors',
+    {
+      skip: !hasSharedData,
+    },
+    async () => {
+      const db = database();
+      const file = join(sharedData, 'reference', 'uk_local_authorities.csv');
+      const records = readBodyRegister(readFileSync(file, 'utf8'), file);
+      assert.deepEqual(await importBodies(db, records), { created: 470, updated: 0 });
+      assert.deepEqual(await importBodies(db, records), { created: 0, updated: 470 });
+      assert.equal((await listBodies(db, {}, page)).total, 470);
 
-    const northants = await getBody(db, 'E10000021');
-    assert.deepEqual(
-      northants.successors.map((s) => s.name),
-      ['North Northamptonshire Council', 'West Northamptonshire Council'],
-    );
-    const forestHeath = await getBody(db, 'E07000201');
-    assert.deepEqual(
-      forestHeath.successors.map((s) => s.code),
-      ['E07000245'],
-    );
-    assert.equal((await getBody(db, 'E07000238')).parent?.name, 'Worcestershire County Council');
-    const former = await listBodies(db, { status: 'former', q: 'dorset' }, page);
-    assert.deepEqual(former.items.map((b) => b.name).sort(), [
-      'Dorset County Council',
-      'East Dorset District Council',
-      'North Dorset District Council',
-      'West Dorset District Council',
-    ]);
-    // Found by an alternative name as well as by its official one.
-    assert.ok((await listBodies(db, { q: 'darwen ua' }, page)).items.some((b) => b.code === 'E06000008'));
-  });
+      const northants = await getBody(db, 'E10000021');
+      assert.deepEqual(
+        northants.successors.map((s) => s.name),
+        ['North Northamptonshire Council', 'West Northamptonshire Council'],
+      );
+      const forestHeath = await getBody(db, 'E07000201');
+      assert.deepEqual(
+        forestHeath.successors.map((s) => s.code),
+        ['E07000245'],
+      );
+      assert.equal((await getBody(db, 'E07000238')).parent?.name, 'Worcestershire County Council');
+      const former = await listBodies(db, { status: 'former', q: 'dorset' }, page);
+      assert.deepEqual(former.items.map((b) => b.name).sort(), [
+        'Dorset County Council',
+        'East Dorset District Council',
+        'North Dorset District Council',
+        'West Dorset District Council',
+      ]);
+      // Found by an alternative name as well as by its official one.
+      assert.ok((await listBodies(db, { q: 'darwen ua' }, page)).items.some((b) => b.code === 'E06000008'));
+    },
+  );
 
   test('the demo register loads once, with the news facts', async () => {
     const db = database();
