@@ -26,7 +26,8 @@ export const govukFrontendDir = join(projectRoot, 'node_modules', 'govuk-fronten
 const env = nunjucks.configure([join(projectRoot, 'src', 'web', 'views'), govukFrontendDir], {
   autoescape: true,
   throwOnUndefined: false,
-  noCache: process.env.NODE_ENV !== 'production',
+  // Recompiling templates on every render costs ~10x in page throughput; only `npm run dev` wants it.
+  noCache: process.env.NODE_ENV === 'development',
 });
 
 const dateFormat = new Intl.DateTimeFormat('en-GB', {

@@ -1,0 +1,79 @@
+/**
+ * Page loads under load: the register's pages and API on the embedded database, each next to
+ * /healthz (the same server answering without touching the database) measured in the same run.
+ *   npm run bench:pages [-- --seconds 5 --connections 10]
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { seedDemo } from '../src/demo/seed.js';
+import { readBodyRegister } from '../src/ingest/body-register.js';
+import { buildApp } from '../src/server/app.js';
+import { importBodies } from '../src/store/bodies.js';
+import { openDatabase } from '../src/store/db.js';
+import { migrate } from '../src/store/migrate.js';
+
+const { values } = parseArgs({
+  options: { seconds: { type: 'string', default: '5' }, connections: { type: 'string', default: '10' } },
+});
+const duration = Number(values.seconds);
+const connections = Number(values.connections);
+
+const db = await openDatabase({ url: process.env.DATABASE_URL });
+await migrate(db);
+await seedDemo(db);
+// The whole UK register where it is at hand, so lists page through hundreds of bodies as in production.
+const register = join(
+  import.meta.dirname,
+  '..',
+  '..',
+  'shared',
+  'data',
+  'reference',
+  'uk_local_authorities.csv',
+);
+if (existsSync(register)) {
+  const started = performance.now();
+  const records = readBodyRegister(readFileSync(register, 'utf8'), register);
+  await importBodies(db, records);
+  console.log(`import bodies: ${records.length} rows in ${(performance.now() - started).toFixed(0)} ms`);
+}
+
+const app = await buildApp({ db });
+await app.listen({ port: 0, host: '127.0.0.1' });
+const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+
+const paths = [
+  '/healthz',
+  '/',
+  '/bodies',
+  '/bodies?q=council&region=North+West',
+  '/bodies/E08000005',
+  '/partnerships',
+  '/partnerships/agma-cooperation',
+  '/api/v1/bodies?perPage=200',
+  '/api/v1/partnerships/agma-cooperation',
+];
+console.log(`${db.kind}, ${connections} connections, ${duration} s a path`);
+console.log(['path'.padEnd(40), 'req/s', 'p50 ms', 'p99 ms', 'errors', 'vs baseline'].join('\t'));
+let baseline = 0;
+for (const path of paths) {
+  const result = await autocannon({ url: base + path, connections, duration });
+  const rps = result.requests.average;
+  if (path === '/healthz') baseline = rps;
+  const errors = result.errors + result.non2xx;
+  console.log(
+    [
+      path.padEnd(40),
+      rps.toFixed(0),
+      result.latency.p50,
+      result.latency.p99,
+      errors,
+      path === '/healthz' ? 'baseline' : `${((rps / baseline) * 100).toFixed(1)}%`,
+    ].join('\t'),
+  );
+}
+await app.close();
+await db.close();
