@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { parse } from 'csv-parse/sync';
+import { needsSharedData, sharedData } from '../helpers/databases.js';
+
+const work = mkdtempSync(join(tmpdir(), 'pathfinder-cli-'));
+after(() => rmSync(work, { recursive: true, force: true }));
+
+/** Runs the real command on its own embedded database folder, as a user would. */
+function pathfinder(...args: string[]) {
+  const run = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', 'src/cli/main.ts', '--data-dir', join(work, 'data'), ...args],
+    { encoding: 'utf8', env: { ...process.env, DATABASE_URL: '' } },
+  );
+  return { code: run.status, out: run.stdout, err: run.stderr };
+}
+
+test('every command explains itself with --help', () => {
+  const help = pathfinder('--help');
+  assert.equal(help.code, 0);
+  for (const command of ['serve', 'migrate', 'import', 'export'])
+    assert.match(help.out, new RegExp(`^  ${command}`, 'm'));
+  assert.match(pathfinder('import', 'bodies', '--help').out, /local-authority register/);
+  assert.match(pathfinder('export', 'register', '--help').out, /--format <format>/);
+});
+
+test(
+  'imports the register of councils, refuses a bad file with its row and field, and exports',
+  needsSharedData,
+  () => {
+    const file = join(sharedData, 'reference', 'uk_local_authorities.csv');
+    const loaded = pathfinder('import', 'bodies', file);
+    assert.equal(loaded.code, 0, loaded.err);
+    assert.match(loaded.out, /470 bodies read, 470 added, 0 updated/);
+
+    const bad = join(work, 'bad.csv');
+    const lines = readFileSync(file, 'utf8').split('\n');
+    const index = lines.findIndex((line) => line.includes(',MD,'));
+    lines[index] = (lines[index] as string).replace(',MD,', ',PARISH,');
+    writeFileSync(bad, lines.join('\n'));
+    const refused = pathfinder('import', 'bodies', bad);
+    assert.equal(refused.code, 1);
+    assert.match(
+      refused.err,
+      new RegExp(`${bad}, row ${index + 1}, local-authority-type: Unknown type "PARISH"`),
+    );
+    assert.doesNotMatch(refused.err, /at .*\.ts:\d+/, 'no stack trace');
+
+    const out = join(work, 'partnerships.csv');
+    assert.equal(pathfinder('export', 'register', '--format', 'csv', '--out', out).code, 0);
+    // A fresh folder with only the register import has bodies but no partnerships yet.
+    assert.deepEqual(parse(readFileSync(out, 'utf8'), { columns: true, bom: true }), []);
+    const json = JSON.parse(pathfinder('export', 'register').out);
+    assert.equal(json.bodies.length, 470);
+  },
+);
+
+test('a register document with an unknown body is refused whole', () => {
+  const doc = join(work, 'register.json');
+  writeFileSync(
+    doc,
+    JSON.stringify({
+      partnerships: [{ name: 'Nowhere partnership', kind: 'merger', members: [{ bodyCode: 'ZZ99' }] }],
+    }),
+  );
+  const refused = pathfinder('import', 'register', doc);
+  assert.equal(refused.code, 1);
+  assert.match(refused.err, /partnerships\.0\.members\.0\.bodyCode: No body has the code ZZ99/);
+  writeFileSync(doc, '{ not json');
+  assert.match(pathfinder('import', 'register', doc).err, /is not valid JSON/);
+});
