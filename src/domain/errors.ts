@@ -33,3 +33,21 @@ export class NotFoundError extends Error {
 export class ConflictError extends Error {
   override name = 'ConflictError';
 }
+
+/**
+ * Runs work that checks one record of a larger input; a problem it raises is re-thrown with
+ * `place` applied, so that the message names where in the file or document the record is.
+ * A clash with a stored record becomes a problem of that record too.
+ */
+export async function locating<T>(place: (problem: Problem) => Problem, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof InputError)
+      throw new InputError(error.message, error.problems.map(place), error.file);
+    if (error instanceof ConflictError) {
+      throw new InputError(error.message, [place({ field: 'code', message: error.message })]);
+    }
+    throw error;
+  }
+}

@@ -1,6 +1,6 @@
 import type { Body, BodyInput, BodyKind, BodyRef, Nation } from '../domain/bodies.js';
 import { today } from '../domain/dates.js';
-import { ConflictError, InputError, NotFoundError, type Problem } from '../domain/errors.js';
+import { ConflictError, InputError, locating, NotFoundError, type Problem } from '../domain/errors.js';
 import type { Sql } from './db.js';
 import { Conditions, type Page, type Paging, withoutNulls } from './rows.js';
 
@@ -232,28 +232,12 @@ function like(q: string | undefined) {
 export async function importBodies(sql: Sql, bodies: { row: number; body: BodyInput }[]) {
   return sql.transaction(async (tx) => {
     let created = 0;
-    const atRow = async (row: number, work: () => Promise<unknown>) => {
-      try {
-        return await work();
-      } catch (error) {
-        if (error instanceof InputError) {
-          throw new InputError(
-            error.message,
-            error.problems.map((p) => ({ ...p, row })),
-          );
-        }
-        if (error instanceof ConflictError) {
-          throw new InputError('A row clashes with the directory', [
-            { row, field: 'code', message: error.message },
-          ]);
-        }
-        throw error;
-      }
-    };
+    const atRow = (row: number, work: () => Promise<{ created: boolean }>) =>
+      locating((p) => ({ ...p, row }), work);
     for (const { row, body } of bodies) {
       const { parentCode, successorCodes, neighbourCodes, ...own } = body;
       const result = await atRow(row, () => saveBody(tx, own, { upsert: true }));
-      if ((result as { created: boolean }).created) created++;
+      if (result.created) created++;
     }
     for (const { row, body } of bodies) {
       if (body.parentCode || body.successorCodes || body.neighbourCodes) {

@@ -1,5 +1,5 @@
 import type { BodyInput } from '../domain/bodies.js';
-import { ConflictError, InputError } from '../domain/errors.js';
+import { locating } from '../domain/errors.js';
 import type { RegisterDocument } from '../domain/register.js';
 import { importBodies } from './bodies.js';
 import type { Sql } from './db.js';
@@ -36,25 +36,15 @@ export async function importRegister(sql: Sql, doc: RegisterDocument) {
   });
 }
 
-/** Re-throws a problem with the place in the document it came from. */
-async function within<T>(path: string, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof InputError) {
-      throw new InputError(
-        error.message,
-        error.problems.map((p) =>
-          p.row === undefined
-            ? { ...p, field: `${path}.${p.field}` }
-            : { field: `${path}.${p.row - 1}.${p.field}`, message: p.message },
-        ),
-      );
-    }
-    if (error instanceof ConflictError)
-      throw new InputError(error.message, [{ field: path, message: error.message }]);
-    throw error;
-  }
+/** Names a problem by its place in the document: a row of a list becomes its index. */
+function within<T>(path: string, work: () => Promise<T>): Promise<T> {
+  return locating(
+    (p) =>
+      p.row === undefined
+        ? { ...p, field: `${path}.${p.field}` }
+        : { field: `${path}.${p.row - 1}.${p.field}`, message: p.message },
+    work,
+  );
 }
 
 export async function exportRegister(sql: Sql): Promise<RegisterDocument> {
