@@ -1,0 +1,65 @@
+/**
+ * A payment as councils publish it under the Local Government Transparency Code, after reading:
+ * one shape whatever the file's layout. Amounts are pence; credits and refunds are negative.
+ */
+export interface SpendRow {
+  /** Row in the file as a spreadsheet numbers it (title rows and the header count). */
+  row: number;
+  /** The payment date; absent when the file lost it and the import named the month instead. */
+  paidOn?: string;
+  /** The first day of the payment's month: what the spend cube is keyed by. */
+  month: string;
+  amountPence: number;
+  /** The supplier as written; empty for accounting adjustments that name none. */
+  supplierName: string;
+  /** Redacted or personal-data payees: counted in totals, never matched as suppliers. */
+  redacted: boolean;
+  bodyName?: string;
+  supplierId?: string;
+  vatNumber?: string;
+  companyNumber?: string;
+  charityNumber?: string;
+  transactionNumber?: string;
+  expenseArea?: string;
+  expenseType?: string;
+  purpose?: string;
+  categoryCode?: string;
+  categoryLabel?: string;
+}
+
+/** The fields a spend file can have, with the words used in reports and mapping forms. */
+export const SPEND_FIELDS = {
+  bodyName: 'Body name',
+  paidOn: 'Payment date',
+  transactionNumber: 'Transaction number',
+  amount: 'Amount',
+  supplierName: 'Supplier name',
+  supplierId: 'Supplier ID',
+  vatNumber: 'VAT registration number',
+  companyNumber: 'Company number',
+  charityNumber: 'Charity number',
+  expenseArea: 'Expense area or service',
+  expenseType: 'Expense type',
+  purpose: 'Purpose',
+  categoryCode: 'ProClass or CPV code',
+  categoryLabel: 'ProClass or category label',
+} as const;
+export type SpendField = keyof typeof SPEND_FIELDS;
+
+/** Which column (0-based) holds each field. */
+export type ColumnMapping = Partial<Record<SpendField, number>>;
+
+/** A row the reader could not accept, with the field at fault and why, in words. */
+export interface Rejection {
+  row: number;
+  field: string;
+  reason: string;
+}
+
+const REDACTED =
+  /\bredacted\b|personal (data|information)|private individual|data protection|\bwithheld\b|\bgdpr\b/i;
+
+/** Payees that transparency rules say must not be named. */
+export function isRedactedName(name: string): boolean {
+  return REDACTED.test(name);
+}

@@ -1,0 +1,310 @@
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { Readable } from 'node:stream';
+import { type CsvError, parse } from 'csv-parse';
+import { InputError } from '../../domain/errors.js';
+import {
+  type ColumnMapping,
+  isRedactedName,
+  type Rejection,
+  SPEND_FIELDS,
+  type SpendField,
+  type SpendRow,
+} from '../../domain/spend.js';
+import { detectColumns, headerScore, normaliseHeading } from './columns.js';
+import { parseAmount, parseDate } from './values.js';
+
+export interface ReadOptions {
+  /** Columns chosen by a person, by heading, over the ones detected. */
+  columns?: Partial<Record<SpendField, string>>;
+  /** yyyy-mm for files whose dates were lost at publication (rows then have a month but no date). */
+  undatedMonth?: string;
+}
+
+/** How the file was understood: shown in the import report so a person can check it. */
+export interface SpendLayout {
+  file: string;
+  format: 'csv';
+  encoding: 'utf-8' | 'windows-1252';
+  delimiter: string;
+  headerRow: number;
+  header: string[];
+  mapping: ColumnMapping;
+}
+
+export type SpendItem =
+  | { kind: 'payment'; payment: SpendRow }
+  | { kind: 'rejected'; rejection: Rejection }
+  | { kind: 'note'; row: number; note: string };
+
+const SNIFF_BYTES = 64 * 1024;
+const HEADER_SEARCH_ROWS = 30;
+/** No honest field in a spend file is longer: a longer one is refused as a row. */
+const MAX_FIELD_CHARS = 100_000;
+/**
+ * A record this long means a quote left open that swallows the rest of the file; the parser
+ * cannot find its feet after it, so the file is refused rather than read on with rows missing.
+ */
+const MAX_RECORD_CHARS = 32 * 1024 * 1024;
+const DELIMITERS = [',', ';', '\t', '|'];
+type RawRecord = { row: number; cells: string[] } | { row: number; error: string };
+
+/**
+ * Opens a published spend file and reads it as a stream: memory stays flat whatever the file's size.
+ * Problems with the whole file (empty, binary, no header) throw an InputError naming the file;
+ * problems with a row are yielded as rejections naming the row and the file's own column heading.
+ */
+export async function openSpendFile(
+  path: string,
+  options: ReadOptions = {},
+): Promise<{ layout: SpendLayout; items: AsyncGenerator<SpendItem> }> {
+  const file = basename(path);
+  const head = await firstBytes(path);
+  if (head.length === 0) throw new InputError('The file is empty', [], file);
+  if (head.subarray(0, 4).equals(Buffer.from('PK\x03\x04'))) {
+    throw new InputError('This is an XLSX (Excel) file: save it as CSV to import it', [], file);
+  }
+  if (head.includes(0))
+    throw new InputError('This is not a text file: it looks like a binary file', [], file);
+  const encoding = isUtf8(head) ? 'utf-8' : 'windows-1252';
+  const sample = new TextDecoder(encoding).decode(head);
+  const delimiter = sniffDelimiter(sample);
+
+  // Read by hand rather than with for-await, which would close the stream on leaving the loop.
+  const records = records$(path, encoding, delimiter);
+  const buffered: RawRecord[] = [];
+  while (buffered.length < HEADER_SEARCH_ROWS) {
+    const next = await records.next();
+    if (next.done) break;
+    buffered.push(next.value);
+  }
+  const header = buffered
+    .filter((r): r is { row: number; cells: string[] } => 'cells' in r)
+    .map((r) => ({ ...r, score: headerScore(r.cells), mapping: detectColumns(r.cells) }))
+    .filter((r) => r.mapping.amount !== undefined && r.score >= 2)
+    .sort((a, b) => b.score - a.score || a.row - b.row)[0];
+  if (!header) {
+    throw new InputError(
+      buffered.length <= 1
+        ? 'The file has no payments in it'
+        : `No header row found in the first ${HEADER_SEARCH_ROWS} rows: expected columns such as Date, Amount and Supplier`,
+      [],
+      file,
+    );
+  }
+  const mapping = applyChosenColumns(header.cells, header.mapping, options.columns ?? {}, file, header.row);
+  const required: SpendField[] = options.undatedMonth
+    ? ['amount', 'supplierName']
+    : ['amount', 'supplierName', 'paidOn'];
+  const missing = required.filter((f) => mapping[f] === undefined);
+  if (missing.length) {
+    throw new InputError(
+      'Some columns every payment needs were not found',
+      missing.map((f) => ({
+        row: header.row,
+        field: SPEND_FIELDS[f],
+        message: 'No column for this; name the column that holds it',
+      })),
+      file,
+    );
+  }
+  const layout: SpendLayout = {
+    file,
+    format: 'csv',
+    encoding,
+    delimiter,
+    headerRow: header.row,
+    header: header.cells,
+    mapping,
+  };
+  const rest = buffered.filter((r) => r.row > header.row);
+  if (rest.length === 0 && buffered.length < HEADER_SEARCH_ROWS) {
+    throw new InputError('The file has a header row but no payments', [], file);
+  }
+
+  async function* items(): AsyncGenerator<SpendItem> {
+    const toItem = rowReader(layout, options);
+    const item = (record: RawRecord): SpendItem =>
+      'error' in record ? reject(record.row, '(whole row)', record.error) : toItem(record);
+    for (const record of rest) yield item(record);
+    for await (const record of records) yield item(record);
+  }
+  return { layout, items: items() };
+}
+
+function applyChosenColumns(
+  header: string[],
+  detected: ColumnMapping,
+  chosen: Partial<Record<SpendField, string>>,
+  file: string,
+  row: number,
+): ColumnMapping {
+  const mapping = { ...detected };
+  const problems = [];
+  for (const [field, heading] of Object.entries(chosen) as [SpendField, string][]) {
+    const index = header.findIndex((h) => normaliseHeading(h) === normaliseHeading(heading));
+    if (index < 0)
+      problems.push({ row, field: SPEND_FIELDS[field], message: `There is no column "${heading}"` });
+    else mapping[field] = index;
+  }
+  if (problems.length) throw new InputError('The chosen columns are not all in the file', problems, file);
+  return mapping;
+}
+
+/** Turns one record into a payment, a rejection or a note, naming fields by the file's own headings. */
+function rowReader(layout: SpendLayout, options: ReadOptions) {
+  const { mapping, header } = layout;
+  const heading = (field: SpendField) => header[mapping[field] as number] ?? SPEND_FIELDS[field];
+  return ({ row, cells }: { row: number; cells: string[] }): SpendItem => {
+    const cell = (field: SpendField) => {
+      const i = mapping[field];
+      return i === undefined ? '' : (cells[i] ?? '').trim();
+    };
+    if (cells.every((c) => !c.trim())) return { kind: 'note', row, note: 'blank row skipped' };
+    const extra = cells.slice(header.length);
+    if (cells.length < header.length || extra.some((c) => c.trim())) {
+      return reject(
+        row,
+        '(whole row)',
+        `The row has ${cells.length} cells where the header has ${header.length}`,
+      );
+    }
+    const long = cells.findIndex((c) => c.length > MAX_FIELD_CHARS);
+    if (long >= 0) {
+      const limit = MAX_FIELD_CHARS.toLocaleString('en-GB');
+      return reject(row, header[long] ?? '(whole row)', `The value is longer than ${limit} characters`);
+    }
+    const supplierName = cell('supplierName').replace(/\s+/g, ' ');
+    const amount = parseAmount(cell('amount'));
+    if (!supplierName && 'value' in amount && cells.some((c) => /^\s*(grand\s+)?totals?\b/i.test(c))) {
+      return { kind: 'note', row, note: 'a total row, not a payment: ignored' };
+    }
+    if ('reason' in amount) return reject(row, heading('amount'), amount.reason);
+    const date = mapping.paidOn === undefined ? { reason: 'The date is missing' } : parseDate(cell('paidOn'));
+    let paidOn: string | undefined;
+    let month: string;
+    if ('value' in date) {
+      paidOn = date.value;
+      month = `${date.value.slice(0, 7)}-01`;
+    } else if (options.undatedMonth && date.reason === 'The date is missing') {
+      month = `${options.undatedMonth}-01`;
+    } else {
+      return reject(row, heading('paidOn'), date.reason);
+    }
+    const optional = (field: SpendField) => cell(field) || undefined;
+    const payment: SpendRow = {
+      row,
+      paidOn,
+      month,
+      amountPence: amount.value,
+      supplierName,
+      redacted: isRedactedName(supplierName),
+      bodyName: optional('bodyName'),
+      supplierId: optional('supplierId'),
+      vatNumber: optional('vatNumber'),
+      companyNumber: optional('companyNumber'),
+      charityNumber: optional('charityNumber'),
+      transactionNumber: optional('transactionNumber'),
+      expenseArea: optional('expenseArea'),
+      expenseType: optional('expenseType'),
+      purpose: optional('purpose'),
+      categoryCode: optional('categoryCode'),
+      categoryLabel: optional('categoryLabel'),
+    };
+    return { kind: 'payment', payment };
+  };
+}
+
+function reject(row: number, field: string, reason: string): SpendItem {
+  return { kind: 'rejected', rejection: { row, field, reason } };
+}
+
+/** The file's records with their spreadsheet row numbers; a record the parser cannot read becomes an error. */
+async function* records$(path: string, encoding: string, delimiter: string): AsyncGenerator<RawRecord> {
+  const decoder = new TextDecoder(encoding);
+  const text = Readable.from(
+    (async function* () {
+      for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+        yield decoder.decode(chunk as Buffer, { stream: true });
+      }
+      yield decoder.decode();
+    })(),
+  );
+  const skipped: { row: number; error: string }[] = [];
+  let fatal: InputError | undefined;
+  const parser = text.pipe(
+    parse({
+      delimiter,
+      bom: true,
+      relax_column_count: true,
+      relax_quotes: true,
+      max_record_size: MAX_RECORD_CHARS,
+      skip_records_with_error: true,
+      info: true,
+      on_skip: (error: CsvError | undefined) => {
+        if (!error) return;
+        const row = ((error as CsvError & { records?: number }).records ?? 0) + 1;
+        if (error.code === 'CSV_MAX_RECORD_SIZE') {
+          fatal = new InputError(
+            'A quote is left open: the rest of the file is read as one field',
+            [{ row, field: '(whole row)', message: 'Close the quote that starts in this row' }],
+            basename(path),
+          );
+        } else skipped.push({ row, error: error.message });
+      },
+    }),
+  );
+  let row = 0;
+  for await (const { record } of parser as AsyncIterable<{ record: string[] }>) {
+    if (fatal) throw fatal;
+    while (skipped.length) {
+      const s = skipped.shift() as { row: number; error: string };
+      row++;
+      yield { row, error: s.error };
+    }
+    row++;
+    yield { row, cells: record };
+  }
+  if (fatal) throw fatal;
+  for (const s of skipped) yield { row: ++row, error: s.error };
+}
+
+async function firstBytes(path: string): Promise<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(SNIFF_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, SNIFF_BYTES, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+function isUtf8(bytes: Buffer): boolean {
+  try {
+    // stream: true forgives a character cut in two at the end of the sample.
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The delimiter that splits the first lines into the most, and most equal, pieces. */
+function sniffDelimiter(sample: string): string {
+  const lines = sample
+    .split(/\r?\n/)
+    .filter((l) => l.trim())
+    .slice(0, 20);
+  let best = ',';
+  let bestScore = 0;
+  for (const d of DELIMITERS) {
+    const counts = lines.map((l) => l.split(d).length - 1).sort((a, b) => a - b);
+    const median = counts[Math.floor(counts.length / 2)] ?? 0;
+    const consistent = counts.filter((c) => c === median).length;
+    const score = median * consistent;
+    if (score > bestScore) [best, bestScore] = [d, score];
+  }
+  return best;
+}
