@@ -1,17 +1,22 @@
 #!/usr/bin/env node
 import { readFile, writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { Presets, SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { seedDemo } from '../demo/seed.js';
 import { InputError } from '../domain/errors.js';
+import { SPEND_FIELDS } from '../domain/spend.js';
 import { registerDocument } from '../domain/register.js';
 import { parseInput } from '../domain/validation.js';
 import { registerCsv } from '../export/register.js';
 import { readBodyRegister } from '../ingest/body-register.js';
 import { buildApp } from '../server/app.js';
+import { importSpendFile } from '../services/import-spend.js';
 import { importBodies } from '../store/bodies.js';
 import { type Database, openDatabase } from '../store/db.js';
 import { migrate } from '../store/migrate.js';
 import { exportRegister, importRegister } from '../store/register.js';
+import { describeSpendImport, estimateRows } from './spend-report.js';
 
 const program = new Command()
   .name('pathfinder')
@@ -29,12 +34,11 @@ const program = new Command()
   .showHelpAfterError();
 
 /** Opens the store named by the global options, brought up to date, and closes it afterwards. */
-async function withDatabase<T>(work: (db: Database) => Promise<T>): Promise<T> {
+async function withDatabase<T>(work: (db: Database, migrationsApplied: number[]) => Promise<T>): Promise<T> {
   const { dataDir, databaseUrl } = program.opts<{ dataDir: string; databaseUrl?: string }>();
   const db = await openDatabase({ url: databaseUrl, dataDir });
   try {
-    await migrate(db);
-    return await work(db);
+    return await work(db, await migrate(db));
   } finally {
     await db.close();
   }
@@ -76,8 +80,7 @@ program
   .command('migrate')
   .description('bring the database schema up to date (serve does this too)')
   .action(() =>
-    withDatabase(async (db) => {
-      const applied = await migrate(db);
+    withDatabase(async (_db, applied) => {
       console.log(applied.length ? `Applied migrations ${applied.join(', ')}.` : 'The schema is up to date.');
     }),
   );
@@ -95,6 +98,56 @@ importCommand
       const records = readBodyRegister(await readFile(file, 'utf8'), file);
       const { created, updated } = await importBodies(db, records);
       console.log(`${file}: ${records.length} bodies read, ${created} added, ${updated} updated.`);
+    }),
+  );
+
+importCommand
+  .command('spend')
+  .description(
+    'load published spend files (payments over £500), CSV in any layout; each file is one transaction',
+  )
+  .argument('<files...>', 'the spend files')
+  .option('--body <code>', 'the body the files belong to (read from a "Body name" column when there is one)')
+  .option('--month <yyyy-mm>', 'the month of payments whose dates the file lost (e.g. "00:00:00")')
+  .option(
+    '--column <field=heading...>',
+    `choose a column by its heading, saved for the body; fields: ${Object.keys(SPEND_FIELDS).join(', ')}`,
+  )
+  .action((files: string[], options: { body?: string; month?: string; column?: string[] }) =>
+    withDatabase(async (db) => {
+      const columns = Object.fromEntries(
+        (options.column ?? []).map((c) => {
+          const at = c.indexOf('=');
+          if (at < 1)
+            throw new InvalidArgumentError(`--column takes field=heading, like paidOn="Paid Date"; got ${c}`);
+          return [c.slice(0, at).trim(), c.slice(at + 1).trim()];
+        }),
+      );
+      let failed = 0;
+      for (const file of files) {
+        const bar = new SingleBar(
+          { format: `${basename(file)} {bar} {value} rows`, hideCursor: true, noTTYOutput: false },
+          Presets.shades_classic,
+        );
+        const estimate = await estimateRows(file);
+        bar.start(estimate, 0);
+        try {
+          const report = await importSpendFile(
+            db,
+            file,
+            { bodyCode: options.body, undatedMonth: options.month, columns },
+            (rows) => bar.setTotal(Math.max(estimate, rows)) ?? bar.update(rows),
+          );
+          bar.stop();
+          console.log(describeSpendImport(report));
+        } catch (error) {
+          bar.stop();
+          if (!(error instanceof InputError)) throw error;
+          console.error(error.describe());
+          failed++;
+        }
+      }
+      if (failed) process.exitCode = 1;
     }),
   );
 

@@ -63,3 +63,19 @@ const REDACTED =
 export function isRedactedName(name: string): boolean {
   return REDACTED.test(name);
 }
+
+/** How the file was understood: shown in the import report so a person can check it. */
+export interface SpendLayout {
+  file: string;
+  format: 'csv';
+  encoding: 'utf-8' | 'windows-1252';
+  delimiter: string;
+  headerRow: number;
+  header: string[];
+  mapping: ColumnMapping;
+}
+
+export type SpendItem =
+  | { kind: 'payment'; payment: SpendRow }
+  | { kind: 'rejected'; rejection: Rejection }
+  | { kind: 'note'; row: number; note: string };

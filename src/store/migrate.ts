@@ -1,8 +1,12 @@
 import type { Sql } from './db.js';
 import register from './migrations/001_register.js';
+import spend from './migrations/002_spend.js';
 
 /** Migrations in order; a migration, once released, is never edited: add the next one instead. */
-const MIGRATIONS: { id: number; name: string; sql: string }[] = [{ id: 1, name: 'register', sql: register }];
+const MIGRATIONS: { id: number; name: string; sql: string }[] = [
+  { id: 1, name: 'register', sql: register },
+  { id: 2, name: 'spend', sql: spend },
+];
 
 // Any constant works as long as every Pathfinder process uses the same one.
 const MIGRATION_LOCK = 7_115_2002;

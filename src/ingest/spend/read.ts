@@ -7,36 +7,23 @@ import { InputError } from '../../domain/errors.js';
 import {
   type ColumnMapping,
   isRedactedName,
-  type Rejection,
   SPEND_FIELDS,
   type SpendField,
+  type SpendItem,
+  type SpendLayout,
   type SpendRow,
 } from '../../domain/spend.js';
 import { detectColumns, headerScore, normaliseHeading } from './columns.js';
 import { parseAmount, parseDate } from './values.js';
 
 export interface ReadOptions {
-  /** Columns chosen by a person, by heading, over the ones detected. */
+  /** Columns chosen by a person, by heading, over the ones detected; each must be in the file. */
   columns?: Partial<Record<SpendField, string>>;
+  /** Columns chosen for earlier files of the body: used where the heading is still there. */
+  savedColumns?: Partial<Record<SpendField, string>>;
   /** yyyy-mm for files whose dates were lost at publication (rows then have a month but no date). */
   undatedMonth?: string;
 }
-
-/** How the file was understood: shown in the import report so a person can check it. */
-export interface SpendLayout {
-  file: string;
-  format: 'csv';
-  encoding: 'utf-8' | 'windows-1252';
-  delimiter: string;
-  headerRow: number;
-  header: string[];
-  mapping: ColumnMapping;
-}
-
-export type SpendItem =
-  | { kind: 'payment'; payment: SpendRow }
-  | { kind: 'rejected'; rejection: Rejection }
-  | { kind: 'note'; row: number; note: string };
 
 const SNIFF_BYTES = 64 * 1024;
 const HEADER_SEARCH_ROWS = 30;
@@ -93,7 +80,11 @@ export async function openSpendFile(
       file,
     );
   }
-  const mapping = applyChosenColumns(header.cells, header.mapping, options.columns ?? {}, file, header.row);
+  const saved = Object.entries(options.savedColumns ?? {}).filter(([, heading]) =>
+    header.cells.some((h) => normaliseHeading(h) === normaliseHeading(heading as string)),
+  );
+  const chosen = { ...Object.fromEntries(saved), ...options.columns };
+  const mapping = applyChosenColumns(header.cells, header.mapping, chosen, file, header.row);
   const required: SpendField[] = options.undatedMonth
     ? ['amount', 'supplierName']
     : ['amount', 'supplierName', 'paidOn'];

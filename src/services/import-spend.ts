@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { z } from 'zod';
+import { SPEND_FIELDS, type SpendField } from '../domain/spend.js';
+import { parseInput } from '../domain/validation.js';
+import { openSpendFile } from '../ingest/spend/read.js';
+import type { Sql } from '../store/db.js';
+import { getColumnChoices, importSpend, saveColumnChoices, type SpendImportReport } from '../store/spend.js';
+
+export const spendImportOptions = z.object({
+  bodyCode: z.string().trim().toUpperCase().optional(),
+  /** yyyy-mm, for files that lost their payment dates. */
+  undatedMonth: z
+    .string()
+    .regex(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'Give the month as yyyy-mm, like 2014-06' })
+    .optional(),
+  /** Columns chosen by heading; saved for the body so its next file needs no choosing. */
+  columns: z
+    .partialRecord(z.enum(Object.keys(SPEND_FIELDS) as [SpendField, ...SpendField[]]), z.string().min(1))
+    .default({}),
+});
+export type SpendImportOptions = z.input<typeof spendImportOptions>;
+
+/** Reads one spend file and stores it, with the columns saved for its body unless others are chosen now. */
+export async function importSpendFile(
+  db: Sql,
+  path: string,
+  input: SpendImportOptions,
+  onProgress?: (rowsRead: number) => void,
+): Promise<SpendImportReport> {
+  const options = parseInput(spendImportOptions, input, 'import options');
+  const saved = options.bodyCode ? await getColumnChoices(db, options.bodyCode) : {};
+  const { layout, items } = await openSpendFile(path, {
+    columns: options.columns,
+    savedColumns: saved,
+    undatedMonth: options.undatedMonth,
+  });
+  const report = await importSpend(
+    db,
+    { file: layout.file, sha256: await sha256(path), layout, items },
+    { bodyCode: options.bodyCode, onProgress },
+  );
+  if (Object.keys(options.columns).length) {
+    await saveColumnChoices(db, report.bodyCode, { ...saved, ...options.columns });
+  }
+  return report;
+}
+
+async function sha256(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(path), hash);
+  return hash.digest('hex');
+}

@@ -1,0 +1,384 @@
+import { createHash } from 'node:crypto';
+import { InputError, NotFoundError } from '../domain/errors.js';
+import type { Rejection, SpendItem, SpendLayout, SpendRow } from '../domain/spend.js';
+import { resolveBodyIds } from './bodies.js';
+import type { Sql } from './db.js';
+import { withoutNulls } from './rows.js';
+
+export interface SpendImportReport {
+  id: number;
+  bodyCode: string;
+  bodyName: string;
+  file: string;
+  importedAt: string;
+  layout: SpendLayout;
+  rowsRead: number;
+  /** Payments read from the file and stored. */
+  accepted: number;
+  /** Payments read from the file that were stored already (an overlapping or repeated file). */
+  duplicates: number;
+  rejected: number;
+  /** Sum of the payments read from the file, stored now or before. */
+  totalPence: number;
+  firstDate?: string;
+  lastDate?: string;
+  /** The first rejections, each naming row, column and reason. */
+  rejections: Rejection[];
+  notes: string[];
+}
+
+export interface SpendSource {
+  file: string;
+  sha256: string;
+  layout: SpendLayout;
+  items: AsyncIterable<SpendItem>;
+}
+
+const BATCH = 20_000;
+/** Rejections kept in the report; the count is always exact. */
+const KEEP_REJECTIONS = 1_000;
+const LABELS = ['expenseArea', 'expenseType', 'categoryLabel', 'purpose'] as const;
+
+/**
+ * Stores a spend file's payments as one transaction: if anything fails, nothing of the file is kept.
+ * A payment already stored (same body and content) is counted as a duplicate, not stored twice.
+ */
+export async function importSpend(
+  db: Sql,
+  source: SpendSource,
+  options: { bodyCode?: string | undefined; onProgress?: (rowsRead: number) => void } = {},
+): Promise<SpendImportReport> {
+  return db.transaction(async (tx) => {
+    const iterator = source.items[Symbol.asyncIterator]();
+    const ahead: SpendItem[] = [];
+    // The body is named, or read from the file's own body column on its first payment.
+    let body = options.bodyCode ? await bodyByCode(tx, options.bodyCode) : undefined;
+    while (!body) {
+      const next = await iterator.next();
+      if (next.done) break;
+      ahead.push(next.value);
+      if (next.value.kind === 'payment') body = await bodyForPayment(tx, next.value.payment, source.file);
+    }
+    if (!body) {
+      const refused = ahead.flatMap((item) => (item.kind === 'rejected' ? [item.rejection] : []));
+      throw refused.length
+        ? new InputError(
+            'No payment in the file could be read',
+            refused.slice(0, 10).map(({ row, field, reason }) => ({ row, field, message: reason })),
+            source.file,
+          )
+        : new InputError('The file names no body: say which body it belongs to', [], source.file);
+    }
+
+    const [created] = await tx.query<{ id: number; importedAt: string }>(
+      `INSERT INTO spend_imports (body_id, file_name, file_sha256, layout, rows_read, accepted, duplicates,
+         rejected, total_pence, rejections, notes)
+       VALUES ($1, $2, $3, $4, 0, 0, 0, 0, 0, '[]', '[]') RETURNING id, imported_at AS "importedAt"`,
+      [body.id, source.file, source.sha256, JSON.stringify(source.layout)],
+    );
+    const importId = (created as { id: number }).id;
+    await tx.query(`CREATE TEMP TABLE incoming_payments (LIKE payments) ON COMMIT DROP`);
+
+    const dictionary = new Dictionaries(tx);
+    const occurrences = new Map<string, number>();
+    const rejections: Rejection[] = [];
+    const notes: string[] = [];
+    let rowsRead = 0;
+    let read = 0;
+    let rejected = 0;
+    let totalPence = 0;
+    let firstDate: string | undefined;
+    let lastDate: string | undefined;
+    let batch: SpendRow[] = [];
+
+    const flush = async () => {
+      if (!batch.length) return;
+      const payeeIds = await dictionary.payees(batch);
+      const labelIds = await dictionary.labels(batch);
+      const lines = batch.map((p, i) => {
+        const key = contentKey(body.id, p, occurrences);
+        const labels = labelIds[i] as (number | undefined)[];
+        return csvLine([
+          body.id,
+          key,
+          importId,
+          p.row,
+          p.paidOn,
+          p.month,
+          p.amountPence,
+          payeeIds[i],
+          p.transactionNumber,
+          ...labels,
+        ]);
+      });
+      await tx.copyCsv(
+        'incoming_payments',
+        [
+          'body_id',
+          'content_key',
+          'import_id',
+          'row_number',
+          'paid_on',
+          'month',
+          'amount_pence',
+          'payee_id',
+          'transaction_number',
+          'expense_area_id',
+          'expense_type_id',
+          'category_id',
+          'purpose_id',
+        ],
+        lines.join(''),
+      );
+      batch = [];
+    };
+
+    const take = async (item: SpendItem) => {
+      if (item.kind === 'note') {
+        if (item.note !== 'blank row skipped') notes.push(`Row ${item.row}: ${item.note}`);
+        return;
+      }
+      rowsRead++;
+      if (item.kind === 'rejected' || (item.payment.bodyName && !(await body.owns(item.payment.bodyName)))) {
+        const rejection =
+          item.kind === 'rejected'
+            ? item.rejection
+            : {
+                row: item.payment.row,
+                field: source.layout.header[source.layout.mapping.bodyName ?? 0] ?? 'Body',
+                reason: `This payment is for "${item.payment.bodyName}", not ${body.name}`,
+              };
+        rejected++;
+        if (rejections.length < KEEP_REJECTIONS) rejections.push(rejection);
+      } else {
+        const p = item.payment;
+        read++;
+        totalPence += p.amountPence;
+        if (p.paidOn && (!firstDate || p.paidOn < firstDate)) firstDate = p.paidOn;
+        if (p.paidOn && (!lastDate || p.paidOn > lastDate)) lastDate = p.paidOn;
+        batch.push(p);
+        if (batch.length >= BATCH) await flush();
+      }
+      if (rowsRead % 10_000 === 0) options.onProgress?.(rowsRead);
+    };
+
+    for (const item of ahead) await take(item);
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) await take(next.value);
+    await flush();
+    options.onProgress?.(rowsRead);
+
+    const inserted = await tx.query<{ n: number }>(
+      `WITH added AS (INSERT INTO payments SELECT * FROM incoming_payments ON CONFLICT DO NOTHING RETURNING 1)
+       SELECT count(*)::int AS n FROM added`,
+    );
+    const accepted = inserted[0]?.n ?? 0;
+    await tx.query(
+      `UPDATE spend_imports SET rows_read = $2, accepted = $3, duplicates = $4, rejected = $5, total_pence = $6,
+         first_date = $7, last_date = $8, rejections = $9, notes = $10 WHERE id = $1`,
+      [
+        importId,
+        rowsRead,
+        accepted,
+        read - accepted,
+        rejected,
+        totalPence,
+        firstDate ?? null,
+        lastDate ?? null,
+        JSON.stringify(rejections),
+        JSON.stringify(notes),
+      ],
+    );
+    await rebuildCube(tx, body.id);
+    return getSpendImport(tx, importId);
+  });
+}
+
+/** Re-adds a body's rows to the spend cube: a body's spend is small enough to redo whole. */
+export async function rebuildCube(tx: Sql, bodyId: number) {
+  await tx.query('DELETE FROM spend_cube WHERE body_id = $1', [bodyId]);
+  await tx.query(
+    `INSERT INTO spend_cube (body_id, month, payee_id, expense_type_id, category_id, amount_pence, payments)
+     SELECT body_id, month, payee_id, expense_type_id, category_id, sum(amount_pence), count(*)
+     FROM payments WHERE body_id = $1 GROUP BY body_id, month, payee_id, expense_type_id, category_id`,
+    [bodyId],
+  );
+}
+
+const REPORT = `SELECT i.id, b.code AS "bodyCode", b.name AS "bodyName", i.file_name AS file, i.imported_at AS "importedAt",
+    i.layout, i.rows_read AS "rowsRead", i.accepted, i.duplicates, i.rejected, i.total_pence AS "totalPence",
+    i.first_date AS "firstDate", i.last_date AS "lastDate", i.rejections, i.notes
+  FROM spend_imports i JOIN bodies b ON b.id = i.body_id`;
+
+export async function getSpendImport(sql: Sql, id: number): Promise<SpendImportReport> {
+  const [row] = await sql.query<SpendImportReport>(`${REPORT} WHERE i.id = $1`, [id]);
+  if (!row) throw new NotFoundError(`No spend import has the number ${id}`);
+  return withoutNulls(row) as SpendImportReport;
+}
+
+export async function listSpendImports(sql: Sql, bodyCode: string): Promise<SpendImportReport[]> {
+  const rows = await sql.query<SpendImportReport>(
+    `${REPORT} WHERE b.code = $1 ORDER BY i.imported_at DESC, i.id DESC`,
+    [bodyCode.toUpperCase()],
+  );
+  return rows.map((r) => withoutNulls(r) as SpendImportReport);
+}
+
+interface ImportingBody {
+  id: number;
+  name: string;
+  /** Whether a "Body name" cell names this body (by its name or another name it is known by). */
+  owns(name: string): Promise<boolean>;
+}
+
+async function bodyByCode(tx: Sql, code: string): Promise<ImportingBody> {
+  const id = (await resolveBodyIds(tx, [{ code, field: 'body' }]))(code);
+  return describeBody(tx, id);
+}
+
+async function bodyForPayment(tx: Sql, payment: SpendRow, file: string): Promise<ImportingBody | undefined> {
+  if (!payment.bodyName) return undefined;
+  const [row] = await tx.query<{ id: number }>(
+    `SELECT id FROM bodies WHERE lower(name) = lower($1) OR lower($1) = ANY (SELECT lower(n) FROM unnest(alt_names) n)
+     ORDER BY end_date DESC NULLS FIRST LIMIT 1`,
+    [payment.bodyName],
+  );
+  if (!row) {
+    throw new InputError(
+      `The file is for "${payment.bodyName}", which is not in the bodies directory`,
+      [
+        {
+          row: payment.row,
+          field: 'Body name',
+          message: 'Add the body, or say which body the file belongs to',
+        },
+      ],
+      file,
+    );
+  }
+  return describeBody(tx, row.id);
+}
+
+async function describeBody(tx: Sql, id: number): Promise<ImportingBody> {
+  const [row] = await tx.query<{ name: string; names: string[] }>(
+    `SELECT name, array_append(alt_names, name) AS names FROM bodies WHERE id = $1`,
+    [id],
+  );
+  const names = new Set((row?.names ?? []).map((n) => n.toLowerCase()));
+  return { id, name: row?.name ?? '', owns: async (name) => names.has(name.toLowerCase()) };
+}
+
+/**
+ * The same payment in two files has the same key: a hash of what the council published about it,
+ * with the count of identical rows before it, so two genuinely equal payments in one file both stay.
+ */
+function contentKey(bodyId: number, p: SpendRow, occurrences: Map<string, number>): string {
+  const content = [
+    bodyId,
+    p.paidOn ?? p.month,
+    p.amountPence,
+    p.supplierName,
+    p.supplierId,
+    p.transactionNumber,
+    p.expenseArea,
+    p.expenseType,
+    p.purpose,
+  ].join('\u0001');
+  const n = occurrences.get(content) ?? 0;
+  occurrences.set(content, n + 1);
+  return createHash('sha256').update(`${content}\u0001${n}`).digest().readBigInt64BE(0).toString();
+}
+
+/** Ids for repeated text, remembered for the whole import and created as new text appears. */
+class Dictionaries {
+  private readonly payeeIds = new Map<string, number>();
+  private readonly labelIds = new Map<string, number>();
+  constructor(private readonly tx: Sql) {}
+
+  async payees(rows: SpendRow[]): Promise<number[]> {
+    const keyOf = (p: SpendRow) => [
+      p.supplierName,
+      p.supplierId ?? '',
+      p.vatNumber ?? '',
+      p.companyNumber ?? '',
+      p.charityNumber ?? '',
+      p.redacted ? 't' : 'f',
+    ];
+    const fresh = new Map<string, string[]>();
+    for (const p of rows) {
+      const key = keyOf(p);
+      const joined = key.join('\u0001');
+      if (!this.payeeIds.has(joined)) fresh.set(joined, key);
+    }
+    if (fresh.size) {
+      const columns = [0, 1, 2, 3, 4, 5].map((i) => [...fresh.values()].map((k) => k[i]));
+      const found = await this.tx.query<{ id: number; key: string }>(
+        `WITH wanted AS (
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[])
+             AS w(name, supplier_ref, vat_number, company_number, charity_number, redacted)),
+         added AS (
+           INSERT INTO payees (name, supplier_ref, vat_number, company_number, charity_number, redacted)
+           SELECT * FROM wanted ON CONFLICT DO NOTHING RETURNING *)
+         SELECT p.id, concat_ws(E'\\x01', p.name, p.supplier_ref, p.vat_number, p.company_number, p.charity_number,
+           CASE WHEN p.redacted THEN 't' ELSE 'f' END) AS key
+         FROM (SELECT * FROM added UNION ALL SELECT payees.* FROM payees JOIN wanted USING
+           (name, supplier_ref, vat_number, company_number, charity_number, redacted)) p`,
+        columns,
+      );
+      for (const { id, key } of found) this.payeeIds.set(key, id);
+    }
+    return rows.map((p) => this.payeeIds.get(keyOf(p).join('\u0001')) as number);
+  }
+
+  /** For each row: the ids of its expense area, expense type, category and purpose. */
+  async labels(rows: SpendRow[]): Promise<(number | undefined)[][]> {
+    const fresh = new Map<string, [string, string]>();
+    for (const p of rows) {
+      for (const kind of LABELS) {
+        const value = p[kind];
+        const key = `${kind}\u0001${value}`;
+        if (value && !this.labelIds.has(key)) fresh.set(key, [kind, value]);
+      }
+    }
+    if (fresh.size) {
+      const pairs = [...fresh.values()];
+      const found = await this.tx.query<{ id: number; kind: string; value: string }>(
+        `WITH wanted AS (SELECT * FROM unnest($1::text[], $2::text[]) AS w(kind, value)),
+         added AS (INSERT INTO spend_labels (kind, value) SELECT * FROM wanted ON CONFLICT DO NOTHING RETURNING *)
+         SELECT id, kind, value FROM added
+         UNION ALL SELECT l.id, l.kind, l.value FROM spend_labels l JOIN wanted USING (kind, value)`,
+        [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
+      );
+      for (const { id, kind, value } of found) this.labelIds.set(`${kind}\u0001${value}`, id);
+    }
+    return rows.map((p) =>
+      LABELS.map((kind) => (p[kind] ? this.labelIds.get(`${kind}\u0001${p[kind]}`) : undefined)),
+    );
+  }
+}
+
+/** One CSV line for COPY: blanks are NULL, text is quoted. */
+function csvLine(values: unknown[]): string {
+  return `${values
+    .map((v) =>
+      v === undefined || v === null ? '' : typeof v === 'string' ? `"${v.replaceAll('"', '""')}"` : String(v),
+    )
+    .join(',')}\n`;
+}
+
+/** The columns a person chose for a body's files, by heading. */
+export async function getColumnChoices(sql: Sql, bodyCode: string): Promise<Record<string, string>> {
+  const [row] = await sql.query<{ columns: Record<string, string> }>(
+    `SELECT c.columns FROM spend_column_choices c JOIN bodies b ON b.id = c.body_id WHERE b.code = $1`,
+    [bodyCode.toUpperCase()],
+  );
+  return row?.columns ?? {};
+}
+
+export async function saveColumnChoices(sql: Sql, bodyCode: string, columns: Record<string, string>) {
+  const id = (await resolveBodyIds(sql, [{ code: bodyCode, field: 'body' }]))(bodyCode);
+  await sql.query(
+    `INSERT INTO spend_column_choices (body_id, columns) VALUES ($1, $2)
+     ON CONFLICT (body_id) DO UPDATE SET columns = EXCLUDED.columns`,
+    [id, JSON.stringify(columns)],
+  );
+}
