@@ -1,0 +1,154 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, beforeEach, test } from 'node:test';
+import { seedDemo } from '../../src/demo/seed.js';
+import { InputError } from '../../src/domain/errors.js';
+import { importSpendFile } from '../../src/services/import-spend.js';
+import { getColumnChoices, listSpendImports } from '../../src/store/spend.js';
+import { emptyRegister, forEachDatabase, hasSharedData, sharedData } from '../helpers/databases.js';
+
+const work = mkdtempSync(join(tmpdir(), 'pathfinder-spend-store-'));
+after(() => rmSync(work, { recursive: true, force: true }));
+const sample = (name: string) => join(sharedData, 'spend-samples', name);
+const OXFORD = 'E07000178';
+
+forEachDatabase('spend store', (database) => {
+  beforeEach(async () => {
+    await emptyRegister(database());
+    await database().query('TRUNCATE payees, spend_labels CASCADE');
+    await seedDemo(database());
+  });
+
+  const totals = async () => {
+    const [row] = await database().query<{ payments: number; pence: number; cube: number; cubeRows: number }>(
+      `SELECT (SELECT count(*)::int FROM payments) AS payments,
+              (SELECT coalesce(sum(amount_pence), 0)::int8 FROM payments) AS pence,
+              (SELECT coalesce(sum(amount_pence), 0)::int8 FROM spend_cube) AS cube,
+              (SELECT coalesce(sum(payments), 0)::int FROM spend_cube) AS "cubeRows"`,
+    );
+    return row;
+  };
+
+  test('stores a real file to the penny, and again adds nothing', { skip: !hasSharedData }, async () => {
+    const db = database();
+    const first = await importSpendFile(db, sample('oxford-city-jul-sep-2017.csv'), { bodyCode: OXFORD });
+    assert.deepEqual(
+      [first.rowsRead, first.accepted, first.duplicates, first.rejected, first.totalPence],
+      [3259, 3259, 0, 0, 1_134_400_535],
+    );
+    assert.deepEqual([first.firstDate, first.lastDate], ['2017-07-04', '2017-09-29']);
+    assert.deepEqual(await totals(), {
+      payments: 3259,
+      pence: 1_134_400_535,
+      cube: 1_134_400_535,
+      cubeRows: 3259,
+    });
+
+    const again = await importSpendFile(db, sample('oxford-city-jul-sep-2017.csv'), { bodyCode: OXFORD });
+    assert.deepEqual([again.accepted, again.duplicates], [0, 3259]);
+    assert.deepEqual(await totals(), {
+      payments: 3259,
+      pence: 1_134_400_535,
+      cube: 1_134_400_535,
+      cubeRows: 3259,
+    });
+    assert.deepEqual(
+      (await listSpendImports(db, OXFORD)).map((r) => r.id),
+      [again.id, first.id],
+    );
+    // Every payment keeps where it came from.
+    const [provenance] = await db.query<{ file: string; row: number }>(
+      `SELECT i.file_name AS file, p.row_number AS row FROM payments p JOIN spend_imports i ON i.id = p.import_id
+       WHERE p.transaction_number = '1038986 - 2'`,
+    );
+    assert.deepEqual(provenance, { file: 'oxford-city-jul-sep-2017.csv', row: 2 });
+  });
+
+  test(
+    'the body comes from the file, and an overlapping file adds only what is new',
+    { skip: !hasSharedData },
+    async () => {
+      const db = database();
+      const whole = readFileSync(sample('trafford-procurement-card-2025-26.csv'), 'utf8').split('\n');
+      const header = whole[0];
+      const firstHalf = join(work, 'card-a.csv');
+      const overlapping = join(work, 'card-b.csv');
+      writeFileSync(firstHalf, [header, ...whole.slice(1, 8001)].join('\n'));
+      writeFileSync(overlapping, [header, ...whole.slice(6001)].join('\n'));
+      const a = await importSpendFile(db, firstHalf, {});
+      assert.equal(a.bodyCode, 'E08000009');
+      assert.equal(a.accepted, 8000);
+      const b = await importSpendFile(db, overlapping, {});
+      assert.equal(b.accepted + b.duplicates, 14050 - 6000);
+      assert.equal(b.duplicates, 2000);
+      assert.equal((await totals())?.pence, 348_244_431);
+    },
+  );
+
+  test('a file that fails part-way stores nothing of itself', async () => {
+    const db = database();
+    await importSpendFile(db, writeCsv('good.csv', 'Date,Supplier,Amount\n01/04/2024,Acme Ltd,100.00\n'), {
+      bodyCode: OXFORD,
+    });
+    const before = await totals();
+    const rows = Array.from({ length: 50_000 }, (_, i) => `02/04/2024,Supplier ${i},${i}.00`).join('\n');
+    const broken = writeCsv(
+      'broken.csv',
+      `Date,Supplier,Amount\n${rows}\n03/04/2024,"Never closed ${'x,'.repeat(17_000_000)}`,
+    );
+    await assert.rejects(importSpendFile(db, broken, { bodyCode: OXFORD }), InputError);
+    assert.deepEqual(await totals(), before);
+    assert.equal((await listSpendImports(db, OXFORD)).length, 1);
+  });
+
+  test('rows for another body are refused; redacted payees are kept and counted', async () => {
+    const db = database();
+    const report = await importSpendFile(
+      db,
+      writeCsv(
+        'mixed.csv',
+        [
+          'Body Name,Date,Supplier,Amount',
+          'Oxford City Council,01/04/2024,Redacted personal data,600.00',
+          'Oxford City Council,01/04/2024,Acme Ltd,100.00',
+          'Trafford Council,01/04/2024,Acme Ltd,100.00',
+        ].join('\n'),
+      ),
+      {},
+    );
+    assert.deepEqual([report.accepted, report.rejected, report.totalPence], [2, 1, 70_000]);
+    assert.deepEqual(report.rejections, [
+      {
+        row: 4,
+        field: 'Body Name',
+        reason: 'This payment is for "Trafford Council", not Oxford City Council',
+      },
+    ]);
+    const [redacted] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM payees WHERE redacted');
+    assert.equal(redacted?.n, 1);
+  });
+
+  test('columns chosen for a body are used for its next file where they still fit', async () => {
+    const db = database();
+    const a = writeCsv(
+      'a.csv',
+      'Invoice Date,Paid On,Supplier,Net,Gross\n01/04/2024,05/04/2024,Acme,100,120\n',
+    );
+    const report = await importSpendFile(db, a, { bodyCode: OXFORD, columns: { amount: 'Gross' } });
+    assert.equal(report.totalPence, 12_000);
+    assert.deepEqual(await getColumnChoices(db, OXFORD), { amount: 'Gross' });
+    const b = writeCsv('b.csv', 'Paid On,Supplier,Net,Gross\n06/04/2024,Acme,200,240\n');
+    assert.equal((await importSpendFile(db, b, { bodyCode: OXFORD })).totalPence, 24_000);
+    // A later layout without that heading falls back to what is detected.
+    const c = writeCsv('c.csv', 'Payment Date,Supplier,Amount\n07/04/2024,Acme,300\n');
+    assert.equal((await importSpendFile(db, c, { bodyCode: OXFORD })).totalPence, 30_000);
+  });
+});
+
+function writeCsv(name: string, content: string) {
+  const path = join(work, name);
+  writeFileSync(path, content);
+  return path;
+}
