@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import formbody from '@fastify/formbody';
+import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { ConflictError, InputError, NotFoundError } from '../domain/errors.js';
@@ -9,6 +10,7 @@ import { bodiesApi } from './api/bodies.js';
 import { openApiRoute } from './api/openapi.js';
 import { partnershipsApi } from './api/partnerships.js';
 import { registerApi } from './api/register.js';
+import { spendApi } from './api/spend.js';
 import { bodyPages } from './pages/bodies.js';
 import { dashboardPages } from './pages/dashboard.js';
 import { partnershipPages } from './pages/partnerships.js';
@@ -21,6 +23,7 @@ export interface AppOptions {
 export async function buildApp({ db, logger = false }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger, bodyLimit: 10 * 1024 * 1024 });
   await app.register(formbody);
+  await app.register(multipart, { limits: { files: 1, fileSize: 1024 ** 3 } });
   await app.register(fastifyStatic, { root: join(govukFrontendDir, 'govuk', 'assets'), prefix: '/assets/' });
   await app.register(fastifyStatic, {
     root: join(govukFrontendDir, 'govuk'),
@@ -64,6 +67,7 @@ export async function buildApp({ db, logger = false }: AppOptions): Promise<Fast
   bodiesApi(app, db);
   partnershipsApi(app, db);
   registerApi(app, db);
+  spendApi(app, db);
   openApiRoute(app);
   app.get('/healthz', async () => ({ ok: true, database: db.kind }));
   return app;

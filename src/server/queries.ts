@@ -39,3 +39,8 @@ export const projectQuery = z.object({
 });
 
 export const projectId = z.coerce.number().int().positive({ message: 'A project number is a whole number' });
+
+export const spendImportId = z.coerce
+  .number()
+  .int()
+  .positive({ message: 'An import number is a whole number' });

@@ -13,6 +13,7 @@ import {
   SAVINGS_STATUSES,
 } from '../domain/partnerships.js';
 import { SERVICES } from '../domain/services.js';
+import { SPEND_FIELDS } from '../domain/spend.js';
 
 /** The project folder, whether running from src/ (tsx) or dist/ (built). */
 export const projectRoot = (() => {
@@ -45,6 +46,7 @@ const labels: Record<string, Record<string, string>> = {
   stage: PROJECT_STAGES,
   savingsStatus: SAVINGS_STATUSES,
   service: SERVICES,
+  spendField: SPEND_FIELDS,
 };
 env.addFilter('label', (code: string, list: string) => labels[list]?.[code] ?? code);
 env.addFilter('pounds', (pence: number) => (typeof pence === 'number' ? formatPounds(pence) : ''));

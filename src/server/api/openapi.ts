@@ -132,6 +132,50 @@ export function openApiDocument() {
           responses: { 200: { description: 'Imported as one transaction' }, 422: problem },
         },
       },
+      '/api/v1/bodies/{code}/spend-imports': {
+        get: {
+          tags: ['Spend'],
+          parameters: [code],
+          responses: { 200: { description: 'The body’s spend imports, newest first' }, 404: notFound },
+        },
+        post: {
+          tags: ['Spend'],
+          parameters: [code],
+          requestBody: {
+            content: {
+              'multipart/form-data': {
+                schema: {
+                  type: 'object',
+                  required: ['file'],
+                  properties: {
+                    file: { type: 'string', format: 'binary', description: 'A published spend file (CSV)' },
+                    month: {
+                      type: 'string',
+                      pattern: '^\\d{4}-\\d{2}$',
+                      description: 'yyyy-mm, only for files without dates',
+                    },
+                  },
+                },
+              },
+            },
+          },
+          responses: {
+            201: {
+              description:
+                'The import report: rows read, stored, already held, refused (with row, column and reason)',
+            },
+            404: notFound,
+            422: problem,
+          },
+        },
+      },
+      '/api/v1/spend-imports/{id}': {
+        get: {
+          tags: ['Spend'],
+          parameters: [path('id', 'The import number')],
+          responses: { 200: { description: 'An import report' }, 404: notFound },
+        },
+      },
       '/api/v1/register.csv': {
         get: {
           tags: ['Register'],

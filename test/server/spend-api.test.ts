@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { seedDemo } from '../../src/demo/seed.js';
+import { buildApp } from '../../src/server/app.js';
+import { emptyRegister, forEachDatabase, needsSharedData, sharedData } from '../helpers/databases.js';
+
+/** A multipart/form-data body as a browser sends it. */
+function form(fields: Record<string, string>, file?: { name: string; content: Buffer | string }) {
+  const boundary = '----pathfinder-test';
+  const parts = Object.entries(fields).map(
+    ([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
+  );
+  const chunks = parts.map((p) => Buffer.from(p));
+  if (file) {
+    chunks.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: text/csv\r\n\r\n`,
+      ),
+      Buffer.from(file.content),
+      Buffer.from('\r\n'),
+    );
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  return {
+    payload: Buffer.concat(chunks),
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  };
+}
+
+forEachDatabase('spend API and pages', (database) => {
+  let app: FastifyInstance;
+  before(async () => {
+    await emptyRegister(database());
+    await seedDemo(database());
+    app = await buildApp({ db: database() });
+  });
+  after(() => app.close());
+
+  test(
+    'uploads a real spend file and reports on it, in JSON and on the body’s page',
+    needsSharedData,
+    async () => {
+      const content = readFileSync(join(sharedData, 'spend-samples', 'oxford-city-jul-sep-2017.csv'));
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/v1/bodies/E07000178/spend-imports',
+        ...form({}, { name: 'oxford-city-jul-sep-2017.csv', content }),
+      });
+      assert.equal(res.statusCode, 201, res.body);
+      const report = res.json();
+      assert.deepEqual(
+        [report.file, report.accepted, report.rejected, report.totalPence],
+        ['oxford-city-jul-sep-2017.csv', 3259, 0, 1_134_400_535],
+      );
+      assert.equal((await app.inject(`/api/v1/spend-imports/${report.id}`)).json().accepted, 3259);
+      const listed = (await app.inject('/api/v1/bodies/E07000178/spend-imports')).json();
+      assert.deepEqual(
+        listed.items.map((i: { id: number }) => i.id),
+        [report.id],
+      );
+      const page = (await app.inject('/bodies/E07000178')).body;
+      assert.match(page, /oxford-city-jul-sep-2017\.csv/);
+      assert.match(page, /£11,344,005\.35/);
+      const reportPage = (await app.inject(`/spend-imports/${report.id}`)).body;
+      assert.match(reportPage, /Supplier name<\/th><td class="govuk-table__cell">Supplier Name/);
+    },
+  );
+
+  test('the upload form explains a file it cannot read, and stores nothing', async () => {
+    const before = (await app.inject('/api/v1/bodies/E08000005/spend-imports')).json().items.length;
+    const res = await app.inject({
+      method: 'POST',
+      url: '/bodies/E08000005/spend-imports',
+      ...form({ month: '' }, { name: 'minutes.csv', content: 'Agenda item,Decision\n1,Agreed\n' }),
+    });
+    assert.equal(res.statusCode, 422);
+    assert.match(res.body, /govuk-error-summary/);
+    assert.match(res.body, /No header row found in the first 30 rows/);
+    const none = await app.inject({
+      method: 'POST',
+      url: '/bodies/E08000005/spend-imports',
+      ...form({ month: '' }),
+    });
+    assert.match(none.body, /Choose a spend file to upload/);
+    assert.equal((await app.inject('/api/v1/bodies/E08000005/spend-imports')).json().items.length, before);
+  });
+});
