@@ -1,0 +1,92 @@
+/**
+ * Spend import speed and memory: `npm run bench:import [-- --rows 1000000]`.
+ * Generates a realistic file, then times, each in its own process so peak memory is its own:
+ *   - a bare CSV parse loop (csv-parse, counting rows and summing amounts): the floor for reading;
+ *   - DuckDB's own CSV import (@duckdb/node-api, installed for the bench only): the near-limit reference;
+ *   - Pathfinder's import into PGlite (data folder on disk) and into PostgreSQL (a database it creates and drops).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { generateSpendFile } from './generate-spend.js';
+
+const { values } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '1000000' },
+    phase: { type: 'string' },
+    file: { type: 'string' },
+  },
+});
+const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const DUCKDB_DIR = join(import.meta.dirname, '.duckdb');
+
+if (values.phase) {
+  // One measured phase, in a child process; prints "rows seconds".
+  const file = values.file as string;
+  const started = performance.now();
+  const rows = await (
+    await import('./import-phases.js')
+  ).run(values.phase, file, { adminUrl: ADMIN_URL, duckdbDir: DUCKDB_DIR });
+  const seconds = (performance.now() - started) / 1000;
+  console.log(JSON.stringify({ rows, seconds, peakMb: process.resourceUsage().maxRSS / 1024 }));
+} else {
+  const rows = Number(values.rows);
+  const work = mkdtempSync(join(tmpdir(), 'pathfinder-bench-'));
+  const file = join(work, 'spend.csv');
+  try {
+    console.log(`Generating ${rows.toLocaleString('en-GB')} rows…`);
+    await generateSpendFile(file, rows);
+    console.log(`${file}: ${(statSync(file).size / 1e6).toFixed(0)} MB\n`);
+    if (!existsSync(join(DUCKDB_DIR, 'node_modules', '@duckdb', 'node-api'))) {
+      console.log(
+        'Installing @duckdb/node-api for the baseline (bench only, not a dependency of Pathfinder)…',
+      );
+      spawnSync(
+        'npm',
+        ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', DUCKDB_DIR, '@duckdb/node-api'],
+        { stdio: 'inherit' },
+      );
+    }
+    const phases = [
+      ['parse', 'bare CSV parse loop (baseline)'],
+      ['duckdb', 'DuckDB read_csv into a table (baseline)'],
+      ['pglite', 'Pathfinder import, PGlite on disk'],
+      ['postgres', 'Pathfinder import, PostgreSQL'],
+    ] as const;
+    console.log(['phase'.padEnd(40), 'rows', 'seconds', 'rows/s', 'peak MB', '× DuckDB'].join('\t'));
+    let duck = 0;
+    for (const [phase, label] of phases) {
+      const run = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', join(import.meta.dirname, 'import.ts'), '--phase', phase, '--file', file],
+        {
+          encoding: 'utf8',
+          maxBuffer: 1 << 24,
+        },
+      );
+      const last = run.stdout.trim().split('\n').pop() ?? '';
+      if (run.status !== 0 || !last.startsWith('{')) {
+        console.log(
+          `${label.padEnd(40)}\tfailed: ${(run.stderr || run.stdout).trim().split('\n').slice(-3).join(' ')}`,
+        );
+        continue;
+      }
+      const r = JSON.parse(last) as { rows: number; seconds: number; peakMb: number };
+      if (phase === 'duckdb') duck = r.seconds;
+      console.log(
+        [
+          label.padEnd(40),
+          r.rows,
+          r.seconds.toFixed(2),
+          Math.round(r.rows / r.seconds),
+          Math.round(r.peakMb),
+          duck ? (r.seconds / duck).toFixed(1) : '–',
+        ].join('\t'),
+      );
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
