@@ -217,6 +217,9 @@ export async function deleteBody(sql: Sql, code: string): Promise<void> {
         `${body.name} cannot be deleted while the register uses it: ${uses.map((u) => u.name).join(', ')}`,
       );
     }
+    // Spend tables carry no foreign keys (for load speed), so the body's spend goes explicitly.
+    await tx.query('DELETE FROM payments WHERE body_id = $1', [body.id]);
+    await tx.query('DELETE FROM spend_cube WHERE body_id = $1', [body.id]);
     await tx.query('DELETE FROM bodies WHERE id = $1', [body.id]);
   });
 }

@@ -38,6 +38,21 @@ const BATCH = 20_000;
 /** Rejections kept in the report; the count is always exact. */
 const KEEP_REJECTIONS = 1_000;
 const LABELS = ['expenseArea', 'expenseType', 'categoryLabel', 'purpose'] as const;
+const PAYMENT_COLUMNS = [
+  'body_id',
+  'content_key',
+  'import_id',
+  'row_number',
+  'paid_on',
+  'month',
+  'amount_pence',
+  'payee_id',
+  'transaction_number',
+  'expense_area_id',
+  'expense_type_id',
+  'category_id',
+  'purpose_id',
+];
 
 /**
  * Stores a spend file's payments as one transaction: if anything fails, nothing of the file is kept.
@@ -77,7 +92,6 @@ export async function importSpend(
       [body.id, source.file, source.sha256, JSON.stringify(source.layout)],
     );
     const importId = (created as { id: number }).id;
-    await tx.query(`CREATE TEMP TABLE incoming_payments (LIKE payments) ON COMMIT DROP`);
 
     const dictionary = new Dictionaries(tx);
     const occurrences = new Map<string, number>();
@@ -91,46 +105,48 @@ export async function importSpend(
     let lastDate: string | undefined;
     let batch: SpendRow[] = [];
 
-    const flush = async () => {
-      if (!batch.length) return;
-      const payeeIds = await dictionary.payees(batch);
-      const labelIds = await dictionary.labels(batch);
-      const lines = batch.map((p, i) => {
-        const key = contentKey(body.id, p, occurrences);
-        const labels = labelIds[i] as (number | undefined)[];
-        return csvLine([
-          body.id,
-          key,
-          importId,
-          p.row,
-          p.paidOn,
-          p.month,
-          p.amountPence,
-          payeeIds[i],
-          p.transactionNumber,
-          ...labels,
-        ]);
-      });
-      await tx.copyCsv(
-        'incoming_payments',
-        [
-          'body_id',
-          'content_key',
-          'import_id',
-          'row_number',
-          'paid_on',
-          'month',
-          'amount_pence',
-          'payee_id',
-          'transaction_number',
-          'expense_area_id',
-          'expense_type_id',
-          'category_id',
-          'purpose_id',
-        ],
-        lines.join(''),
+    let accepted = 0;
+    // One batch is written while the next is read: the database and the parser each have a core.
+    let writing: Promise<void> = Promise.resolve();
+    const write = async (rows: SpendRow[]) => {
+      const keys = rows.map((p) => contentKey(body.id, p, occurrences));
+      const payeeIds = await dictionary.payees(rows);
+      const labelIds = await dictionary.labels(rows);
+      // Payments stored before (an overlapping or repeated file) are left out; a file cannot repeat its own keys.
+      const held = new Set(
+        (
+          await tx.query<{ key: string }>(
+            'SELECT content_key::text AS key FROM payments WHERE body_id = $1 AND content_key = ANY($2::int8[])',
+            [body.id, keys],
+          )
+        ).map((r) => r.key),
       );
+      const lines: string[] = [];
+      rows.forEach((p, i) => {
+        if (held.has(keys[i] as string)) return;
+        lines.push(
+          csvLine([
+            body.id,
+            keys[i],
+            importId,
+            p.row,
+            p.paidOn,
+            p.month,
+            p.amountPence,
+            payeeIds[i],
+            p.transactionNumber,
+            ...(labelIds[i] as (number | undefined)[]),
+          ]),
+        );
+      });
+      if (lines.length) await tx.copyCsv('payments', PAYMENT_COLUMNS, lines.join(''));
+      accepted += lines.length;
+    };
+    const flush = async () => {
+      const rows = batch;
       batch = [];
+      await writing;
+      writing = rows.length ? write(rows) : Promise.resolve();
     };
 
     const take = async (item: SpendItem) => {
@@ -165,13 +181,8 @@ export async function importSpend(
     for (const item of ahead) await take(item);
     for (let next = await iterator.next(); !next.done; next = await iterator.next()) await take(next.value);
     await flush();
+    await writing;
     options.onProgress?.(rowsRead);
-
-    const inserted = await tx.query<{ n: number }>(
-      `WITH added AS (INSERT INTO payments SELECT * FROM incoming_payments ON CONFLICT DO NOTHING RETURNING 1)
-       SELECT count(*)::int AS n FROM added`,
-    );
-    const accepted = inserted[0]?.n ?? 0;
     await tx.query(
       `UPDATE spend_imports SET rows_read = $2, accepted = $3, duplicates = $4, rejected = $5, total_pence = $6,
          first_date = $7, last_date = $8, rejections = $9, notes = $10 WHERE id = $1`,

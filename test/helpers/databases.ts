@@ -66,7 +66,9 @@ export function forEachDatabase(title: string, tests: (db: () => Database) => vo
 
 /** Empties every table, so each test starts from a known register. */
 export async function emptyRegister(db: Database) {
-  await db.query(`TRUNCATE bodies, partnerships RESTART IDENTITY CASCADE`);
+  await db.query(
+    `TRUNCATE bodies, partnerships, payments, spend_cube, payees, spend_labels RESTART IDENTITY CASCADE`,
+  );
 }
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

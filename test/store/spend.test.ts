@@ -6,6 +6,7 @@ import { after, beforeEach, test } from 'node:test';
 import { seedDemo } from '../../src/demo/seed.js';
 import { InputError } from '../../src/domain/errors.js';
 import { importSpendFile } from '../../src/services/import-spend.js';
+import { deleteBody } from '../../src/store/bodies.js';
 import { getColumnChoices, listSpendImports } from '../../src/store/spend.js';
 import { emptyRegister, forEachDatabase, hasSharedData, sharedData } from '../helpers/databases.js';
 
@@ -17,7 +18,6 @@ const OXFORD = 'E07000178';
 forEachDatabase('spend store', (database) => {
   beforeEach(async () => {
     await emptyRegister(database());
-    await database().query('TRUNCATE payees, spend_labels CASCADE');
     await seedDemo(database());
   });
 
@@ -64,6 +64,13 @@ forEachDatabase('spend store', (database) => {
        WHERE p.transaction_number = '1038986 - 2'`,
     );
     assert.deepEqual(provenance, { file: 'oxford-city-jul-sep-2017.csv', row: 2 });
+
+    await deleteBody(db, OXFORD);
+    assert.deepEqual(
+      await totals(),
+      { payments: 0, pence: 0, cube: 0, cubeRows: 0 },
+      'a deleted body takes its spend',
+    );
   });
 
   test(

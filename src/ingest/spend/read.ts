@@ -232,7 +232,6 @@ async function* records$(path: string, encoding: string, delimiter: string): Asy
       relax_quotes: true,
       max_record_size: MAX_RECORD_CHARS,
       skip_records_with_error: true,
-      info: true,
       on_skip: (error: CsvError | undefined) => {
         if (!error) return;
         const row = ((error as CsvError & { records?: number }).records ?? 0) + 1;
@@ -247,7 +246,7 @@ async function* records$(path: string, encoding: string, delimiter: string): Asy
     }),
   );
   let row = 0;
-  for await (const { record } of parser as AsyncIterable<{ record: string[] }>) {
+  for await (const record of parser as AsyncIterable<string[]>) {
     if (fatal) throw fatal;
     while (skipped.length) {
       const s = skipped.shift() as { row: number; error: string };
