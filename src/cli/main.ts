@@ -109,11 +109,12 @@ importCommand
   .argument('<files...>', 'the spend files')
   .option('--body <code>', 'the body the files belong to (read from a "Body name" column when there is one)')
   .option('--month <yyyy-mm>', 'the month of payments whose dates the file lost (e.g. "00:00:00")')
+  .option('--sheet <name>', 'for XLSX: the worksheet to read (default: the first with rows)')
   .option(
     '--column <field=heading...>',
     `choose a column by its heading, saved for the body; fields: ${Object.keys(SPEND_FIELDS).join(', ')}`,
   )
-  .action((files: string[], options: { body?: string; month?: string; column?: string[] }) =>
+  .action((files: string[], options: { body?: string; month?: string; sheet?: string; column?: string[] }) =>
     withDatabase(async (db) => {
       const columns = Object.fromEntries(
         (options.column ?? []).map((c) => {
@@ -135,7 +136,7 @@ importCommand
           const report = await importSpendFile(
             db,
             file,
-            { bodyCode: options.body, undatedMonth: options.month, columns },
+            { bodyCode: options.body, undatedMonth: options.month, sheet: options.sheet, columns },
             (rows) => bar.setTotal(Math.max(estimate, rows)) ?? bar.update(rows),
           );
           bar.stop();

@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import { formatPounds } from '../domain/money.js';
-import { SPEND_FIELDS, type SpendField } from '../domain/spend.js';
+import { SPEND_FIELDS, type SpendField, type SpendLayout } from '../domain/spend.js';
 import type { SpendImportReport } from '../store/spend.js';
 
 /** The import report in the terminal: what was read, stored, skipped and refused, and why. */
@@ -13,7 +13,7 @@ export function describeSpendImport(r: SpendImportReport, shownRejections = 20):
     `${r.file} → ${r.bodyName} (${r.bodyCode}), import ${r.id}`,
     `  rows read ${n(r.rowsRead)}: ${n(r.accepted)} stored, ${n(r.duplicates)} already stored, ${n(r.rejected)} refused`,
     `  total ${formatPounds(r.totalPence)}${r.firstDate ? `, paid ${r.firstDate} to ${r.lastDate}` : ''}`,
-    `  read as ${r.layout.encoding}, "${r.layout.delimiter === '\t' ? 'tab' : r.layout.delimiter}"-separated, header in row ${r.layout.headerRow}`,
+    `  read as ${readAs(r.layout)}, header in row ${r.layout.headerRow}`,
     `  columns: ${mapping}`,
     ...r.notes.slice(0, 10).map((note) => `  note: ${note}`),
     ...r.rejections.slice(0, shownRejections).map((x) => `  refused row ${x.row}, ${x.field}: ${x.reason}`),
@@ -21,6 +21,11 @@ export function describeSpendImport(r: SpendImportReport, shownRejections = 20):
   if (r.rejected > shownRejections)
     lines.push(`  … and ${n(r.rejected - shownRejections)} more refused rows`);
   return lines.join('\n');
+}
+
+function readAs(layout: SpendLayout): string {
+  if (layout.format === 'xlsx') return `XLSX, sheet "${layout.sheet}"`;
+  return `${layout.encoding} CSV, "${layout.delimiter === '\t' ? 'tab' : layout.delimiter}"-separated`;
 }
 
 /** Rows a file probably has, from the length of its first lines: enough for a progress bar. */

@@ -67,9 +67,13 @@ export function isRedactedName(name: string): boolean {
 /** How the file was understood: shown in the import report so a person can check it. */
 export interface SpendLayout {
   file: string;
-  format: 'csv';
-  encoding: 'utf-8' | 'windows-1252';
-  delimiter: string;
+  format: 'csv' | 'xlsx';
+  /** CSV only. */
+  encoding?: 'utf-8' | 'windows-1252';
+  /** CSV only. */
+  delimiter?: string;
+  /** XLSX only: the worksheet read. */
+  sheet?: string;
   headerRow: number;
   header: string[];
   mapping: ColumnMapping;

@@ -15,6 +15,8 @@ export const spendImportOptions = z.object({
     .string()
     .regex(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'Give the month as yyyy-mm, like 2014-06' })
     .optional(),
+  /** For XLSX: the worksheet to read. */
+  sheet: z.string().min(1).optional(),
   /** Columns chosen by heading; saved for the body so its next file needs no choosing. */
   columns: z
     .partialRecord(z.enum(Object.keys(SPEND_FIELDS) as [SpendField, ...SpendField[]]), z.string().min(1))
@@ -35,6 +37,7 @@ export async function importSpendFile(
     columns: options.columns,
     savedColumns: saved,
     undatedMonth: options.undatedMonth,
+    sheet: options.sheet,
   });
   const report = await importSpend(
     db,

@@ -3,6 +3,7 @@ import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { type CsvError, parse } from 'csv-parse';
+import ExcelJS from 'exceljs';
 import { InputError } from '../../domain/errors.js';
 import {
   type ColumnMapping,
@@ -21,6 +22,8 @@ export interface ReadOptions {
   columns?: Partial<Record<SpendField, string>>;
   /** Columns chosen for earlier files of the body: used where the heading is still there. */
   savedColumns?: Partial<Record<SpendField, string>>;
+  /** For XLSX: the worksheet to read; otherwise the first with rows in it. */
+  sheet?: string;
   /** yyyy-mm for files whose dates were lost at publication (rows then have a month but no date). */
   undatedMonth?: string;
 }
@@ -49,17 +52,22 @@ export async function openSpendFile(
   const file = basename(path);
   const head = await firstBytes(path);
   if (head.length === 0) throw new InputError('The file is empty', [], file);
+  let source: Pick<SpendLayout, 'format' | 'encoding' | 'delimiter' | 'sheet'>;
+  let records: AsyncGenerator<RawRecord>;
   if (head.subarray(0, 4).equals(Buffer.from('PK\x03\x04'))) {
-    throw new InputError('This is an XLSX (Excel) file: save it as CSV to import it', [], file);
+    const sheet = await xlsxRecords(path, file, options.sheet);
+    source = { format: 'xlsx', sheet: sheet.name };
+    records = sheet.records;
+  } else {
+    if (head.includes(0))
+      throw new InputError('This is not a text file: it looks like a binary file', [], file);
+    const encoding = isUtf8(head) ? 'utf-8' : 'windows-1252';
+    const delimiter = sniffDelimiter(new TextDecoder(encoding).decode(head));
+    source = { format: 'csv', encoding, delimiter };
+    records = csvRecords(path, encoding, delimiter);
   }
-  if (head.includes(0))
-    throw new InputError('This is not a text file: it looks like a binary file', [], file);
-  const encoding = isUtf8(head) ? 'utf-8' : 'windows-1252';
-  const sample = new TextDecoder(encoding).decode(head);
-  const delimiter = sniffDelimiter(sample);
 
   // Read by hand rather than with for-await, which would close the stream on leaving the loop.
-  const records = records$(path, encoding, delimiter);
   const buffered: RawRecord[] = [];
   while (buffered.length < HEADER_SEARCH_ROWS) {
     const next = await records.next();
@@ -102,9 +110,7 @@ export async function openSpendFile(
   }
   const layout: SpendLayout = {
     file,
-    format: 'csv',
-    encoding,
-    delimiter,
+    ...source,
     headerRow: header.row,
     header: header.cells,
     mapping,
@@ -212,7 +218,7 @@ function reject(row: number, field: string, reason: string): SpendItem {
 }
 
 /** The file's records with their spreadsheet row numbers; a record the parser cannot read becomes an error. */
-async function* records$(path: string, encoding: string, delimiter: string): AsyncGenerator<RawRecord> {
+async function* csvRecords(path: string, encoding: string, delimiter: string): AsyncGenerator<RawRecord> {
   const decoder = new TextDecoder(encoding);
   const text = Readable.from(
     (async function* () {
@@ -258,6 +264,66 @@ async function* records$(path: string, encoding: string, delimiter: string): Asy
   }
   if (fatal) throw fatal;
   for (const s of skipped) yield { row: ++row, error: s.error };
+}
+
+/**
+ * The rows of one worksheet, streamed. Dates stored as numbers arrive as Excel serials, which
+ * parseDate reads; formulas give their last calculated result.
+ */
+async function xlsxRecords(
+  path: string,
+  file: string,
+  wanted?: string,
+): Promise<{ name: string; records: AsyncGenerator<RawRecord> }> {
+  const workbook = new ExcelJS.stream.xlsx.WorkbookReader(path, {
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    styles: 'ignore',
+    hyperlinks: 'ignore',
+  });
+  const sheets = workbook[Symbol.asyncIterator]();
+  try {
+    for (let next = await sheets.next(); !next.done; next = await sheets.next()) {
+      const sheet = next.value as ExcelJS.stream.xlsx.WorksheetReader & { name?: string };
+      const name = sheet.name ?? '';
+      if (wanted && name !== wanted) {
+        for await (const _ of sheet) void _;
+        continue;
+      }
+      const rows = sheet[Symbol.asyncIterator]();
+      const first = await rows.next();
+      if (first.done) continue;
+      async function* records(): AsyncGenerator<RawRecord> {
+        for (let row = first; !row.done; row = await rows.next()) {
+          const values = row.value.values as ExcelJS.CellValue[];
+          yield { row: row.value.number, cells: values.slice(1).map(cellText) };
+        }
+      }
+      return { name, records: records() };
+    }
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError(`The workbook cannot be read: ${(error as Error).message}`, [], file);
+  }
+  throw new InputError(
+    wanted
+      ? `The workbook has no sheet called "${wanted}" with rows in it`
+      : 'The workbook has no rows in it',
+    [],
+    file,
+  );
+}
+
+function cellText(value: ExcelJS.CellValue): string {
+  if (value === null || value === undefined) return '';
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  if (typeof value === 'object') {
+    if ('result' in value) return cellText(value.result as ExcelJS.CellValue);
+    if ('richText' in value) return value.richText.map((r) => r.text).join('');
+    if ('text' in value) return String(value.text);
+    return '';
+  }
+  return String(value);
 }
 
 async function firstBytes(path: string): Promise<Buffer> {

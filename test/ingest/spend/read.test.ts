@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
 import { InputError } from '../../../src/domain/errors.js';
 import type { Rejection, SpendRow } from '../../../src/domain/spend.js';
 import { openSpendFile, type ReadOptions } from '../../../src/ingest/spend/read.js';
@@ -210,7 +211,7 @@ test('refuses files that are not spend files, naming the file', async () => {
   await refused('empty.csv', '', /The file is empty/);
   await refused('header-only.csv', 'Date,Supplier,Amount\n', /no payments/);
   await refused('picture.csv', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0x0d]), /binary/);
-  await refused('book.xlsx', Buffer.from('PK\x03\x04rest-of-zip'), /XLSX/);
+  await refused('book.xlsx', Buffer.from('PK\x03\x04rest-of-zip'), /The workbook cannot be read/);
   await refused('minutes.csv', 'Agenda item,Decision\n1,Agreed\n', /No header row found/);
   await assert.rejects(
     openSpendFile(file('no-date.csv', 'Supplier,Amount,Notes\nAcme,1,\n')),
@@ -270,4 +271,56 @@ test('fuzz: generated broken files never crash the reader', async () => {
       assert.ok(error instanceof InputError, `fuzz-${i}.csv threw ${(error as Error).stack}`);
     }
   }
+});
+
+test('reads an XLSX workbook: title rows, a formula, dates as dates and as serials', async () => {
+  const workbook = new ExcelJS.Workbook();
+  workbook.addWorksheet('Notes').addRow(['This workbook lists payments over £500']);
+  const sheet = workbook.addWorksheet('Payments');
+  sheet.addRow(['Example Borough Council: payments over £500']);
+  sheet.addRow([]);
+  sheet.addRow(['Payment Date', 'Supplier Name', 'Expense Type', 'Amount']);
+  sheet.addRow([new Date(Date.UTC(2025, 2, 31)), 'Acme Ltd', 'Repairs', 1234.56]);
+  sheet.addRow([45747, 'Redacted', 'Care', -50]);
+  sheet.addRow([
+    '01/04/2025',
+    { richText: [{ text: 'Rich ' }, { text: 'Text Ltd' }] },
+    'IT',
+    { formula: 'D4*2', result: 2469.12 },
+  ]);
+  const path = join(work, 'payments.xlsx');
+  await workbook.xlsx.writeFile(path);
+
+  const { layout, payments, rejected } = await readAll(path, { sheet: 'Payments' });
+  assert.deepEqual([layout.format, layout.sheet, layout.headerRow], ['xlsx', 'Payments', 3]);
+  assert.deepEqual(rejected, []);
+  assert.deepEqual(
+    payments.map((p) => [p.row, p.paidOn, p.supplierName, p.amountPence, p.redacted]),
+    [
+      [4, '2025-03-31', 'Acme Ltd', 123456, false],
+      [5, '2025-03-31', 'Redacted', -5000, true],
+      [6, '2025-04-01', 'Rich Text Ltd', 246912, false],
+    ],
+  );
+  // Without a sheet named, the first sheet with rows is read, and it has no payments.
+  await assert.rejects(openSpendFile(path), /The file has no payments in it/);
+});
+
+test('a real file saved as XLSX reads to the same payments as the CSV', needsSharedData, async () => {
+  const csvPath = join(sharedData, 'spend-samples', 'oxford-city-jul-sep-2017.csv');
+  const rows = parse(readFileSync(csvPath), { bom: true }) as string[][];
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet('Sheet1');
+  for (const [i, row] of rows.entries())
+    sheet.addRow(i === 0 ? row : row.map((v, c) => (c === 5 ? Number(v) : v)));
+  const path = join(work, 'oxford.xlsx');
+  await workbook.xlsx.writeFile(path);
+  const fromXlsx = await readAll(path);
+  const fromCsv = await readAll(csvPath);
+  assert.equal(fromXlsx.payments.length, 3259);
+  assert.equal(fromXlsx.total, 1_134_400_535);
+  assert.deepEqual(
+    fromXlsx.payments.map((p) => [p.row, p.paidOn, p.supplierName, p.amountPence]),
+    fromCsv.payments.map((p) => [p.row, p.paidOn, p.supplierName, p.amountPence]),
+  );
 });
