@@ -3,6 +3,7 @@ import { InputError, NotFoundError } from '../domain/errors.js';
 import type { Rejection, SpendItem, SpendLayout, SpendRow } from '../domain/spend.js';
 import { resolveBodyIds } from './bodies.js';
 import type { Sql } from './db.js';
+import { OccurrenceCounter } from './occurrences.js';
 import { withoutNulls } from './rows.js';
 
 export interface SpendImportReport {
@@ -94,7 +95,7 @@ export async function importSpend(
     const importId = (created as { id: number }).id;
 
     const dictionary = new Dictionaries(tx);
-    const occurrences = new Map<string, number>();
+    const occurrences = new OccurrenceCounter();
     const rejections: Rejection[] = [];
     const notes: string[] = [];
     let rowsRead = 0;
@@ -282,7 +283,7 @@ async function describeBody(tx: Sql, id: number): Promise<ImportingBody> {
  * The same payment in two files has the same key: a hash of what the council published about it,
  * with the count of identical rows before it, so two genuinely equal payments in one file both stay.
  */
-function contentKey(bodyId: number, p: SpendRow, occurrences: Map<string, number>): string {
+function contentKey(bodyId: number, p: SpendRow, occurrences: OccurrenceCounter): string {
   const content = [
     bodyId,
     p.paidOn ?? p.month,
@@ -294,18 +295,23 @@ function contentKey(bodyId: number, p: SpendRow, occurrences: Map<string, number
     p.expenseType,
     p.purpose,
   ].join('\u0001');
-  const n = occurrences.get(content) ?? 0;
-  occurrences.set(content, n + 1);
-  return createHash('sha256').update(`${content}\u0001${n}`).digest().readBigInt64BE(0).toString();
+  const digest = createHash('sha256').update(content).digest();
+  const n = occurrences.next(digest.readUInt32BE(0), digest.readUInt32BE(4));
+  // The n-th repeat of the same content gets the next key along: still deterministic for the file.
+  return BigInt.asIntN(64, digest.readBigInt64BE(0) + BigInt(n)).toString();
 }
 
-/** Ids for repeated text, remembered for the whole import and created as new text appears. */
+/** Entries a dictionary cache keeps before starting afresh: the database, not memory, holds the truth. */
+const CACHE_LIMIT = 200_000;
+
+/** Ids for repeated text, created as new text appears and cached while the cache is small. */
 class Dictionaries {
   private readonly payeeIds = new Map<string, number>();
   private readonly labelIds = new Map<string, number>();
   constructor(private readonly tx: Sql) {}
 
   async payees(rows: SpendRow[]): Promise<number[]> {
+    if (this.payeeIds.size > CACHE_LIMIT) this.payeeIds.clear();
     const keyOf = (p: SpendRow) => [
       p.supplierName,
       p.supplierId ?? '',
@@ -342,6 +348,7 @@ class Dictionaries {
 
   /** For each row: the ids of its expense area, expense type, category and purpose. */
   async labels(rows: SpendRow[]): Promise<(number | undefined)[][]> {
+    if (this.labelIds.size > CACHE_LIMIT) this.labelIds.clear();
     const fresh = new Map<string, [string, string]>();
     for (const p of rows) {
       for (const kind of LABELS) {
