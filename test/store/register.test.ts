@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
 import { join } from 'node:path';
 import { beforeEach, test } from 'node:test';
 import { seedDemo } from '../../src/demo/seed.js';
@@ -182,3 +183,28 @@ forEachDatabase('register store', (database) => {
     assert.equal(project?.leadBodyName, 'Worcestershire County Council');
   });
 });
+
+test(
+  'the demo bodies carry the official codes and names of the local-authority register',
+  { skip: !hasSharedData },
+  () => {
+    const register = new Map(
+      (
+        parse(readFileSync(join(sharedData, 'reference', 'uk_local_authorities.csv')), {
+          columns: true,
+          bom: true,
+        }) as Record<string, string>[]
+      ).map((r) => [r['local-authority-code'], r]),
+    );
+    const demo = registerDocument.parse(
+      JSON.parse(readFileSync(new URL('../../src/demo/register.json', import.meta.url), 'utf8')),
+    );
+    const councils = demo.bodies.filter((b) => b.registryCode);
+    assert.ok(councils.length >= 40);
+    for (const body of councils) {
+      const row = register.get(body.registryCode as string);
+      assert.equal(body.code, row?.['gss-code'], body.name);
+      assert.equal(body.name, row?.['official-name']);
+    }
+  },
+);

@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { after, before, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import type { Browser } from 'playwright-core';
+import { seedDemo } from '../../src/demo/seed.js';
+import { buildApp } from '../../src/server/app.js';
+import { type Database, openDatabase } from '../../src/store/db.js';
+import { migrate } from '../../src/store/migrate.js';
+import { launchChromium, needsChromium } from '../helpers/browser.js';
+
+const axeSource = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+let db: Database;
+let app: FastifyInstance;
+let browser: Browser;
+let base: string;
+
+before(async () => {
+  if (needsChromium.skip) return;
+  db = await openDatabase();
+  await migrate(db);
+  await seedDemo(db);
+  app = await buildApp({ db });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  await app?.close();
+  await db?.close();
+});
+
+const pages = [
+  '/',
+  '/bodies',
+  '/bodies?kind=police&status=former',
+  '/bodies/E08000005',
+  '/bodies/new',
+  '/partnerships',
+  '/partnerships/agma-cooperation',
+  '/partnerships/new',
+  '/partnerships/tri-council/projects/new',
+  '/no-such-page',
+];
+
+test(
+  'every page passes the axe-core WCAG 2.2 AA checks, and so does a form showing its errors',
+  needsChromium,
+  async () => {
+    const page = await browser.newPage();
+    const violationsOf = async () => {
+      await page.addScriptTag({ path: axeSource });
+      return page.evaluate(async () => {
+        const axe = (
+          window as unknown as {
+            axe: { run: (o: object) => Promise<{ violations: { id: string; nodes: unknown[] }[] }> };
+          }
+        ).axe;
+        const result = await axe.run({
+          runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+        });
+        return result.violations.map((v) => `${v.id} (${v.nodes.length})`);
+      });
+    };
+    // The checker itself finds a missing text alternative, so a pass below means something.
+    await page.setContent('<html lang="en"><title>t</title><main><img src="chart.png"></main></html>');
+    assert.ok((await violationsOf()).some((v) => v.startsWith('image-alt')));
+    for (const path of pages) {
+      await page.goto(base + path);
+      assert.deepEqual(await violationsOf(), [], path);
+    }
+    await page.goto(`${base}/partnerships/new`);
+    await page.getByRole('button', { name: 'Save partnership' }).click();
+    await page.locator('.govuk-error-summary').waitFor();
+    assert.deepEqual(await violationsOf(), [], 'the partnership form with errors');
+    await page.close();
+  },
+);
