@@ -1,38 +1,22 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
-import type { FastifyInstance } from 'fastify';
 import type { Browser } from 'playwright-core';
-import { seedDemo } from '../../src/demo/seed.js';
-import { buildApp } from '../../src/server/app.js';
-import { type Database, openDatabase } from '../../src/store/db.js';
-import { migrate } from '../../src/store/migrate.js';
-import { launchChromium, needsChromium } from '../helpers/browser.js';
+import { needsChromium, startDemoSite } from '../helpers/browser.js';
 
 const axeSource = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
-let db: Database;
-let app: FastifyInstance;
+let site: Awaited<ReturnType<typeof startDemoSite>>;
 let browser: Browser;
 let base: string;
 
 before(async () => {
   if (needsChromium.skip) return;
-  db = await openDatabase();
-  await migrate(db);
-  await seedDemo(db);
-  app = await buildApp({ db });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  browser = await launchChromium();
+  site = await startDemoSite();
+  ({ browser, base } = site);
 });
 
-after(async () => {
-  await browser?.close();
-  await app?.close();
-  await db?.close();
-});
+after(() => site?.close());
 
 const pages = [
   '/',

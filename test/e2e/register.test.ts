@@ -1,38 +1,22 @@
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
-import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
-import { seedDemo } from '../../src/demo/seed.js';
-import { buildApp } from '../../src/server/app.js';
-import { type Database, openDatabase } from '../../src/store/db.js';
-import { migrate } from '../../src/store/migrate.js';
-import { launchChromium, needsChromium } from '../helpers/browser.js';
+import { needsChromium, startDemoSite } from '../helpers/browser.js';
 
-let db: Database;
-let app: FastifyInstance;
+let site: Awaited<ReturnType<typeof startDemoSite>>;
 let browser: Browser;
-let page: Page;
 let base: string;
+let page: Page;
 
 before(async () => {
   if (needsChromium.skip) return;
-  db = await openDatabase();
-  await migrate(db);
-  await seedDemo(db);
-  app = await buildApp({ db });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  browser = await launchChromium();
+  site = await startDemoSite();
+  ({ browser, base } = site);
   // No JavaScript: every form must work as plain HTML.
   page = await browser.newPage({ javaScriptEnabled: false });
 });
 
-after(async () => {
-  await browser?.close();
-  await app?.close();
-  await db?.close();
-});
+after(() => site?.close());
 
 test(
   'an officer creates a partnership through the forms, adds members and a project, and finds it listed',
@@ -132,5 +116,35 @@ test(
     await page.getByRole('button', { name: 'Save body' }).click();
     await page.getByRole('heading', { level: 1, name: 'Wychavon District Council' }).waitFor();
     assert.match(await page.locator('main').innerText(), /Population\s+131,100/);
+  },
+);
+
+test(
+  'an officer uploads a spend file on the body’s page and reads the import report',
+  needsChromium,
+  async () => {
+    await page.goto(`${base}/bodies/E08000005`);
+    await page.getByLabel('Spend file (CSV or XLSX)').setInputFiles({
+      name: 'rochdale-april-2024.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(
+        [
+          'Rochdale Metropolitan Borough Council - expenditure over £500',
+          'Date,Supplier,Expense Type,Amount',
+          '02/04/2024,Acme Care Ltd,Residential care,"1,250.00"',
+          '03/04/2024,Redacted personal data,Care,600.00',
+          '31/04/2024,Bad Date Ltd,Repairs,700.00',
+        ].join('\n'),
+      ),
+    });
+    await page.getByRole('button', { name: 'Import spend' }).click();
+    await page.getByRole('heading', { level: 1, name: 'rochdale-april-2024.csv' }).waitFor();
+    const text = await page.locator('main').innerText();
+    assert.match(text, /Payments stored\s+2/);
+    assert.match(text, /Refused\s+1/);
+    assert.match(text, /Total of payments read\s+£1,850/);
+    assert.match(text, /5\s+Date\s+"31\/04\/2024" is not a date/);
+    await page.locator('main').getByRole('link', { name: 'Rochdale Metropolitan Borough Council' }).click();
+    assert.match(await page.locator('#spend + table').innerText(), /rochdale-april-2024\.csv/);
   },
 );

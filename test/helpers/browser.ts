@@ -1,5 +1,10 @@
 import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { type Browser, chromium } from 'playwright-core';
+import { seedDemo } from '../../src/demo/seed.js';
+import { buildApp } from '../../src/server/app.js';
+import { openDatabase } from '../../src/store/db.js';
+import { migrate } from '../../src/store/migrate.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const needsChromium =
@@ -22,4 +27,23 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/** The real server on the demo register (in-memory PGlite), on a free port, with Chromium ready. */
+export async function startDemoSite(): Promise<{ base: string; browser: Browser; close(): Promise<void> }> {
+  const db = await openDatabase();
+  await migrate(db);
+  await seedDemo(db);
+  const app = await buildApp({ db });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const browser = await launchChromium();
+  return {
+    base: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
+    browser,
+    async close() {
+      await browser.close();
+      await app.close();
+      await db.close();
+    },
+  };
 }
