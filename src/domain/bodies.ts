@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { oneOf } from './codes.js';
 import { isoDate, today } from './dates.js';
 
 /** The kinds of public body Pathfinder knows, with the words used on screen. */
@@ -20,7 +21,6 @@ export const BODY_KINDS = {
   other: 'Other public body',
 } as const;
 export type BodyKind = keyof typeof BODY_KINDS;
-export const bodyKinds = Object.keys(BODY_KINDS) as [BodyKind, ...BodyKind[]];
 
 export const NATIONS = ['England', 'Wales', 'Scotland', 'Northern Ireland'] as const;
 export type Nation = (typeof NATIONS)[number];
@@ -69,7 +69,7 @@ export const bodyInput = z
       })
       .optional(),
     name: z.string().trim().min(2, { message: 'Enter the body’s name' }).max(200),
-    kind: z.enum(bodyKinds, { message: 'Choose the kind of body' }),
+    kind: oneOf(BODY_KINDS, 'Choose the kind of body'),
     nation: z.enum(NATIONS, { message: 'Choose England, Wales, Scotland or Northern Ireland' }),
     region: optionalText,
     parentCode: bodyCode.optional(),

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { bodyCode } from './bodies.js';
 import { isoDate } from './dates.js';
-import { serviceCodes } from './services.js';
+import { oneOf } from './codes.js';
+import { SERVICES } from './services.js';
 
 /** The collaboration spectrum, from the loosest arrangement to the tightest. */
 export const PARTNERSHIP_KINDS = {
@@ -14,7 +15,6 @@ export const PARTNERSHIP_KINDS = {
   merger: 'Merger',
 } as const;
 export type PartnershipKind = keyof typeof PARTNERSHIP_KINDS;
-const partnershipKinds = Object.keys(PARTNERSHIP_KINDS) as [PartnershipKind, ...PartnershipKind[]];
 
 export const PARTNERSHIP_STATUSES = {
   proposed: 'Proposed',
@@ -22,11 +22,9 @@ export const PARTNERSHIP_STATUSES = {
   ended: 'Ended',
   abandoned: 'Abandoned',
 } as const;
-const partnershipStatuses = Object.keys(PARTNERSHIP_STATUSES) as [keyof typeof PARTNERSHIP_STATUSES];
 
 export const MEMBER_ROLES = { lead: 'Lead', member: 'Member', associate: 'Associate' } as const;
 export type MemberRole = keyof typeof MEMBER_ROLES;
-const memberRoles = Object.keys(MEMBER_ROLES) as [MemberRole, ...MemberRole[]];
 
 export const GOVERNANCE_ROLES = {
   chair: 'Chair',
@@ -34,7 +32,6 @@ export const GOVERNANCE_ROLES = {
   secretariat: 'Secretariat',
   project_manager: 'Project manager',
 } as const;
-const governanceRoles = Object.keys(GOVERNANCE_ROLES) as [keyof typeof GOVERNANCE_ROLES];
 
 /** A project's life, in order; a project moves forward through these. */
 export const PROJECT_STAGES = {
@@ -47,10 +44,8 @@ export const PROJECT_STAGES = {
   closed: 'Closed',
 } as const;
 export type ProjectStage = keyof typeof PROJECT_STAGES;
-const projectStages = Object.keys(PROJECT_STAGES) as [ProjectStage, ...ProjectStage[]];
 
 export const SAVINGS_STATUSES = { claimed: 'Claimed', verified: 'Verified' } as const;
-const savingsStatuses = Object.keys(SAVINGS_STATUSES) as [keyof typeof SAVINGS_STATUSES];
 
 const pence = z
   .number({ message: 'Enter an amount in pence' })
@@ -82,13 +77,13 @@ export function slugify(name: string): string {
 
 export const memberInput = z.object({
   bodyCode,
-  role: z.enum(memberRoles, { message: 'Choose lead, member or associate' }).default('member'),
+  role: oneOf(MEMBER_ROLES, 'Choose lead, member or associate').default('member'),
 });
 export type MemberInput = z.output<typeof memberInput>;
 
 export const governanceRoleInput = z.object({
   person: text(120).min(2, { message: 'Enter the person’s name or post' }),
-  role: z.enum(governanceRoles, { message: 'Choose chair, member, secretariat or project manager' }),
+  role: oneOf(GOVERNANCE_ROLES, 'Choose chair, member, secretariat or project manager'),
   bodyCode: bodyCode.optional(),
   expertise: text(200).optional(),
 });
@@ -109,20 +104,18 @@ export const savingsClaimInput = z.object({
   sourceUrl: z
     .url({ protocol: /^https?$/, message: 'Enter a web address starting with http:// or https://' })
     .optional(),
-  status: z.enum(savingsStatuses, { message: 'Choose claimed or verified' }).default('claimed'),
+  status: oneOf(SAVINGS_STATUSES, 'Choose claimed or verified').default('claimed'),
 });
 
 export const partnershipFields = z.object({
   slug: slug.optional(),
   name: text(200).min(3, { message: 'Enter the partnership’s name' }),
-  kind: z.enum(partnershipKinds, {
-    message: 'Choose where the partnership sits on the collaboration spectrum',
-  }),
-  status: z.enum(partnershipStatuses, { message: 'Choose a status' }).default('active'),
+  kind: oneOf(PARTNERSHIP_KINDS, 'Choose where the partnership sits on the collaboration spectrum'),
+  status: oneOf(PARTNERSHIP_STATUSES, 'Choose a status').default('active'),
   startDate: isoDate.optional(),
   endDate: isoDate.optional(),
   description: text(5000).default(''),
-  services: z.array(z.enum(serviceCodes, { message: 'Choose services from the list' })).default([]),
+  services: z.array(oneOf(SERVICES, 'Choose services from the list')).default([]),
   members: z.array(memberInput).default([]),
   governance: z.array(governanceRoleInput).default([]),
   fundingAwards: z.array(fundingAwardInput).default([]),
@@ -156,9 +149,9 @@ export type PartnershipInput = z.output<typeof partnershipInput>;
 
 export const projectInput = z.object({
   name: text(200).min(3, { message: 'Enter the project’s name' }),
-  service: z.enum(serviceCodes, { message: 'Choose the service' }),
+  service: oneOf(SERVICES, 'Choose the service'),
   leadBodyCode: bodyCode.optional(),
-  stage: z.enum(projectStages, { message: 'Choose the stage' }).default('idea'),
+  stage: oneOf(PROJECT_STAGES, 'Choose the stage').default('idea'),
   description: text(5000).default(''),
 });
 export type ProjectInput = z.output<typeof projectInput>;

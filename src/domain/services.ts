@@ -37,4 +37,3 @@ export const SERVICES = {
   other: 'Other',
 } as const;
 export type Service = keyof typeof SERVICES;
-export const serviceCodes = Object.keys(SERVICES) as [Service, ...Service[]];

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { bodyKinds, NATIONS } from '../domain/bodies.js';
+import { BODY_KINDS, NATIONS } from '../domain/bodies.js';
+import { oneOf } from '../domain/codes.js';
 import { PARTNERSHIP_KINDS, PARTNERSHIP_STATUSES, PROJECT_STAGES } from '../domain/partnerships.js';
-import { serviceCodes } from '../domain/services.js';
+import { SERVICES } from '../domain/services.js';
 
 /** Query strings shared by pages and the API: a blank value means "no filter". */
 const blank = (v: unknown) => (v === '' ? undefined : v);
@@ -16,7 +17,7 @@ export const paging = z.object({
 
 export const bodyQuery = paging.extend({
   q: optional(z.string().max(200)),
-  kind: optional(z.enum(bodyKinds)),
+  kind: optional(oneOf(BODY_KINDS, 'Unknown kind of body')),
   nation: optional(z.enum(NATIONS)),
   region: optional(z.string().max(100)),
   status: optional(z.enum(['current', 'former'])),
@@ -24,18 +25,18 @@ export const bodyQuery = paging.extend({
 
 export const partnershipQuery = paging.extend({
   q: optional(z.string().max(200)),
-  kind: optional(z.enum(Object.keys(PARTNERSHIP_KINDS) as [keyof typeof PARTNERSHIP_KINDS])),
-  service: optional(z.enum(serviceCodes)),
+  kind: optional(oneOf(PARTNERSHIP_KINDS, 'Unknown kind of partnership')),
+  service: optional(oneOf(SERVICES, 'Unknown service')),
   region: optional(z.string().max(100)),
-  status: optional(z.enum(Object.keys(PARTNERSHIP_STATUSES) as [keyof typeof PARTNERSHIP_STATUSES])),
+  status: optional(oneOf(PARTNERSHIP_STATUSES, 'Unknown status')),
   member: optional(z.string().max(12)),
 });
 
 export const projectQuery = z.object({
   partnership: optional(z.string().max(80)),
   body: optional(z.string().max(12)),
-  stage: optional(z.enum(Object.keys(PROJECT_STAGES) as [keyof typeof PROJECT_STAGES])),
-  service: optional(z.enum(serviceCodes)),
+  stage: optional(oneOf(PROJECT_STAGES, 'Unknown stage')),
+  service: optional(oneOf(SERVICES, 'Unknown service')),
 });
 
 export const projectId = z.coerce.number().int().positive({ message: 'A project number is a whole number' });

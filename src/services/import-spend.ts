@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
-import { SPEND_FIELDS, type SpendField } from '../domain/spend.js';
+import { oneOf } from '../domain/codes.js';
+import { SPEND_FIELDS } from '../domain/spend.js';
 import { parseInput } from '../domain/validation.js';
 import { openSpendFile } from '../ingest/spend/read.js';
 import type { Sql } from '../store/db.js';
@@ -18,9 +19,7 @@ export const spendImportOptions = z.object({
   /** For XLSX: the worksheet to read. */
   sheet: z.string().min(1).optional(),
   /** Columns chosen by heading; saved for the body so its next file needs no choosing. */
-  columns: z
-    .partialRecord(z.enum(Object.keys(SPEND_FIELDS) as [SpendField, ...SpendField[]]), z.string().min(1))
-    .default({}),
+  columns: z.partialRecord(oneOf(SPEND_FIELDS, 'Unknown field'), z.string().min(1)).default({}),
 });
 export type SpendImportOptions = z.input<typeof spendImportOptions>;
 
