@@ -1,5 +1,5 @@
 import type { Body } from '../domain/bodies.js';
-import type { Problem } from '../domain/errors.js';
+import { ConflictError, InputError, type Problem } from '../domain/errors.js';
 import { type Partnership, type Project, partnershipToInput } from '../domain/partnerships.js';
 
 /**
@@ -108,4 +108,13 @@ export function formErrors(problems: Problem[]) {
   }
   const errorList = Object.entries(errors).map(([field, message]) => ({ text: message, href: `#${field}` }));
   return { errors, errorList };
+}
+
+/** A form's problems from a refused save: field problems, or a clash shown against one field. */
+export function problemsOf(error: unknown, clashField: string): Problem[] | undefined {
+  if (error instanceof InputError) {
+    return error.problems.length ? error.problems : [{ field: clashField, message: error.message }];
+  }
+  if (error instanceof ConflictError) return [{ field: clashField, message: error.message }];
+  return undefined;
 }

@@ -2,7 +2,7 @@ import type { Body, BodyInput, BodyKind, BodyRef, Nation } from '../domain/bodie
 import { today } from '../domain/dates.js';
 import { ConflictError, InputError, locating, NotFoundError, type Problem } from '../domain/errors.js';
 import type { Sql } from './db.js';
-import { Conditions, type Page, type Paging, withoutNulls } from './rows.js';
+import { Conditions, containing, type Page, type Paging, withoutNulls } from './rows.js';
 
 export interface BodyFilter {
   q?: string | undefined;
@@ -30,7 +30,10 @@ const SUMMARY = `b.code, b.name, b.kind, b.nation, b.region, b.population,
 
 export async function listBodies(sql: Sql, filter: BodyFilter, paging: Paging): Promise<Page<BodySummary>> {
   const c = new Conditions()
-    .add(`(b.name ILIKE ? OR b.code ILIKE ? OR array_to_string(b.alt_names, '|') ILIKE ?)`, like(filter.q))
+    .add(
+      `(b.name ILIKE ? OR b.code ILIKE ? OR array_to_string(b.alt_names, '|') ILIKE ?)`,
+      containing(filter.q),
+    )
     .add('b.kind = ?', filter.kind)
     .add('b.nation = ?', filter.nation)
     .add('b.region = ?', filter.region)
@@ -222,10 +225,6 @@ export async function deleteBody(sql: Sql, code: string): Promise<void> {
     await tx.query('DELETE FROM spend_cube WHERE body_id = $1', [body.id]);
     await tx.query('DELETE FROM bodies WHERE id = $1', [body.id]);
   });
-}
-
-function like(q: string | undefined) {
-  return q?.trim() ? `%${q.trim().replace(/[\\%_]/g, '\\$&')}%` : undefined;
 }
 
 /**

@@ -5,7 +5,7 @@ import type { Service } from '../domain/services.js';
 import { resolveBodyIds } from './bodies.js';
 import type { Sql } from './db.js';
 import { listProjects } from './projects.js';
-import { Conditions, type Page, type Paging, withoutNulls } from './rows.js';
+import { Conditions, containing, type Page, type Paging, withoutNulls } from './rows.js';
 
 export interface PartnershipFilter {
   q?: string | undefined;
@@ -36,7 +36,7 @@ export async function listPartnerships(
   paging: Paging,
 ): Promise<Page<PartnershipSummary>> {
   const c = new Conditions()
-    .add('(p.name ILIKE ? OR p.description ILIKE ?)', filter.q?.trim() ? `%${filter.q.trim()}%` : undefined)
+    .add('(p.name ILIKE ? OR p.description ILIKE ?)', containing(filter.q))
     .add('p.kind = ?', filter.kind)
     .add('p.status = ?', filter.status)
     .add(

@@ -40,3 +40,8 @@ export class Conditions {
     return `$${this.params.length}`;
   }
 }
+
+/** An ILIKE pattern for text containing q, with q's own % and _ taken literally; undefined for a blank q. */
+export function containing(q: string | undefined): string | undefined {
+  return q?.trim() ? `%${q.trim().replace(/[\\%_]/g, '\\$&')}%` : undefined;
+}

@@ -47,6 +47,10 @@ forEachDatabase('API', (database) => {
       former.body.items.map((b: { code: string }) => b.code),
       ['GMPA', 'GMPCC'],
     );
+    // A search for "%" or "_" looks for those characters, not for anything at all.
+    assert.equal((await call('GET', '/api/v1/bodies?q=%25')).body.total, 0);
+    assert.equal((await call('GET', '/api/v1/partnerships?q=_')).body.total, 0);
+    assert.equal((await call('GET', '/api/v1/partnerships?q=tri-council')).body.total, 2);
     const bad = await call('GET', '/api/v1/bodies?kind=parish&perPage=1000');
     assert.equal(bad.status, 422);
     assert.deepEqual(bad.body.problems.map((p: { field: string }) => p.field).sort(), ['kind', 'perPage']);

@@ -17,7 +17,7 @@ import { getSpendImport, listSpendImports } from '../../store/spend.js';
 import { importSpendFile } from '../../services/import-spend.js';
 import { receiveUpload } from '../uploads.js';
 import { page } from '../app.js';
-import { bodyFromForm, bodyToForm, type Form, formErrors } from '../forms.js';
+import { bodyFromForm, bodyToForm, type Form, formErrors, problemsOf } from '../forms.js';
 import { bodyQuery, spendImportId } from '../queries.js';
 import { flash, pagination } from './paging.js';
 
@@ -161,13 +161,4 @@ export function bodyPages(app: FastifyInstance, db: Database) {
     await deleteBody(db, request.params.code);
     return reply.redirect('/bodies?done=body-deleted', 303);
   });
-}
-
-/** A form's problems from a refused save: field problems, or a clash shown against one field. */
-export function problemsOf(error: unknown, clashField: string) {
-  if (error instanceof InputError)
-    return error.problems.length ? error.problems : [{ field: clashField, message: error.message }];
-  if (error instanceof Error && error.name === 'ConflictError')
-    return [{ field: clashField, message: error.message }];
-  return undefined;
 }

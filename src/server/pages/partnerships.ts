@@ -25,10 +25,10 @@ import {
   partnershipFromForm,
   partnershipToForm,
   projectFromForm,
+  problemsOf,
   projectToForm,
 } from '../forms.js';
 import { partnershipQuery, projectId } from '../queries.js';
-import { problemsOf } from './bodies.js';
 import { flash, pagination } from './paging.js';
 
 export function partnershipPages(app: FastifyInstance, db: Database) {
