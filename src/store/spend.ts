@@ -99,7 +99,7 @@ export async function importSpend(
     const rejections: Rejection[] = [];
     const notes: string[] = [];
     let rowsRead = 0;
-    let read = 0;
+    let paymentsRead = 0;
     let rejected = 0;
     let totalPence = 0;
     let firstDate: string | undefined;
@@ -152,11 +152,11 @@ export async function importSpend(
 
     const take = async (item: SpendItem) => {
       if (item.kind === 'note') {
-        if (item.note !== 'blank row skipped') notes.push(`Row ${item.row}: ${item.note}`);
+        notes.push(`Row ${item.row}: ${item.note}`);
         return;
       }
       rowsRead++;
-      if (item.kind === 'rejected' || (item.payment.bodyName && !(await body.owns(item.payment.bodyName)))) {
+      if (item.kind === 'rejected' || (item.payment.bodyName && !body.owns(item.payment.bodyName))) {
         const rejection =
           item.kind === 'rejected'
             ? item.rejection
@@ -169,7 +169,7 @@ export async function importSpend(
         if (rejections.length < KEEP_REJECTIONS) rejections.push(rejection);
       } else {
         const p = item.payment;
-        read++;
+        paymentsRead++;
         totalPence += p.amountPence;
         if (p.paidOn && (!firstDate || p.paidOn < firstDate)) firstDate = p.paidOn;
         if (p.paidOn && (!lastDate || p.paidOn > lastDate)) lastDate = p.paidOn;
@@ -191,7 +191,7 @@ export async function importSpend(
         importId,
         rowsRead,
         accepted,
-        read - accepted,
+        paymentsRead - accepted,
         rejected,
         totalPence,
         firstDate ?? null,
@@ -239,7 +239,7 @@ interface ImportingBody {
   id: number;
   name: string;
   /** Whether a "Body name" cell names this body (by its name or another name it is known by). */
-  owns(name: string): Promise<boolean>;
+  owns(name: string): boolean;
 }
 
 async function bodyByCode(tx: Sql, code: string): Promise<ImportingBody> {
@@ -276,7 +276,7 @@ async function describeBody(tx: Sql, id: number): Promise<ImportingBody> {
     [id],
   );
   const names = new Set((row?.names ?? []).map((n) => n.toLowerCase()));
-  return { id, name: row?.name ?? '', owns: async (name) => names.has(name.toLowerCase()) };
+  return { id, name: row?.name ?? '', owns: (name) => names.has(name.toLowerCase()) };
 }
 
 /**

@@ -122,10 +122,19 @@ export async function openSpendFile(
 
   async function* items(): AsyncGenerator<SpendItem> {
     const toItem = rowReader(layout, options);
-    const item = (record: RawRecord): SpendItem =>
-      'error' in record ? reject(record.row, '(whole row)', record.error) : toItem(record);
-    for (const record of rest) yield item(record);
-    for await (const record of records) yield item(record);
+    const item = (record: RawRecord): SpendItem | undefined => {
+      if ('error' in record) return reject(record.row, '(whole row)', record.error);
+      // Blank rows are layout, not data: neither payments nor refusals.
+      return record.cells.every((c) => !c.trim()) ? undefined : toItem(record);
+    };
+    for (const record of rest) {
+      const next = item(record);
+      if (next) yield next;
+    }
+    for await (const record of records) {
+      const next = item(record);
+      if (next) yield next;
+    }
   }
   return { layout, items: items() };
 }
@@ -158,7 +167,6 @@ function rowReader(layout: SpendLayout, options: ReadOptions) {
       const i = mapping[field];
       return i === undefined ? '' : (cells[i] ?? '').trim();
     };
-    if (cells.every((c) => !c.trim())) return { kind: 'note', row, note: 'blank row skipped' };
     const extra = cells.slice(header.length);
     if (cells.length < header.length || extra.some((c) => c.trim())) {
       return reject(
