@@ -131,6 +131,8 @@ importCommand
           Presets.shades_classic,
         );
         const estimate = await estimateRows(file);
+        // Said before the bar, so that logs without a terminal show which file was under way.
+        console.error(`Importing ${file}…`);
         bar.start(estimate, 0);
         try {
           const report = await importSpendFile(
