@@ -5,9 +5,12 @@ import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyRequest } from 'fastify';
 import { InputError } from '../domain/errors.js';
+import { importSpendFile } from '../services/import-spend.js';
+import type { Sql } from '../store/db.js';
+import type { SpendImportReport } from '../store/spend.js';
 
 /** An uploaded spend file saved to a private temporary folder, with the form's other fields. */
-export interface Upload {
+interface Upload {
   path: string;
   fields: Record<string, string>;
   /** Removes the temporary copy; call it whatever happens. */
@@ -18,7 +21,7 @@ export interface Upload {
  * Saves the one file of a multipart form under its own name (so reports name the file the user
  * chose), keeping memory flat however large the file.
  */
-export async function receiveUpload(request: FastifyRequest): Promise<Upload> {
+async function receiveUpload(request: FastifyRequest): Promise<Upload> {
   const folder = await mkdtemp(join(tmpdir(), 'pathfinder-upload-'));
   const discard = () => rm(folder, { recursive: true, force: true });
   const fields: Record<string, string> = {};
@@ -49,4 +52,27 @@ export async function receiveUpload(request: FastifyRequest): Promise<Upload> {
     ]);
   }
   return { path, fields, discard };
+}
+
+/**
+ * Imports the spend file of an upload form (`file`, and `month` for files without dates) for a body,
+ * then removes the temporary copy. `onFields` hears the form's other fields as soon as they are read,
+ * so that a page can show them again if the file is refused.
+ */
+export async function importUploadedSpend(
+  db: Sql,
+  request: FastifyRequest,
+  bodyCode: string,
+  onFields?: (fields: Record<string, string>) => void,
+): Promise<SpendImportReport> {
+  const upload = await receiveUpload(request);
+  onFields?.(upload.fields);
+  try {
+    return await importSpendFile(db, upload.path, {
+      bodyCode,
+      undatedMonth: upload.fields.month?.trim() || undefined,
+    });
+  } finally {
+    await upload.discard();
+  }
 }

@@ -86,10 +86,10 @@ export async function importSpend(
         : new InputError('The file names no body: say which body it belongs to', [], source.file);
     }
 
-    const [created] = await tx.query<{ id: number; importedAt: string }>(
+    const [created] = await tx.query<{ id: number }>(
       `INSERT INTO spend_imports (body_id, file_name, file_sha256, layout, rows_read, accepted, duplicates,
          rejected, total_pence, rejections, notes)
-       VALUES ($1, $2, $3, $4, 0, 0, 0, 0, 0, '[]', '[]') RETURNING id, imported_at AS "importedAt"`,
+       VALUES ($1, $2, $3, $4, 0, 0, 0, 0, 0, '[]', '[]') RETURNING id`,
       [body.id, source.file, source.sha256, JSON.stringify(source.layout)],
     );
     const importId = (created as { id: number }).id;

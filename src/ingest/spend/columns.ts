@@ -150,8 +150,3 @@ export function detectColumns(header: string[]): ColumnMapping {
   }
   return mapping;
 }
-
-/** How much a row looks like a header: the number of fields it names. */
-export function headerScore(cells: string[]): number {
-  return Object.keys(detectColumns(cells)).length;
-}

@@ -14,8 +14,8 @@ import {
   type SpendLayout,
   type SpendRow,
 } from '../../domain/spend.js';
-import { detectColumns, headerScore, normaliseHeading } from './columns.js';
-import { parseAmount, parseDate } from './values.js';
+import { detectColumns, normaliseHeading } from './columns.js';
+import { isMissingDate, parseAmount, parseDate } from './values.js';
 
 export interface ReadOptions {
   /** Columns chosen by a person, by heading, over the ones detected; each must be in the file. */
@@ -76,7 +76,9 @@ export async function openSpendFile(
   }
   const header = buffered
     .filter((r): r is { row: number; cells: string[] } => 'cells' in r)
-    .map((r) => ({ ...r, score: headerScore(r.cells), mapping: detectColumns(r.cells) }))
+    .map((r) => ({ ...r, mapping: detectColumns(r.cells) }))
+    // How much a row looks like a header: the number of fields it names.
+    .map((r) => ({ ...r, score: Object.keys(r.mapping).length }))
     .filter((r) => r.mapping.amount !== undefined && r.score >= 2)
     .sort((a, b) => b.score - a.score || a.row - b.row)[0];
   if (!header) {
@@ -186,13 +188,13 @@ function rowReader(layout: SpendLayout, options: ReadOptions) {
       return { kind: 'note', row, note: 'a total row, not a payment: ignored' };
     }
     if ('reason' in amount) return reject(row, heading('amount'), amount.reason);
-    const date = mapping.paidOn === undefined ? { reason: 'The date is missing' } : parseDate(cell('paidOn'));
+    const date = parseDate(cell('paidOn'));
     let paidOn: string | undefined;
     let month: string;
     if ('value' in date) {
       paidOn = date.value;
       month = `${date.value.slice(0, 7)}-01`;
-    } else if (options.undatedMonth && date.reason === 'The date is missing') {
+    } else if (options.undatedMonth && isMissingDate(cell('paidOn'))) {
       month = `${options.undatedMonth}-01`;
     } else {
       return reject(row, heading('paidOn'), date.reason);

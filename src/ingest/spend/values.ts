@@ -22,13 +22,18 @@ function fullYear(y: string): number {
   return y.length === 2 ? (n < 70 ? 2000 + n : 1900 + n) : n;
 }
 
+/** A blank date, or only a midnight time where a publisher's export lost the day ("00:00:00"). */
+export function isMissingDate(text: string): boolean {
+  return /^\s*(0?0:00(:00)?)?\s*$/.test(text);
+}
+
 /**
  * 31/03/2025, 31-03-2025, 31.03.25, 2025-03-31, 2025-03-31T00:00:00, 31-Mar-25, 31 March 2025,
  * and Excel serial numbers (45747). Day first: these are UK files.
  */
 export function parseDate(text: string): Parsed<string> {
   const t = text.trim();
-  if (!t || /^0?0:00(:00)?$/.test(t)) return { reason: 'The date is missing' };
+  if (isMissingDate(t)) return { reason: 'The date is missing' };
   let date: string | undefined;
   let m: RegExpExecArray | null;
   if ((m = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+Z?)?$/.exec(t))) {

@@ -1,11 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { parseInput } from '../../domain/validation.js';
-import { importSpendFile } from '../../services/import-spend.js';
 import { getBody } from '../../store/bodies.js';
 import type { Database } from '../../store/db.js';
 import { getSpendImport, listSpendImports } from '../../store/spend.js';
 import { spendImportId } from '../queries.js';
-import { receiveUpload } from '../uploads.js';
+import { importUploadedSpend } from '../uploads.js';
 
 export function spendApi(app: FastifyInstance, db: Database) {
   app.get<{ Params: { code: string } }>('/api/v1/bodies/:code/spend-imports', async (request) => {
@@ -16,16 +15,8 @@ export function spendApi(app: FastifyInstance, db: Database) {
   /** multipart/form-data: `file`, and optionally `month` (yyyy-mm) for files that lost their dates. */
   app.post<{ Params: { code: string } }>('/api/v1/bodies/:code/spend-imports', async (request, reply) => {
     const body = await getBody(db, request.params.code);
-    const upload = await receiveUpload(request);
-    try {
-      const report = await importSpendFile(db, upload.path, {
-        bodyCode: body.code,
-        undatedMonth: upload.fields.month || undefined,
-      });
-      return reply.status(201).header('location', `/api/v1/spend-imports/${report.id}`).send(report);
-    } finally {
-      await upload.discard();
-    }
+    const report = await importUploadedSpend(db, request, body.code);
+    return reply.status(201).header('location', `/api/v1/spend-imports/${report.id}`).send(report);
   });
 
   app.get<{ Params: { id: string } }>('/api/v1/spend-imports/:id', async (request) =>

@@ -14,8 +14,7 @@ import type { Database } from '../../store/db.js';
 import { listPartnerships } from '../../store/partnerships.js';
 import { listProjects } from '../../store/projects.js';
 import { getSpendImport, listSpendImports } from '../../store/spend.js';
-import { importSpendFile } from '../../services/import-spend.js';
-import { receiveUpload } from '../uploads.js';
+import { importUploadedSpend } from '../uploads.js';
 import { page } from '../app.js';
 import { bodyFromForm, bodyToForm, type Form, formErrors, problemsOf } from '../forms.js';
 import { bodyQuery, spendImportId } from '../queries.js';
@@ -82,17 +81,10 @@ export function bodyPages(app: FastifyInstance, db: Database) {
     const body = await getBody(db, request.params.code);
     let fields: Record<string, string> = {};
     try {
-      const upload = await receiveUpload(request);
-      fields = upload.fields;
-      try {
-        const report = await importSpendFile(db, upload.path, {
-          bodyCode: body.code,
-          undatedMonth: fields.month?.trim() || undefined,
-        });
-        return reply.redirect(`/spend-imports/${report.id}`, 303);
-      } finally {
-        await upload.discard();
-      }
+      const report = await importUploadedSpend(db, request, body.code, (read) => {
+        fields = read;
+      });
+      return reply.redirect(`/spend-imports/${report.id}`, 303);
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       // A problem with the file as a whole is shown against the file field, with its rows.
