@@ -1,3 +1,5 @@
+import { InputError, type Problem } from './errors.js';
+
 /**
  * A payment as councils publish it under the Local Government Transparency Code, after reading:
  * one shape whatever the file's layout. Amounts are pence; credits and refunds are negative.
@@ -83,3 +85,19 @@ export type SpendItem =
   | { kind: 'payment'; payment: SpendRow }
   | { kind: 'rejected'; rejection: Rejection }
   | { kind: 'note'; row: number; note: string };
+
+/**
+ * The file's columns could not all be placed: carries the headings found, so a person can be asked
+ * which column holds what.
+ */
+export class ColumnChoiceError extends InputError {
+  constructor(
+    message: string,
+    problems: Problem[],
+    file: string,
+    readonly header: string[],
+    readonly mapping: ColumnMapping,
+  ) {
+    super(message, problems, file);
+  }
+}

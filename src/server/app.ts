@@ -12,6 +12,7 @@ import { partnershipsApi } from './api/partnerships.js';
 import { registerApi } from './api/register.js';
 import { spendApi } from './api/spend.js';
 import { bodyPages } from './pages/bodies.js';
+import { spendPages } from './pages/spend.js';
 import { dashboardPages } from './pages/dashboard.js';
 import { partnershipPages } from './pages/partnerships.js';
 
@@ -63,6 +64,7 @@ export async function buildApp({ db, logger = false }: AppOptions): Promise<Fast
 
   dashboardPages(app, db);
   bodyPages(app, db);
+  spendPages(app, db);
   partnershipPages(app, db);
   bodiesApi(app, db);
   partnershipsApi(app, db);

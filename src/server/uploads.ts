@@ -54,9 +54,18 @@ async function receiveUpload(request: FastifyRequest): Promise<Upload> {
   return { path, fields, discard };
 }
 
+/** Form fields named `column.FIELD` choose the column, by heading, that holds FIELD; blank leaves it to detection. */
+function chosenColumns(fields: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(fields).flatMap(([name, heading]) =>
+      name.startsWith('column.') && heading.trim() ? [[name.slice('column.'.length), heading.trim()]] : [],
+    ),
+  );
+}
+
 /**
- * Imports the spend file of an upload form (`file`, and `month` for files without dates) for a body,
- * then removes the temporary copy. `onFields` hears the form's other fields as soon as they are read,
+ * Imports the spend file of an upload form (`file`; `month` for files without dates; `sheet` for a
+ * workbook's sheet; `column.FIELD` to choose columns) for a body, then removes the temporary copy. `onFields` hears the form's other fields as soon as they are read,
  * so that a page can show them again if the file is refused.
  */
 export async function importUploadedSpend(
@@ -71,6 +80,8 @@ export async function importUploadedSpend(
     return await importSpendFile(db, upload.path, {
       bodyCode,
       undatedMonth: upload.fields.month?.trim() || undefined,
+      sheet: upload.fields.sheet?.trim() || undefined,
+      columns: chosenColumns(upload.fields),
     });
   } finally {
     await upload.discard();

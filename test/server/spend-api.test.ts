@@ -87,4 +87,43 @@ forEachDatabase('spend API and pages', (database) => {
     assert.match(none.body, /Choose a spend file to upload/);
     assert.equal((await app.inject('/api/v1/bodies/E08000005/spend-imports')).json().items.length, before);
   });
+
+  test('asks which column holds the amount when it cannot tell, and remembers the answer', async () => {
+    const file = (month: string) => ({
+      name: `trafford-${month}.csv`,
+      content: `Date Paid,Payee,Directorate,Sum Paid\n03/${month}/2024,Acme Care Ltd,Adults,"1,250.00"\n`,
+    });
+    const refused = await app.inject({
+      method: 'POST',
+      url: '/bodies/E08000009/spend-imports',
+      ...form({ month: '' }, file('05')),
+    });
+    assert.equal(refused.statusCode, 422);
+    // The columns page offers the file's own headings, with the missing field marked against its select.
+    assert.match(
+      refused.body,
+      /<a href="#column-amount">No column for this; name the column that holds it<\/a>/,
+    );
+    assert.match(refused.body, /<option value="Sum Paid">Sum Paid<\/option>/);
+    assert.match(refused.body, /As found: Payee/);
+    assert.equal((await app.inject('/api/v1/bodies/E08000009/spend-imports')).json().items.length, 0);
+
+    const chosen = await app.inject({
+      method: 'POST',
+      url: '/bodies/E08000009/spend-imports',
+      ...form({ 'column.amount': 'Sum Paid', 'column.supplierName': '' }, file('05')),
+    });
+    assert.equal(chosen.statusCode, 303, chosen.body);
+    // Next month's file imports without questions, and the columns page shows the saved choice.
+    const api = await app.inject({
+      method: 'POST',
+      url: '/api/v1/bodies/E08000009/spend-imports',
+      ...form({}, file('06')),
+    });
+    assert.equal(api.statusCode, 201, api.body);
+    assert.deepEqual([api.json().accepted, api.json().totalPence], [1, 125_000]);
+    const columns = (await app.inject('/bodies/E08000009/spend-columns')).body;
+    assert.match(columns, /trafford-06\.csv/);
+    assert.match(columns, /<option value="Sum Paid" selected>Sum Paid<\/option>/);
+  });
 });

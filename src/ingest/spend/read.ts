@@ -6,6 +6,7 @@ import { type CsvError, parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import { InputError } from '../../domain/errors.js';
 import {
+  ColumnChoiceError,
   type ColumnMapping,
   isRedactedName,
   SPEND_FIELDS,
@@ -74,13 +75,24 @@ export async function openSpendFile(
     if (next.done) break;
     buffered.push(next.value);
   }
+  const chosenHeadings = new Set(
+    [...Object.values(options.savedColumns ?? {}), ...Object.values(options.columns ?? {})].map((h) =>
+      normaliseHeading(h as string),
+    ),
+  );
   const header = buffered
     .filter((r): r is { row: number; cells: string[] } => 'cells' in r)
     .map((r) => ({ ...r, mapping: detectColumns(r.cells) }))
-    // How much a row looks like a header: the number of fields it names.
-    .map((r) => ({ ...r, score: Object.keys(r.mapping).length }))
-    .filter((r) => r.mapping.amount !== undefined && r.score >= 2)
-    .sort((a, b) => b.score - a.score || a.row - b.row)[0];
+    // How much a row looks like a header: the fields it names, and the headings a person chose.
+    .map((r) => ({
+      ...r,
+      score:
+        Object.keys(r.mapping).length + r.cells.filter((c) => chosenHeadings.has(normaliseHeading(c))).length,
+      named: r.mapping.amount !== undefined || r.cells.some((c) => chosenHeadings.has(normaliseHeading(c))),
+    }))
+    .filter((r) => r.score >= 2)
+    // A row naming an amount is likelier the header; one without asks which column holds it.
+    .sort((a, b) => Number(b.named) - Number(a.named) || b.score - a.score || a.row - b.row)[0];
   if (!header) {
     throw new InputError(
       buffered.length <= 1
@@ -100,7 +112,7 @@ export async function openSpendFile(
     : ['amount', 'supplierName', 'paidOn'];
   const missing = required.filter((f) => mapping[f] === undefined);
   if (missing.length) {
-    throw new InputError(
+    throw new ColumnChoiceError(
       'Some columns every payment needs were not found',
       missing.map((f) => ({
         row: header.row,
@@ -108,6 +120,8 @@ export async function openSpendFile(
         message: 'No column for this; name the column that holds it',
       })),
       file,
+      header.cells,
+      mapping,
     );
   }
   const layout: SpendLayout = {
@@ -156,7 +170,14 @@ function applyChosenColumns(
       problems.push({ row, field: SPEND_FIELDS[field], message: `There is no column "${heading}"` });
     else mapping[field] = index;
   }
-  if (problems.length) throw new InputError('The chosen columns are not all in the file', problems, file);
+  if (problems.length)
+    throw new ColumnChoiceError(
+      'The chosen columns are not all in the file',
+      problems,
+      file,
+      header,
+      detected,
+    );
   return mapping;
 }
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { bodyInput } from '../../domain/bodies.js';
 import { memberInput, partnershipInput, projectInput } from '../../domain/partnerships.js';
 import { registerDocument } from '../../domain/register.js';
+import { SPEND_FIELDS } from '../../domain/spend.js';
 import { bodyQuery, partnershipQuery, projectQuery } from '../queries.js';
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });
@@ -148,11 +149,22 @@ export function openApiDocument() {
                   type: 'object',
                   required: ['file'],
                   properties: {
-                    file: { type: 'string', format: 'binary', description: 'A published spend file (CSV)' },
+                    file: {
+                      type: 'string',
+                      format: 'binary',
+                      description: 'A published spend file (CSV or XLSX)',
+                    },
                     month: {
                       type: 'string',
                       pattern: '^\\d{4}-\\d{2}$',
                       description: 'yyyy-mm, only for files without dates',
+                    },
+                    sheet: { type: 'string', description: 'For a workbook: the sheet to read' },
+                  },
+                  patternProperties: {
+                    '^column\\.': {
+                      type: 'string',
+                      description: `column.FIELD: the heading of the column that holds FIELD, one of ${Object.keys(SPEND_FIELDS).join(', ')}; saved for the body's next files`,
                     },
                   },
                 },

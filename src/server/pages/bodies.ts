@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { bodyInput, NATIONS, REGIONS } from '../../domain/bodies.js';
-import { InputError } from '../../domain/errors.js';
 import { parseInput } from '../../domain/validation.js';
 import {
   deleteBody,
@@ -13,11 +12,10 @@ import {
 import type { Database } from '../../store/db.js';
 import { listPartnerships } from '../../store/partnerships.js';
 import { listProjects } from '../../store/projects.js';
-import { getSpendImport, listSpendImports } from '../../store/spend.js';
-import { importUploadedSpend } from '../uploads.js';
+import { listSpendImports } from '../../store/spend.js';
 import { page } from '../app.js';
 import { bodyFromForm, bodyToForm, type Form, formErrors, problemsOf } from '../forms.js';
-import { bodyQuery, spendImportId } from '../queries.js';
+import { bodyQuery } from '../queries.js';
 import { flash, pagination } from './paging.js';
 
 export function bodyPages(app: FastifyInstance, db: Database) {
@@ -50,72 +48,9 @@ export function bodyPages(app: FastifyInstance, db: Database) {
     form(reply, { title: 'Add a public body', action: '/bodies/new' }),
   );
 
-  const showBody = async (reply: FastifyReply, code: string, context: Record<string, unknown>) => {
-    const body = await getBody(db, code);
-    const [partnerships, projects, predecessors, imports] = await Promise.all([
-      listPartnerships(db, { member: body.code }, { page: 1, perPage: 200 }),
-      listProjects(db, { body: body.code }),
-      listPredecessors(db, body.code),
-      listSpendImports(db, body.code),
-    ]);
-    return page(reply, 'bodies/show.njk', {
-      title: body.name,
-      section: 'bodies',
-      breadcrumbs: [{ text: 'Public bodies', href: '/bodies' }],
-      body,
-      partnerships: partnerships.items,
-      projects,
-      predecessors,
-      imports,
-      errors: {},
-      values: {},
-      ...context,
-    });
-  };
-
   app.get<{ Params: { code: string } }>('/bodies/:code', async (request, reply) =>
-    showBody(reply, request.params.code, { flash: flash(request.query) }),
+    showBody(db, reply, request.params.code, { flash: flash(request.query) }),
   );
-
-  app.post<{ Params: { code: string } }>('/bodies/:code/spend-imports', async (request, reply) => {
-    const body = await getBody(db, request.params.code);
-    let fields: Record<string, string> = {};
-    try {
-      const report = await importUploadedSpend(db, request, body.code, (read) => {
-        fields = read;
-      });
-      return reply.redirect(`/spend-imports/${report.id}`, 303);
-    } catch (error) {
-      if (!(error instanceof InputError)) throw error;
-      // A problem with the file as a whole is shown against the file field, with its rows.
-      const problems =
-        error.problems.length && error.problems.every((p) => p.field === 'undatedMonth')
-          ? error.problems.map((p) => ({ ...p, field: 'month' }))
-          : [
-              {
-                field: 'file',
-                message: [
-                  error.message,
-                  ...error.problems.slice(0, 3).map((p) => `row ${p.row ?? '–'}, ${p.field}: ${p.message}`),
-                ].join('; '),
-              },
-            ];
-      return showBody(reply.status(422), body.code, { values: fields, ...formErrors(problems) });
-    }
-  });
-
-  app.get<{ Params: { id: string } }>('/spend-imports/:id', async (request, reply) => {
-    const r = await getSpendImport(db, parseInput(spendImportId, request.params.id, 'import number'));
-    return page(reply, 'spend/report.njk', {
-      title: `Import of ${r.file}`,
-      section: 'bodies',
-      breadcrumbs: [
-        { text: 'Public bodies', href: '/bodies' },
-        { text: r.bodyName, href: `/bodies/${r.bodyCode}#spend` },
-      ],
-      r,
-    });
-  });
 
   app.get<{ Params: { code: string } }>('/bodies/:code/edit', async (request, reply) => {
     const body = await getBody(db, request.params.code);
@@ -152,5 +87,34 @@ export function bodyPages(app: FastifyInstance, db: Database) {
   app.post<{ Params: { code: string } }>('/bodies/:code/delete', async (request, reply) => {
     await deleteBody(db, request.params.code);
     return reply.redirect('/bodies?done=body-deleted', 303);
+  });
+}
+
+/** A body's page, with `context` for a flash message or a refused upload's errors. */
+export async function showBody(
+  db: Database,
+  reply: FastifyReply,
+  code: string,
+  context: Record<string, unknown>,
+) {
+  const body = await getBody(db, code);
+  const [partnerships, projects, predecessors, imports] = await Promise.all([
+    listPartnerships(db, { member: body.code }, { page: 1, perPage: 200 }),
+    listProjects(db, { body: body.code }),
+    listPredecessors(db, body.code),
+    listSpendImports(db, body.code),
+  ]);
+  return page(reply, 'bodies/show.njk', {
+    title: body.name,
+    section: 'bodies',
+    breadcrumbs: [{ text: 'Public bodies', href: '/bodies' }],
+    body,
+    partnerships: partnerships.items,
+    projects,
+    predecessors,
+    imports,
+    errors: {},
+    values: {},
+    ...context,
   });
 }
