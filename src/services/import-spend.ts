@@ -7,6 +7,7 @@ import { SPEND_FIELDS } from '../domain/spend.js';
 import { parseInput } from '../domain/validation.js';
 import { openSpendFile } from '../ingest/spend/read.js';
 import type { Sql } from '../store/db.js';
+import { refreshSpendAnalysis } from './spend-analysis.js';
 import { getColumnChoices, importSpend, saveColumnChoices, type SpendImportReport } from '../store/spend.js';
 
 export const spendImportOptions = z.object({
@@ -46,6 +47,7 @@ export async function importSpendFile(
   if (Object.keys(options.columns).length) {
     await saveColumnChoices(db, report.bodyCode, { ...saved, ...options.columns });
   }
+  if (report.accepted) await refreshSpendAnalysis(db);
   return report;
 }
 

@@ -1,11 +1,13 @@
 import type { Sql } from './db.js';
 import register from './migrations/001_register.js';
 import spend from './migrations/002_spend.js';
+import suppliers from './migrations/003_suppliers.js';
 
 /** Migrations in order; a migration, once released, is never edited: add the next one instead. */
 const MIGRATIONS: { id: number; name: string; sql: string }[] = [
   { id: 1, name: 'register', sql: register },
   { id: 2, name: 'spend', sql: spend },
+  { id: 3, name: 'suppliers', sql: suppliers },
 ];
 
 // Any constant works as long as every Pathfinder process uses the same one.

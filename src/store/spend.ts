@@ -349,29 +349,36 @@ class Dictionaries {
   /** For each row: the ids of its expense area, expense type, category and purpose. */
   async labels(rows: SpendRow[]): Promise<(number | undefined)[][]> {
     if (this.labelIds.size > CACHE_LIMIT) this.labelIds.clear();
-    const fresh = new Map<string, [string, string]>();
-    for (const p of rows) {
-      for (const kind of LABELS) {
-        const value = p[kind];
-        const key = `${kind}\u0001${value}`;
-        if (value && !this.labelIds.has(key)) fresh.set(key, [kind, value]);
-      }
+    const entries = rows.map((p) => LABELS.map((kind) => labelOf(p, kind)));
+    const fresh = new Map<string, string[]>();
+    for (const row of entries) {
+      for (const entry of row)
+        if (entry && !this.labelIds.has(entry.join('\u0001'))) fresh.set(entry.join('\u0001'), entry);
     }
     if (fresh.size) {
-      const pairs = [...fresh.values()];
-      const found = await this.tx.query<{ id: number; kind: string; value: string }>(
-        `WITH wanted AS (SELECT * FROM unnest($1::text[], $2::text[]) AS w(kind, value)),
-         added AS (INSERT INTO spend_labels (kind, value) SELECT * FROM wanted ON CONFLICT DO NOTHING RETURNING *)
-         SELECT id, kind, value FROM added
-         UNION ALL SELECT l.id, l.kind, l.value FROM spend_labels l JOIN wanted USING (kind, value)`,
-        [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
+      const wanted = [...fresh.values()];
+      const found = await this.tx.query<{ id: number; kind: string; value: string; code: string }>(
+        `WITH wanted AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) AS w(kind, value, code)),
+         added AS (INSERT INTO spend_labels (kind, value, code) SELECT * FROM wanted ON CONFLICT DO NOTHING RETURNING *)
+         SELECT id, kind, value, code FROM added
+         UNION ALL SELECT l.id, l.kind, l.value, l.code FROM spend_labels l JOIN wanted USING (kind, value, code)`,
+        [0, 1, 2].map((i) => wanted.map((w) => w[i])),
       );
-      for (const { id, kind, value } of found) this.labelIds.set(`${kind}\u0001${value}`, id);
+      for (const { id, kind, value, code } of found)
+        this.labelIds.set([kind, value, code].join('\u0001'), id);
     }
-    return rows.map((p) =>
-      LABELS.map((kind) => (p[kind] ? this.labelIds.get(`${kind}\u0001${p[kind]}`) : undefined)),
-    );
+    return entries.map((row) => row.map((entry) => entry && this.labelIds.get(entry.join('\u0001'))));
   }
+}
+
+/** A row's label of one kind as [kind, value, code]; a category may be published as a code alone. */
+function labelOf(p: SpendRow, kind: (typeof LABELS)[number]): [string, string, string] | undefined {
+  if (kind === 'categoryLabel') {
+    const value = p.categoryLabel ?? p.categoryCode;
+    return value ? [kind, value, p.categoryCode ?? ''] : undefined;
+  }
+  const value = p[kind];
+  return value ? [kind, value, ''] : undefined;
 }
 
 /** One CSV line for COPY: blanks are NULL, text is quoted. */

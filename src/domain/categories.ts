@@ -1,0 +1,143 @@
+/**
+ * The common taxonomy every body's spend is mapped to: the top level of ProClass, the procurement
+ * classification written for UK local government and used in the LGA spend schema (Trafford's files
+ * carry ProClass codes). Its 30 top-level groups are broad enough for any council's expense types and
+ * are the groups joint procurement is organised by; CPV, the EU/UK public-procurement vocabulary, is
+ * finer but names goods, not the services councils mostly buy. Codes are ProClass's own two digits.
+ */
+import { oneOf } from './codes.js';
+
+export const CATEGORIES = {
+  '10': 'Building materials',
+  '11': 'Catering',
+  '12': 'Cemetery and crematorium',
+  '13': 'Cleaning and janitorial',
+  '14': 'Clothing',
+  '15': 'Consultancy',
+  '16': 'Domestic goods',
+  '17': 'Education',
+  '18': 'Environmental services',
+  '19': 'Facilities and management services',
+  '20': 'Financial services',
+  '21': 'Furniture and soft furnishings',
+  '22': 'Health and safety',
+  '23': 'Highways equipment and materials',
+  '24': 'Horticultural',
+  '25': 'Housing management',
+  '26': 'Human resources',
+  '27': 'Information and communication technology',
+  '28': 'Legal services',
+  '29': 'Leisure and culture',
+  '30': 'Mail services',
+  '31': 'Medical',
+  '32': 'Social care and services',
+  '33': 'Sports and playground',
+  '34': 'Stationery and office supplies',
+  '35': 'Street and traffic management',
+  '36': 'Transport and transport services',
+  '37': 'Utilities',
+  '38': 'Vehicle management',
+  '39': 'Works: construction, repair and maintenance',
+} as const;
+export type Category = keyof typeof CATEGORIES;
+export const category = oneOf(CATEGORIES, 'Choose a category from the list');
+
+const isCategory = (code: string): code is Category => code in CATEGORIES;
+
+/** CPV divisions (the first two digits) and the ProClass group that buys them. */
+const CPV_DIVISIONS: Record<string, Category> = {
+  '03': '24',
+  '09': '37',
+  '14': '10',
+  '15': '11',
+  '18': '14',
+  '22': '34',
+  '30': '27',
+  '31': '37',
+  '32': '27',
+  '33': '31',
+  '34': '38',
+  '37': '33',
+  '39': '21',
+  '41': '37',
+  '44': '10',
+  '45': '39',
+  '48': '27',
+  '50': '19',
+  '55': '11',
+  '60': '36',
+  '64': '30',
+  '65': '37',
+  '66': '20',
+  '70': '25',
+  '71': '15',
+  '72': '27',
+  '73': '15',
+  '75': '15',
+  '77': '24',
+  '79': '15',
+  '80': '17',
+  '85': '32',
+  '90': '18',
+  '92': '29',
+  '98': '19',
+};
+
+/**
+ * The category a published classification code gives: a ProClass code (six digits, the group
+ * first) or a CPV code (eight digits and a check digit).
+ */
+export function categoryOfCode(code: string | undefined): Category | undefined {
+  const digits = code?.replace(/[\s-]/g, '') ?? '';
+  if (/^\d{8,9}$/.test(digits)) return CPV_DIVISIONS[digits.slice(0, 2)];
+  if (/^\d{2,7}$/.test(digits)) {
+    const group = digits.slice(0, 2);
+    return isCategory(group) ? group : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Rules for councils' own expense type names, tried in order; the first that matches gives the
+ * category. They cover the common ledger headings; anything else waits for a person to map it.
+ */
+const RULES: [RegExp, Category][] = [
+  [/\b(software|licen[cs]es?|computer|ict\b|\bit\b|hardware|telephon|mobile phone|broadband|network)/i, '27'],
+  [/\b(legal|solicitor|counsel|barrister|court fees)/i, '28'],
+  [/\b(agency staff|recruitment|advertising for staff|training|interpret|translation)/i, '26'],
+  [/\b(consultan|professional fees|professional services|advisory)/i, '15'],
+  [
+    /\b(residential care|nursing care|home care|domiciliary|supported living|foster|day care|care package|direct payment|respite|adult care|children'?s? placement|social care)/i,
+    '32',
+  ],
+  [/\b(school|tuition|education|nursery|early years|pupil)/i, '17'],
+  [/\b(electric|gas\b|water|energy|utilit|fuel oil)/i, '37'],
+  [/\b(vehicle|fleet|tyres?|van hire)/i, '38'],
+  [/\b(fuel|petrol|diesel)/i, '38'],
+  [/\b(taxi|transport|travel|bus\b|coach hire|rail)/i, '36'],
+  [/\b(waste|refuse|recycl|pest control|environmental)/i, '18'],
+  [/\b(clean)/i, '13'],
+  [/\b(catering|food|provisions|meals)/i, '11'],
+  [/\b(repair|maintenance|building works|construction|capital works|contractor)/i, '39'],
+  [/\b(security|facilities|rent|rates|premises|property)/i, '19'],
+  [/\b(postage|courier|mail)/i, '30'],
+  [/\b(stationery|printing|office equipment|photocopy)/i, '34'],
+  [/\b(furniture|furnishings)/i, '21'],
+  [/\b(grounds|horticultur|tree|parks)/i, '24'],
+  [/\b(highway|road|street lighting)/i, '23'],
+  [/\b(traffic|parking)/i, '35'],
+  [/\b(leisure|museum|library|libraries|arts|culture|events)/i, '29'],
+  [/\b(sports?|playground|play equipment)/i, '33'],
+  [/\b(medical|pharma|clinical|health)/i, '31'],
+  [/\b(bank charges|insurance|audit fees|financ)/i, '20'],
+  [/\b(housing|homeless|temporary accommodation|bed and breakfast)/i, '25'],
+  [/\b(protective|health and safety|first aid)/i, '22'],
+  [/\b(uniform|clothing)/i, '14'],
+  [/\b(cemeter|cremat|burial)/i, '12'],
+  [/\b(building materials|timber|plumbing supplies)/i, '10'],
+];
+
+/** The category a rule gives a council's expense type name, if any rule knows it. */
+export function categoryByRule(label: string): Category | undefined {
+  return RULES.find(([pattern]) => pattern.test(label))?.[1];
+}

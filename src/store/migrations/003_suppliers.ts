@@ -1,0 +1,53 @@
+/**
+ * Supplier resolution and categories. Payees (as files name them) are grouped into suppliers; the
+ * spend cube keeps payee ids, so re-clustering rewrites this small mapping, never the payments.
+ * Expense types and published classifications map, per body, to the common categories.
+ */
+export default `
+-- A classification as published: its label and, where the file gave one, its ProClass or CPV code.
+ALTER TABLE spend_labels ADD COLUMN code text NOT NULL DEFAULT '';
+ALTER TABLE spend_labels DROP CONSTRAINT spend_labels_kind_value_key;
+ALTER TABLE spend_labels ADD CONSTRAINT spend_labels_kind_value_code_key UNIQUE (kind, value, code);
+
+CREATE TABLE suppliers (
+  id    serial PRIMARY KEY,
+  -- The name it is paid under most, by amount.
+  name  text NOT NULL
+);
+
+CREATE TABLE payee_suppliers (
+  payee_id     integer PRIMARY KEY REFERENCES payees(id) ON DELETE CASCADE,
+  supplier_id  integer NOT NULL REFERENCES suppliers(id) ON DELETE CASCADE,
+  -- How sure the link to the rest of the supplier is (1 for a shared identifier or a person's decision).
+  confidence   real NOT NULL,
+  reason       text NOT NULL
+);
+CREATE INDEX payee_suppliers_supplier ON payee_suppliers (supplier_id);
+
+-- Pairs of payees alike enough to ask a person about.
+CREATE TABLE supplier_reviews (
+  payee_a     integer NOT NULL REFERENCES payees(id) ON DELETE CASCADE,
+  payee_b     integer NOT NULL REFERENCES payees(id) ON DELETE CASCADE,
+  confidence  real NOT NULL,
+  PRIMARY KEY (payee_a, payee_b)
+);
+
+-- What people decided; re-clustering always honours it.
+CREATE TABLE supplier_decisions (
+  payee_a     integer NOT NULL REFERENCES payees(id) ON DELETE CASCADE,
+  payee_b     integer NOT NULL REFERENCES payees(id) ON DELETE CASCADE,
+  same        boolean NOT NULL,
+  decided_at  timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (payee_a, payee_b),
+  CHECK (payee_a < payee_b)
+);
+
+CREATE TABLE category_mappings (
+  body_id   integer NOT NULL REFERENCES bodies(id) ON DELETE CASCADE,
+  label_id  integer NOT NULL REFERENCES spend_labels(id) ON DELETE CASCADE,
+  category  text NOT NULL,
+  -- code: from a published ProClass or CPV code; rule: by the documented rules; confirmed: by a person.
+  method    text NOT NULL,
+  PRIMARY KEY (body_id, label_id)
+);
+`;

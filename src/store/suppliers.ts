@@ -1,0 +1,328 @@
+import { ConflictError, NotFoundError } from '../domain/errors.js';
+import { type Decision, type Payee, mergeConflict, resolveSuppliers } from '../domain/suppliers/resolve.js';
+import type { Sql } from './db.js';
+import { Conditions, containing, type Page, type Paging } from './rows.js';
+
+export interface ResolutionSummary {
+  payees: number;
+  suppliers: number;
+  /** Payees joined to another by name, identifier, likeness or a person's decision. */
+  links: number;
+  review: number;
+  seconds: number;
+}
+
+/**
+ * Clusters every payee into suppliers again, honouring people's decisions. Supplier numbers stay
+ * as they were for clusters that carry on, so links and bookmarks survive re-clustering.
+ */
+export async function resolveAllSuppliers(db: Sql): Promise<ResolutionSummary> {
+  const started = performance.now();
+  return db.transaction(async (tx) => {
+    // One resolution at a time: two imports finishing together must not interleave their writes.
+    await tx.query('SELECT pg_advisory_xact_lock(7115003)');
+    const payees = await tx.query<Payee & { spend: number }>(
+      `SELECT p.id, p.name, p.vat_number AS "vatNumber", p.company_number AS "companyNumber",
+         p.charity_number AS "charityNumber", p.redacted, coalesce(s.spend, 0) AS spend
+       FROM payees p LEFT JOIN (SELECT payee_id, sum(abs(amount_pence))::bigint AS spend FROM spend_cube GROUP BY payee_id) s
+         ON s.payee_id = p.id`,
+    );
+    const decisions = await tx.query<Decision>(
+      'SELECT payee_a AS a, payee_b AS b, same FROM supplier_decisions',
+    );
+    const { clusterOf, links, review } = resolveSuppliers(payees, decisions);
+
+    const previous = new Map(
+      (
+        await tx.query<{ payee_id: number; supplier_id: number }>(
+          'SELECT payee_id, supplier_id FROM payee_suppliers',
+        )
+      ).map((r) => [r.payee_id, r.supplier_id]),
+    );
+    const byId = new Map(payees.map((p) => [p.id, p]));
+    const members = new Map<number, number[]>();
+    for (const [payee, cluster] of clusterOf) {
+      const list = members.get(cluster);
+      if (list) list.push(payee);
+      else members.set(cluster, [payee]);
+    }
+    // Each cluster keeps the supplier number most of its spend was under, if no bigger cluster took it.
+    const clusters = [...members.values()].sort((a, b) => b.length - a.length);
+    const claimed = new Set<number>();
+    const supplierOf = new Map<number[], number | undefined>();
+    for (const list of clusters) {
+      const votes = new Map<number, number>();
+      for (const p of list) {
+        const old = previous.get(p);
+        if (old !== undefined) votes.set(old, (votes.get(old) ?? 0) + 1 + (byId.get(p)?.spend ?? 0));
+      }
+      const [best] = [...votes].filter(([id]) => !claimed.has(id)).sort((a, b) => b[1] - a[1]);
+      if (best) claimed.add(best[0]);
+      supplierOf.set(list, best?.[0]);
+    }
+    const nameOf = (list: number[]) =>
+      (
+        list
+          .map((p) => byId.get(p) as Payee & { spend: number })
+          .sort((a, b) => b.spend - a.spend || a.id - b.id)[0] as Payee
+      ).name;
+
+    await tx.query('DELETE FROM payee_suppliers');
+    const kept = clusters.filter((l) => supplierOf.get(l) !== undefined);
+    if (kept.length) {
+      await tx.query(
+        'UPDATE suppliers s SET name = n.name FROM unnest($1::int[], $2::text[]) AS n(id, name) WHERE s.id = n.id',
+        [kept.map((l) => supplierOf.get(l)), kept.map(nameOf)],
+      );
+    }
+    await tx.query('DELETE FROM suppliers WHERE NOT (id = ANY($1::int[]))', [[...claimed]]);
+    const fresh = clusters.filter((l) => supplierOf.get(l) === undefined);
+    if (fresh.length) {
+      const ids = await tx.query<{ id: number }>(
+        'INSERT INTO suppliers (name) SELECT unnest($1::text[]) RETURNING id',
+        [fresh.map(nameOf)],
+      );
+      fresh.forEach((l, i) => supplierOf.set(l, (ids[i] as { id: number }).id));
+    }
+
+    const why = new Map<number, { confidence: number; reason: string }>();
+    for (const link of links) why.set(link.b, { confidence: link.confidence, reason: link.reason });
+    const rows = clusters.flatMap((list) =>
+      list.map(
+        (p) => [p, supplierOf.get(list), why.get(p)?.confidence ?? 1, why.get(p)?.reason ?? 'first'] as const,
+      ),
+    );
+    await tx.query(
+      `INSERT INTO payee_suppliers (payee_id, supplier_id, confidence, reason)
+       SELECT * FROM unnest($1::int[], $2::int[], $3::real[], $4::text[])`,
+      [0, 1, 2, 3].map((i) => rows.map((r) => r[i])),
+    );
+    await tx.query('DELETE FROM supplier_reviews');
+    await tx.query(
+      `INSERT INTO supplier_reviews (payee_a, payee_b, confidence)
+       SELECT * FROM unnest($1::int[], $2::int[], $3::real[]) ON CONFLICT DO NOTHING`,
+      [
+        review.map((r) => Math.min(r.a, r.b)),
+        review.map((r) => Math.max(r.a, r.b)),
+        review.map((r) => r.confidence),
+      ],
+    );
+    return {
+      payees: clusterOf.size,
+      suppliers: clusters.length,
+      links: links.length,
+      review: review.length,
+      seconds: (performance.now() - started) / 1000,
+    };
+  });
+}
+
+export interface SupplierSummary {
+  id: number;
+  name: string;
+  names: number;
+  bodies: number;
+  spendPence: number;
+}
+
+export async function listSuppliers(
+  sql: Sql,
+  filter: { q?: string | undefined; body?: string | undefined },
+  paging: Paging,
+): Promise<Page<SupplierSummary>> {
+  const where = new Conditions()
+    .add(
+      'EXISTS (SELECT 1 FROM payee_suppliers x JOIN payees p ON p.id = x.payee_id WHERE x.supplier_id = s.id AND p.name ILIKE ?)',
+      containing(filter.q),
+    )
+    .add(
+      'EXISTS (SELECT 1 FROM bodies b WHERE b.code = ? AND b.id = ANY(t.body_ids))',
+      filter.body?.toUpperCase(),
+    );
+  const base = `FROM suppliers s JOIN LATERAL (
+      SELECT count(DISTINCT ps.payee_id)::int AS names, array_agg(DISTINCT c.body_id) FILTER (WHERE c.body_id IS NOT NULL) AS body_ids,
+        coalesce(sum(c.amount_pence), 0)::bigint AS spend
+      FROM payee_suppliers ps LEFT JOIN spend_cube c ON c.payee_id = ps.payee_id WHERE ps.supplier_id = s.id) t ON true
+    ${where.where()}`;
+  const [count] = await sql.query<{ n: number }>(`SELECT count(*)::int AS n ${base}`, where.params);
+  const items = await sql.query<SupplierSummary>(
+    `SELECT s.id, s.name, t.names, coalesce(cardinality(t.body_ids), 0) AS bodies, t.spend AS "spendPence" ${base}
+     ORDER BY t.spend DESC, s.name LIMIT ${where.param(paging.perPage)} OFFSET ${where.param((paging.page - 1) * paging.perPage)}`,
+    where.params,
+  );
+  return { items, total: count?.n ?? 0, ...paging };
+}
+
+export interface SupplierName {
+  payeeId: number;
+  name: string;
+  confidence: number;
+  reason: string;
+  vatNumber?: string;
+  companyNumber?: string;
+  charityNumber?: string;
+  bodies: string[];
+  spendPence: number;
+}
+
+export interface Supplier {
+  id: number;
+  name: string;
+  names: SupplierName[];
+  /** Spend by body and financial year (April to March), largest first. */
+  spend: { bodyCode: string; bodyName: string; year: string; spendPence: number; payments: number }[];
+  /** The largest payments, with the name and expense type each was published under. */
+  payments: {
+    bodyCode: string;
+    paidOn?: string;
+    month: string;
+    amountPence: number;
+    name: string;
+    expenseType?: string;
+  }[];
+}
+
+export async function getSupplier(sql: Sql, id: number): Promise<Supplier> {
+  const [supplier] = await sql.query<{ id: number; name: string }>(
+    'SELECT id, name FROM suppliers WHERE id = $1',
+    [id],
+  );
+  if (!supplier) throw new NotFoundError(`No supplier has the number ${id}`);
+  const names = await sql.query<SupplierName>(
+    `SELECT p.id AS "payeeId", p.name, ps.confidence, ps.reason, nullif(p.vat_number, '') AS "vatNumber",
+       nullif(p.company_number, '') AS "companyNumber", nullif(p.charity_number, '') AS "charityNumber",
+       coalesce(array_agg(DISTINCT b.code) FILTER (WHERE b.code IS NOT NULL), '{}') AS bodies,
+       coalesce(sum(c.amount_pence), 0)::bigint AS "spendPence"
+     FROM payee_suppliers ps JOIN payees p ON p.id = ps.payee_id
+       LEFT JOIN spend_cube c ON c.payee_id = p.id LEFT JOIN bodies b ON b.id = c.body_id
+     WHERE ps.supplier_id = $1 GROUP BY p.id, ps.confidence, ps.reason ORDER BY 9 DESC, p.name`,
+    [id],
+  );
+  const spend = await sql.query<Supplier['spend'][number]>(
+    `SELECT b.code AS "bodyCode", b.name AS "bodyName",
+       to_char(c.month - interval '3 months', 'YYYY') || '-' || to_char(c.month + interval '9 months', 'YY') AS year,
+       sum(c.amount_pence)::bigint AS "spendPence", sum(c.payments)::int AS payments
+     FROM spend_cube c JOIN payee_suppliers ps ON ps.payee_id = c.payee_id JOIN bodies b ON b.id = c.body_id
+     WHERE ps.supplier_id = $1 GROUP BY 1, 2, 3 ORDER BY 3 DESC, 4 DESC`,
+    [id],
+  );
+  const payments = await sql.query<Supplier['payments'][number]>(
+    `SELECT b.code AS "bodyCode", pa.paid_on AS "paidOn", pa.month, pa.amount_pence AS "amountPence", p.name,
+       l.value AS "expenseType"
+     FROM payments pa JOIN payee_suppliers ps ON ps.payee_id = pa.payee_id JOIN payees p ON p.id = pa.payee_id
+       JOIN bodies b ON b.id = pa.body_id LEFT JOIN spend_labels l ON l.id = pa.expense_type_id
+     WHERE ps.supplier_id = $1 ORDER BY pa.amount_pence DESC LIMIT 50`,
+    [id],
+  );
+  return {
+    ...supplier,
+    names: names.map(withoutBlanks),
+    spend,
+    payments: payments.map(withoutBlanks),
+  };
+}
+
+function withoutBlanks<T extends object>(row: T): T {
+  return Object.fromEntries(Object.entries(row).filter(([, v]) => v !== null && v !== undefined)) as T;
+}
+
+/** The supplier a payee name belongs to, matched exactly first, then as part of a name. */
+export async function findSupplier(sql: Sql, name: string): Promise<Supplier> {
+  const [row] = await sql.query<{ id: number }>(
+    `SELECT ps.supplier_id AS id FROM payees p JOIN payee_suppliers ps ON ps.payee_id = p.id
+     WHERE p.name ILIKE $1 OR p.name ILIKE $2 ORDER BY (p.name ILIKE $1) DESC, length(p.name) LIMIT 1`,
+    [name.replace(/[\\%_]/g, '\\$&'), containing(name)],
+  );
+  if (!row) throw new NotFoundError(`No supplier is named like "${name}"`);
+  return getSupplier(sql, row.id);
+}
+
+async function payeesOf(tx: Sql, supplierId: number): Promise<Payee[]> {
+  const rows = await tx.query<Payee>(
+    `SELECT p.id, p.name, p.vat_number AS "vatNumber", p.company_number AS "companyNumber",
+       p.charity_number AS "charityNumber"
+     FROM payee_suppliers ps JOIN payees p ON p.id = ps.payee_id WHERE ps.supplier_id = $1 ORDER BY p.id`,
+    [supplierId],
+  );
+  if (!rows.length) throw new NotFoundError(`No supplier has the number ${supplierId}`);
+  return rows;
+}
+
+async function decide(tx: Sql, a: number, b: number, same: boolean) {
+  await tx.query(
+    `INSERT INTO supplier_decisions (payee_a, payee_b, same) VALUES ($1, $2, $3)
+     ON CONFLICT (payee_a, payee_b) DO UPDATE SET same = EXCLUDED.same, decided_at = now()`,
+    [Math.min(a, b), Math.max(a, b), same],
+  );
+}
+
+/** Refuses to join payees whose company, charity or VAT numbers differ, saying which. */
+function checkJoin(left: Payee[], right: Payee[]) {
+  for (const a of left) {
+    for (const b of right) {
+      const conflict = mergeConflict(a, b);
+      if (conflict) throw new ConflictError(`These cannot be one supplier: ${conflict}`);
+    }
+  }
+}
+
+/** A person says two suppliers are one. */
+export async function mergeSuppliers(db: Sql, id: number, intoId: number) {
+  if (id === intoId) throw new ConflictError('A supplier cannot be merged into itself');
+  await db.transaction(async (tx) => {
+    const [from, into] = [await payeesOf(tx, id), await payeesOf(tx, intoId)];
+    checkJoin(from, into);
+    await decide(tx, (from[0] as Payee).id, (into[0] as Payee).id, true);
+    // Earlier "different" decisions between the two are overruled by this one.
+    await tx.query(
+      `DELETE FROM supplier_decisions WHERE NOT same AND payee_a = ANY($1::int[]) AND payee_b = ANY($1::int[])`,
+      [[...from, ...into].map((p) => p.id)],
+    );
+  });
+  await resolveAllSuppliers(db);
+}
+
+/** A person says one name of a supplier is another supplier. */
+export async function splitPayee(db: Sql, supplierId: number, payeeId: number) {
+  await db.transaction(async (tx) => {
+    const payees = await payeesOf(tx, supplierId);
+    if (!payees.some((p) => p.id === payeeId))
+      throw new NotFoundError(`Supplier ${supplierId} has no name numbered ${payeeId}`);
+    if (payees.length === 1) throw new ConflictError('A supplier with one name cannot be split');
+    await tx.query('DELETE FROM supplier_decisions WHERE same AND $1 IN (payee_a, payee_b)', [payeeId]);
+    for (const other of payees) if (other.id !== payeeId) await decide(tx, payeeId, other.id, false);
+  });
+  await resolveAllSuppliers(db);
+}
+
+export interface ReviewPair {
+  confidence: number;
+  a: { payeeId: number; name: string; supplierId: number };
+  b: { payeeId: number; name: string; supplierId: number };
+}
+
+export async function listReviews(sql: Sql, limit = 100): Promise<ReviewPair[]> {
+  return sql.query<ReviewPair>(
+    `SELECT r.confidence,
+       json_build_object('payeeId', pa.id, 'name', pa.name, 'supplierId', sa.supplier_id) AS a,
+       json_build_object('payeeId', pb.id, 'name', pb.name, 'supplierId', sb.supplier_id) AS b
+     FROM supplier_reviews r JOIN payees pa ON pa.id = r.payee_a JOIN payees pb ON pb.id = r.payee_b
+       JOIN payee_suppliers sa ON sa.payee_id = pa.id JOIN payee_suppliers sb ON sb.payee_id = pb.id
+     ORDER BY r.confidence DESC, r.payee_a, r.payee_b LIMIT $1`,
+    [limit],
+  );
+}
+
+/** A person's answer to a review pair: the same supplier or not. */
+export async function decideReview(db: Sql, a: number, b: number, same: boolean) {
+  await db.transaction(async (tx) => {
+    const [row] = await tx.query<{ a: number; b: number }>(
+      'SELECT sa.supplier_id AS a, sb.supplier_id AS b FROM payee_suppliers sa, payee_suppliers sb WHERE sa.payee_id = $1 AND sb.payee_id = $2',
+      [a, b],
+    );
+    if (!row) throw new NotFoundError('Those names are not both suppliers’ names');
+    if (same) checkJoin(await payeesOf(tx, row.a), await payeesOf(tx, row.b));
+    await decide(tx, a, b, same);
+  });
+  await resolveAllSuppliers(db);
+}
