@@ -12,11 +12,15 @@ import { registerCsv } from '../export/register.js';
 import { readBodyRegister } from '../ingest/body-register.js';
 import { buildApp } from '../server/app.js';
 import { importSpendFile } from '../services/import-spend.js';
+import { refreshSpendAnalysis } from '../services/spend-analysis.js';
+import { listUnmapped } from '../store/categories.js';
+import { findSupplier } from '../store/suppliers.js';
 import { importBodies } from '../store/bodies.js';
 import { type Database, openDatabase } from '../store/db.js';
 import { migrate } from '../store/migrate.js';
 import { exportRegister, importRegister } from '../store/register.js';
 import { describeSpendImport, estimateRows } from './spend-report.js';
+import { describeSupplier, describeUnmapped } from './supplier-report.js';
 
 const program = new Command()
   .name('pathfinder')
@@ -172,6 +176,40 @@ importCommand
         `${file}: ${result.bodies.created + result.bodies.updated} bodies, ${result.partnerships} partnerships and ${result.projects} projects loaded.`,
       );
     }),
+  );
+
+const suppliersCommand = program.command('suppliers').description('suppliers resolved across bodies');
+
+suppliersCommand
+  .command('resolve')
+  .description('group every payee name into suppliers again (people’s decisions are kept) and map categories')
+  .action(() =>
+    withDatabase(async (db) => {
+      const r = await refreshSpendAnalysis(db);
+      console.log(
+        `${r.payees.toLocaleString('en-GB')} payee names grouped into ${r.suppliers.toLocaleString('en-GB')} suppliers ` +
+          `in ${r.seconds.toFixed(1)} s; ${r.review.toLocaleString('en-GB')} pairs to review; ` +
+          `${r.categoriesMapped.toLocaleString('en-GB')} expense types newly mapped.`,
+      );
+    }),
+  );
+
+suppliersCommand
+  .command('show')
+  .description('a supplier: its names, the bodies paying it and spend by year')
+  .argument('<name>', 'a name it is paid under, or part of one')
+  .action((name: string) =>
+    withDatabase(async (db) => console.log(describeSupplier(await findSupplier(db, name)))),
+  );
+
+program
+  .command('categories')
+  .description('spend categories')
+  .command('unmapped')
+  .description('expense types with no category yet, largest spend first')
+  .option('--body <code>', 'only this body’s')
+  .action((options: { body?: string }) =>
+    withDatabase(async (db) => console.log(describeUnmapped(await listUnmapped(db, options)))),
   );
 
 program

@@ -11,8 +11,10 @@ import { openApiRoute } from './api/openapi.js';
 import { partnershipsApi } from './api/partnerships.js';
 import { registerApi } from './api/register.js';
 import { spendApi } from './api/spend.js';
+import { suppliersApi } from './api/suppliers.js';
 import { bodyPages } from './pages/bodies.js';
 import { spendPages } from './pages/spend.js';
+import { supplierPages } from './pages/suppliers.js';
 import { dashboardPages } from './pages/dashboard.js';
 import { partnershipPages } from './pages/partnerships.js';
 
@@ -65,11 +67,13 @@ export async function buildApp({ db, logger = false }: AppOptions): Promise<Fast
   dashboardPages(app, db);
   bodyPages(app, db);
   spendPages(app, db);
+  supplierPages(app, db);
   partnershipPages(app, db);
   bodiesApi(app, db);
   partnershipsApi(app, db);
   registerApi(app, db);
   spendApi(app, db);
+  suppliersApi(app, db);
   openApiRoute(app);
   app.get('/healthz', async () => ({ ok: true, database: db.kind }));
   return app;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BODY_KINDS, NATIONS } from '../domain/bodies.js';
+import { category } from '../domain/categories.js';
 import { oneOf } from '../domain/codes.js';
 import { PARTNERSHIP_KINDS, PARTNERSHIP_STATUSES, PROJECT_STAGES } from '../domain/partnerships.js';
 import { SERVICES } from '../domain/services.js';
@@ -45,3 +46,31 @@ export const spendImportId = z.coerce
   .number()
   .int()
   .positive({ message: 'An import number is a whole number' });
+
+export const supplierQuery = paging.extend({
+  q: optional(z.string().max(200)),
+  body: optional(z.string().max(12)),
+});
+
+export const supplierId = z.coerce
+  .number()
+  .int()
+  .positive({ message: 'A supplier number is a whole number' });
+
+/** A person's answer about two payee names, or a merge or split of suppliers. */
+export const supplierDecision = z.object({
+  a: z.coerce.number().int().positive(),
+  b: z.coerce.number().int().positive(),
+  same: z.preprocess((v) => (v === 'yes' ? true : v === 'no' ? false : v), z.boolean()),
+});
+export const supplierMerge = z.object({
+  into: z.coerce.number().int().positive({ message: 'Give the number of the supplier to merge into' }),
+});
+export const supplierSplit = z.object({ payeeId: z.coerce.number().int().positive() });
+
+export const categoryChoice = z.object({
+  body: z.string().trim().min(1).max(12),
+  labelId: z.coerce.number().int().positive(),
+  category: category,
+});
+export const categoryQuery = z.object({ body: optional(z.string().max(12)) });

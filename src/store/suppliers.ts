@@ -278,6 +278,8 @@ export async function mergeSuppliers(db: Sql, id: number, intoId: number) {
       `DELETE FROM supplier_decisions WHERE NOT same AND payee_a = ANY($1::int[]) AND payee_b = ANY($1::int[])`,
       [[...from, ...into].map((p) => p.id)],
     );
+    // The merged supplier keeps the number it was merged into.
+    await tx.query('UPDATE payee_suppliers SET supplier_id = $2 WHERE supplier_id = $1', [id, intoId]);
   });
   await resolveAllSuppliers(db);
 }

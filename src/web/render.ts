@@ -13,6 +13,7 @@ import {
   SAVINGS_STATUSES,
 } from '../domain/partnerships.js';
 import { SERVICES } from '../domain/services.js';
+import { LINK_REASONS } from '../domain/suppliers/resolve.js';
 import { SPEND_FIELDS } from '../domain/spend.js';
 
 /** The project folder, whether running from src/ (tsx) or dist/ (built). */
@@ -47,6 +48,7 @@ const labels: Record<string, Record<string, string>> = {
   savingsStatus: SAVINGS_STATUSES,
   service: SERVICES,
   spendField: SPEND_FIELDS,
+  linkReason: LINK_REASONS,
 };
 env.addFilter('label', (code: string, list: string) => labels[list]?.[code] ?? code);
 env.addFilter('pounds', (pence: number) => (typeof pence === 'number' ? formatPounds(pence) : ''));

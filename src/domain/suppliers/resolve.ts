@@ -30,7 +30,16 @@ export interface Decision {
   same: boolean;
 }
 
-export type LinkReason = 'decision' | 'identifier' | 'name' | 'similar' | 'vat';
+/** Why a payee name is part of its supplier, in words; "first" is the name a supplier started from. */
+export const LINK_REASONS = {
+  first: 'Its own name',
+  decision: 'A person said so',
+  identifier: 'Same company or charity number',
+  name: 'Same name, tidied',
+  similar: 'Alike names',
+  vat: 'Same VAT number, alike names',
+} as const;
+export type LinkReason = Exclude<keyof typeof LINK_REASONS, 'first'>;
 
 export interface Link {
   a: number;

@@ -39,6 +39,10 @@ const DONE: Record<string, string> = {
   'member-removed': 'The member has been removed',
   'project-saved': 'The project has been saved',
   'project-deleted': 'The project has been deleted',
+  'suppliers-merged': 'The suppliers have been merged',
+  'supplier-split': 'The name is now a supplier of its own',
+  'review-decided': 'Your decision has been saved and the suppliers regrouped',
+  'category-confirmed': 'The category has been saved',
 };
 export function flash(query: unknown): string | undefined {
   const done = (query as { done?: string } | undefined)?.done;

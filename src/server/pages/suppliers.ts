@@ -1,0 +1,122 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { CATEGORIES } from '../../domain/categories.js';
+import { ConflictError, InputError } from '../../domain/errors.js';
+import { parseInput } from '../../domain/validation.js';
+import { categorySpend, confirmCategory, listUnmapped } from '../../store/categories.js';
+import type { Database } from '../../store/db.js';
+import {
+  decideReview,
+  getSupplier,
+  listReviews,
+  listSuppliers,
+  mergeSuppliers,
+  splitPayee,
+} from '../../store/suppliers.js';
+import { page } from '../app.js';
+import { formErrors } from '../forms.js';
+import {
+  categoryChoice,
+  categoryQuery,
+  supplierDecision,
+  supplierId,
+  supplierMerge,
+  supplierQuery,
+  supplierSplit,
+} from '../queries.js';
+import { flash, pagination } from './paging.js';
+
+type ById = { Params: { id: string } };
+
+export function supplierPages(app: FastifyInstance, db: Database) {
+  app.get('/suppliers', async (request, reply) => {
+    const { page: n, perPage, ...filter } = parseInput(supplierQuery, request.query, 'filter');
+    const result = await listSuppliers(db, filter, { page: n, perPage });
+    return page(reply, 'suppliers/list.njk', {
+      title: 'Suppliers',
+      section: 'suppliers',
+      flash: flash(request.query),
+      filter,
+      result,
+      reviews: (await listReviews(db, 1)).length,
+      pagination: pagination('/suppliers', request.query as Record<string, unknown>, result),
+    });
+  });
+
+  app.get('/suppliers/review', async (request, reply) =>
+    page(reply, 'suppliers/review.njk', {
+      title: 'Supplier names to review',
+      section: 'suppliers',
+      breadcrumbs: [{ text: 'Suppliers', href: '/suppliers' }],
+      flash: flash(request.query),
+      pairs: await listReviews(db),
+    }),
+  );
+
+  app.post('/suppliers/review', async (request, reply) => {
+    const { a, b, same } = parseInput(supplierDecision, request.body, 'decision');
+    await decideReview(db, a, b, same);
+    return reply.redirect('/suppliers/review?done=review-decided', 303);
+  });
+
+  const showSupplier = async (reply: FastifyReply, id: number, context: Record<string, unknown>) => {
+    const supplier = await getSupplier(db, id);
+    return page(reply, 'suppliers/show.njk', {
+      title: supplier.name,
+      section: 'suppliers',
+      breadcrumbs: [{ text: 'Suppliers', href: '/suppliers' }],
+      supplier,
+      errors: {},
+      values: {},
+      ...context,
+    });
+  };
+
+  app.get<ById>('/suppliers/:id', async (request, reply) =>
+    showSupplier(reply, parseInput(supplierId, request.params.id, 'supplier number'), {
+      flash: flash(request.query),
+    }),
+  );
+
+  app.post<ById>('/suppliers/:id/merge', async (request, reply) => {
+    const id = parseInput(supplierId, request.params.id, 'supplier number');
+    try {
+      const { into } = parseInput(supplierMerge, request.body, 'merge');
+      await mergeSuppliers(db, id, into);
+      return reply.redirect(`/suppliers/${into}?done=suppliers-merged`, 303);
+    } catch (error) {
+      if (!(error instanceof InputError || error instanceof ConflictError)) throw error;
+      const message =
+        error instanceof InputError ? (error.problems[0]?.message ?? error.message) : error.message;
+      return showSupplier(reply.status(422), id, {
+        values: request.body,
+        ...formErrors([{ field: 'into', message }]),
+      });
+    }
+  });
+
+  app.post<ById>('/suppliers/:id/split', async (request, reply) => {
+    const id = parseInput(supplierId, request.params.id, 'supplier number');
+    const { payeeId } = parseInput(supplierSplit, request.body, 'split');
+    await splitPayee(db, id, payeeId);
+    return reply.redirect(`/suppliers/${id}?done=supplier-split`, 303);
+  });
+
+  app.get('/categories', async (request, reply) => {
+    const { body } = parseInput(categoryQuery, request.query, 'filter');
+    return page(reply, 'suppliers/categories.njk', {
+      title: 'Spend categories',
+      section: 'categories',
+      flash: flash(request.query),
+      body,
+      spend: await categorySpend(db, { body }),
+      unmapped: await listUnmapped(db, { body }),
+      categories: CATEGORIES,
+    });
+  });
+
+  app.post('/categories', async (request, reply) => {
+    const { body, labelId, category } = parseInput(categoryChoice, request.body, 'mapping');
+    await confirmCategory(db, body, labelId, category);
+    return reply.redirect('/categories?done=category-confirmed', 303);
+  });
+}
