@@ -28,6 +28,10 @@ const pages = [
   '/partnerships/agma-cooperation',
   '/partnerships/new',
   '/partnerships/tri-council/projects/new',
+  '/suppliers',
+  '/suppliers/review',
+  '/categories',
+  '/bodies/E08000009/spend-columns',
   '/no-such-page',
 ];
 
