@@ -4,6 +4,7 @@ import { basename } from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { seedDemo } from '../demo/seed.js';
+import { seedDemoSpend } from '../demo/spend.js';
 import { InputError } from '../domain/errors.js';
 import { SPEND_FIELDS } from '../domain/spend.js';
 import { registerDocument } from '../domain/register.js';
@@ -60,13 +61,18 @@ program
   .description('run the web app and the API')
   .addOption(new Option('-p, --port <port>', 'port to listen on').env('PORT').default(3000).argParser(port))
   .addOption(new Option('--host <host>', 'address to listen on').env('HOST').default('127.0.0.1'))
-  .option('--no-demo', 'do not load the demo register into an empty database')
+  .option('--no-demo', 'do not load the demo register and synthetic spend into an empty database')
   .action(async (options: { port: number; host: string; demo: boolean }) => {
     const { dataDir, databaseUrl } = program.opts<{ dataDir: string; databaseUrl?: string }>();
     const db = await openDatabase({ url: databaseUrl, dataDir });
     await migrate(db);
-    if (options.demo && (await seedDemo(db)))
-      console.log('Loaded the demo register into the empty database.');
+    if (options.demo && (await seedDemo(db))) {
+      console.log('Loaded the demo register into the empty database; generating synthetic demo spend…');
+      const payments = await seedDemoSpend(db);
+      console.log(
+        `Loaded ${payments.toLocaleString('en-GB')} synthetic demo payments (labelled as such on every page).`,
+      );
+    }
     const app = await buildApp({ db, logger: true });
     const close = async () => {
       await app.close();

@@ -26,6 +26,7 @@ export interface SpendImportReport {
   /** The first rejections, each naming row, column and reason. */
   rejections: Rejection[];
   notes: string[];
+  synthetic: boolean;
 }
 
 export interface SpendSource {
@@ -33,6 +34,8 @@ export interface SpendSource {
   sha256: string;
   layout: SpendLayout;
   items: AsyncIterable<SpendItem>;
+  /** Generated, not published: the demo's spend. */
+  synthetic?: boolean;
 }
 
 const BATCH = 20_000;
@@ -88,9 +91,9 @@ export async function importSpend(
 
     const [created] = await tx.query<{ id: number }>(
       `INSERT INTO spend_imports (body_id, file_name, file_sha256, layout, rows_read, accepted, duplicates,
-         rejected, total_pence, rejections, notes)
-       VALUES ($1, $2, $3, $4, 0, 0, 0, 0, 0, '[]', '[]') RETURNING id`,
-      [body.id, source.file, source.sha256, JSON.stringify(source.layout)],
+         rejected, total_pence, rejections, notes, synthetic)
+       VALUES ($1, $2, $3, $4, 0, 0, 0, 0, 0, '[]', '[]', $5) RETURNING id`,
+      [body.id, source.file, source.sha256, JSON.stringify(source.layout), source.synthetic ?? false],
     );
     const importId = (created as { id: number }).id;
 
@@ -218,7 +221,7 @@ export async function rebuildCube(tx: Sql, bodyId: number) {
 
 const REPORT = `SELECT i.id, b.code AS "bodyCode", b.name AS "bodyName", i.file_name AS file, i.imported_at AS "importedAt",
     i.layout, i.rows_read AS "rowsRead", i.accepted, i.duplicates, i.rejected, i.total_pence AS "totalPence",
-    i.first_date AS "firstDate", i.last_date AS "lastDate", i.rejections, i.notes
+    i.first_date AS "firstDate", i.last_date AS "lastDate", i.rejections, i.notes, i.synthetic
   FROM spend_imports i JOIN bodies b ON b.id = i.body_id`;
 
 export async function getSpendImport(sql: Sql, id: number): Promise<SpendImportReport> {
@@ -406,4 +409,12 @@ export async function saveColumnChoices(sql: Sql, bodyCode: string, columns: Rec
      ON CONFLICT (body_id) DO UPDATE SET columns = EXCLUDED.columns`,
     [id, JSON.stringify(columns)],
   );
+}
+
+/** Whether any of the spend held was generated for the demo rather than published. */
+export async function hasSyntheticSpend(sql: Sql): Promise<boolean> {
+  const [row] = await sql.query<{ any: boolean }>(
+    'SELECT EXISTS (SELECT 1 FROM spend_imports WHERE synthetic) AS any',
+  );
+  return row?.any ?? false;
 }

@@ -4,6 +4,9 @@
  * Expense types and published classifications map, per body, to the common categories.
  */
 export default `
+-- Generated spend for the demo, shown as synthetic wherever it is counted.
+ALTER TABLE spend_imports ADD COLUMN synthetic boolean NOT NULL DEFAULT false;
+
 -- A classification as published: its label and, where the file gave one, its ProClass or CPV code.
 ALTER TABLE spend_labels ADD COLUMN code text NOT NULL DEFAULT '';
 ALTER TABLE spend_labels DROP CONSTRAINT spend_labels_kind_value_key;
