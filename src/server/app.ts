@@ -12,9 +12,11 @@ import { partnershipsApi } from './api/partnerships.js';
 import { registerApi } from './api/register.js';
 import { spendApi } from './api/spend.js';
 import { suppliersApi } from './api/suppliers.js';
+import { opportunitiesApi } from './api/opportunities.js';
 import { bodyPages } from './pages/bodies.js';
 import { spendPages } from './pages/spend.js';
 import { supplierPages } from './pages/suppliers.js';
+import { opportunityPages } from './pages/opportunities.js';
 import { dashboardPages } from './pages/dashboard.js';
 import { partnershipPages } from './pages/partnerships.js';
 
@@ -68,12 +70,14 @@ export async function buildApp({ db, logger = false }: AppOptions): Promise<Fast
   bodyPages(app, db);
   spendPages(app, db);
   supplierPages(app, db);
+  opportunityPages(app, db);
   partnershipPages(app, db);
   bodiesApi(app, db);
   partnershipsApi(app, db);
   registerApi(app, db);
   spendApi(app, db);
   suppliersApi(app, db);
+  opportunitiesApi(app, db);
   openApiRoute(app);
   app.get('/healthz', async () => ({ ok: true, database: db.kind }));
   return app;

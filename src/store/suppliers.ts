@@ -97,6 +97,13 @@ export async function resolveAllSuppliers(db: Sql): Promise<ResolutionSummary> {
        SELECT * FROM unnest($1::int[], $2::int[], $3::real[], $4::text[])`,
       [0, 1, 2, 3].map((i) => rows.map((r) => r[i])),
     );
+    await tx.query(
+      `UPDATE suppliers s SET names = t.names, bodies = t.bodies, spend_pence = t.spend
+       FROM (SELECT ps.supplier_id, count(DISTINCT ps.payee_id)::int AS names, count(DISTINCT c.body_id)::int AS bodies,
+               coalesce(sum(c.amount_pence), 0)::bigint AS spend
+             FROM payee_suppliers ps LEFT JOIN spend_cube c ON c.payee_id = ps.payee_id GROUP BY 1) t
+       WHERE t.supplier_id = s.id`,
+    );
     await tx.query('DELETE FROM supplier_reviews');
     await tx.query(
       `INSERT INTO supplier_reviews (payee_a, payee_b, confidence)
@@ -136,18 +143,17 @@ export async function listSuppliers(
       containing(filter.q),
     )
     .add(
-      'EXISTS (SELECT 1 FROM bodies b WHERE b.code = ? AND b.id = ANY(t.body_ids))',
+      `EXISTS (SELECT 1 FROM payee_suppliers x JOIN spend_cube c ON c.payee_id = x.payee_id JOIN bodies b ON b.id = c.body_id
+         WHERE x.supplier_id = s.id AND b.code = ?)`,
       filter.body?.toUpperCase(),
     );
-  const base = `FROM suppliers s JOIN LATERAL (
-      SELECT count(DISTINCT ps.payee_id)::int AS names, array_agg(DISTINCT c.body_id) FILTER (WHERE c.body_id IS NOT NULL) AS body_ids,
-        coalesce(sum(c.amount_pence), 0)::bigint AS spend
-      FROM payee_suppliers ps LEFT JOIN spend_cube c ON c.payee_id = ps.payee_id WHERE ps.supplier_id = s.id) t ON true
-    ${where.where()}`;
-  const [count] = await sql.query<{ n: number }>(`SELECT count(*)::int AS n ${base}`, where.params);
+  const [count] = await sql.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM suppliers s ${where.where()}`,
+    where.params,
+  );
   const items = await sql.query<SupplierSummary>(
-    `SELECT s.id, s.name, t.names, coalesce(cardinality(t.body_ids), 0) AS bodies, t.spend AS "spendPence" ${base}
-     ORDER BY t.spend DESC, s.name LIMIT ${where.param(paging.perPage)} OFFSET ${where.param((paging.page - 1) * paging.perPage)}`,
+    `SELECT s.id, s.name, s.names, s.bodies, s.spend_pence AS "spendPence" FROM suppliers s ${where.where()}
+     ORDER BY s.spend_pence DESC, s.name LIMIT ${where.param(paging.perPage)} OFFSET ${where.param((paging.page - 1) * paging.perPage)}`,
     where.params,
   );
   return { items, total: count?.n ?? 0, ...paging };

@@ -13,10 +13,15 @@ ALTER TABLE spend_labels DROP CONSTRAINT spend_labels_kind_value_key;
 ALTER TABLE spend_labels ADD CONSTRAINT spend_labels_kind_value_code_key UNIQUE (kind, value, code);
 
 CREATE TABLE suppliers (
-  id    serial PRIMARY KEY,
+  id           serial PRIMARY KEY,
   -- The name it is paid under most, by amount.
-  name  text NOT NULL
+  name         text NOT NULL,
+  -- Kept up to date by each resolution, so lists need not sum the cube.
+  names        integer NOT NULL DEFAULT 0,
+  bodies       integer NOT NULL DEFAULT 0,
+  spend_pence  bigint NOT NULL DEFAULT 0
 );
+CREATE INDEX suppliers_spend ON suppliers (spend_pence DESC);
 
 CREATE TABLE payee_suppliers (
   payee_id     integer PRIMARY KEY REFERENCES payees(id) ON DELETE CASCADE,

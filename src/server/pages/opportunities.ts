@@ -1,0 +1,155 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { CATEGORIES } from '../../domain/categories.js';
+import { InputError } from '../../domain/errors.js';
+import { OPPORTUNITY_TYPES } from '../../domain/opportunities.js';
+import { parseInput } from '../../domain/validation.js';
+import { toCsv } from '../../export/csv.js';
+import { tablesToXlsx } from '../../export/xlsx.js';
+import { saveOpportunityAsProject } from '../../services/opportunity-project.js';
+import { findPartners, opportunityReport, reportTables } from '../../services/opportunities.js';
+import type { Database } from '../../store/db.js';
+import { evidencePayments } from '../../store/opportunities.js';
+import { listPartnerships } from '../../store/partnerships.js';
+import { hasSyntheticSpend } from '../../store/spend.js';
+import { getBody } from '../../store/bodies.js';
+import { page } from '../app.js';
+import { formErrors } from '../forms.js';
+import { supplierId } from '../queries.js';
+
+const exportQuery = z.object({
+  table: z.string().optional(),
+  format: z.enum(['csv', 'xlsx']).default('csv'),
+});
+const evidenceQuery = z.object({
+  category: z.string().max(10).optional(),
+  supplier: z.preprocess((v) => (v === '' ? undefined : v), supplierId.optional()),
+});
+/** Bars 300 units long at most, for the combined-spend chart; refunds beyond spend draw no bar. */
+function barChart(rows: { label: string; spendPence: number }[]) {
+  const largest = Math.max(1, ...rows.map((r) => r.spendPence));
+  return rows.map((r) => ({
+    ...r,
+    width: Math.max(1, Math.round((300 * Math.max(0, r.spendPence)) / largest)),
+  }));
+}
+
+/** The query string that asks for the same report again, for links and exports. */
+function sameQuery(query: Record<string, unknown>, extra: Record<string, string> = {}): string {
+  const params = new URLSearchParams();
+  for (const key of ['partnership', 'bodies', 'from', 'to', 'assume'])
+    if (typeof query[key] === 'string' && query[key]) params.set(key, query[key] as string);
+  for (const [k, v] of Object.entries(extra)) params.set(k, v);
+  return params.toString();
+}
+
+export function opportunityPages(app: FastifyInstance, db: Database) {
+  const form = async (reply: FastifyReply, context: Record<string, unknown>) =>
+    page(reply, 'opportunities/report.njk', {
+      title: 'Opportunity finder',
+      section: 'opportunities',
+      partnerships: Object.fromEntries(
+        (await listPartnerships(db, {}, { page: 1, perPage: 200 })).items.map((p) => [p.slug, p.name]),
+      ),
+      types: OPPORTUNITY_TYPES,
+      errors: {},
+      values: {},
+      ...context,
+    });
+
+  app.get('/opportunities', async (request, reply) => {
+    const query = request.query as Record<string, string>;
+    if (!query.partnership && !query.bodies) return form(reply, { synthetic: await hasSyntheticSpend(db) });
+    try {
+      const report = await opportunityReport(db, query);
+      return form(reply, {
+        report,
+        values: query,
+        synthetic: report.synthetic,
+        query: sameQuery(query),
+        chart: barChart(report.byCategory),
+      });
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      const problems = error.problems.length ? error.problems : [{ field: 'bodies', message: error.message }];
+      return form(reply.status(422), { values: query, ...formErrors(problems) });
+    }
+  });
+
+  app.get('/opportunities/export', async (request, reply) => {
+    const query = request.query as Record<string, string>;
+    const { table, format } = parseInput(exportQuery, query, 'export');
+    const tables = reportTables(await opportunityReport(db, query)).filter((t) => !table || t.name === table);
+    if (!tables.length)
+      throw new InputError(`There is no table called ${table}`, [
+        { field: 'table', message: 'Unknown table' },
+      ]);
+    const name = `pathfinder-${table ?? 'opportunities'}`;
+    if (format === 'xlsx') {
+      return reply
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('content-disposition', `attachment; filename="${name}.xlsx"`)
+        .send(await tablesToXlsx(tables));
+    }
+    const [first] = tables as [(typeof tables)[number]];
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${name}.csv"`)
+      .send(toCsv(first.header, first.rows));
+  });
+
+  app.get('/opportunities/evidence', async (request, reply) => {
+    const query = request.query as Record<string, string>;
+    const of = parseInput(evidenceQuery, query, 'evidence');
+    const report = await opportunityReport(db, query);
+    const payments =
+      report.period.from && report.period.to
+        ? await evidencePayments(
+            db,
+            { bodies: report.bodies, from: report.period.from, to: report.period.to },
+            {
+              category: of.category,
+              supplierId: of.supplier,
+            },
+          )
+        : [];
+    return page(reply, 'opportunities/evidence.njk', {
+      title: of.category
+        ? `Payments for ${CATEGORIES[of.category as keyof typeof CATEGORIES] ?? of.category}`
+        : 'Payments to the supplier',
+      section: 'opportunities',
+      breadcrumbs: [{ text: 'Opportunity finder', href: `/opportunities?${sameQuery(query)}` }],
+      synthetic: report.synthetic,
+      payments,
+    });
+  });
+
+  app.post('/opportunities/projects', async (request, reply) => {
+    const body = request.body as Record<string, string>;
+    const report = await opportunityReport(db, body);
+    if (!body.partnership) throw new InputError('Choose the partnership the project belongs to');
+    const wanted = report.opportunities.find(
+      (o) => `${o.type}:${JSON.stringify(o.evidence)}` === body.opportunity,
+    );
+    if (!wanted) throw new InputError('That opportunity is not in the report any more; run the report again');
+    const id = await saveOpportunityAsProject(db, body.partnership, wanted, report.period);
+    return reply.redirect(`/partnerships/${body.partnership}?done=project-saved#project-${id}`, 303);
+  });
+
+  app.get<{ Params: { code: string } }>('/bodies/:code/partners', async (request, reply) => {
+    const body = await getBody(db, request.params.code);
+    const { period, items } = await findPartners(db, body.code, request.query);
+    return page(reply, 'opportunities/partners.njk', {
+      title: `Who ${body.name} could partner with`,
+      section: 'bodies',
+      breadcrumbs: [
+        { text: 'Public bodies', href: '/bodies' },
+        { text: body.name, href: `/bodies/${body.code}` },
+      ],
+      body,
+      period,
+      synthetic: await hasSyntheticSpend(db),
+      partners: items,
+    });
+  });
+}

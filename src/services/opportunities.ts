@@ -1,0 +1,268 @@
+import { z } from 'zod';
+import { CATEGORIES, type Category } from '../domain/categories.js';
+import { InputError } from '../domain/errors.js';
+import {
+  type Assumptions,
+  type CategoryMarket,
+  type Opportunity,
+  OPPORTUNITY_TYPES,
+  parseAssumptions,
+  rankOpportunities,
+  type SharedSupplier,
+} from '../domain/opportunities.js';
+import { parseInput } from '../domain/validation.js';
+import type { Sql } from '../store/db.js';
+import {
+  categoryMarkets,
+  combinedSpend,
+  type Overlap,
+  overlaps,
+  partnerFinder,
+  type Selection,
+  selectBodies,
+  sharedSuppliers,
+  spendPeriod,
+} from '../store/opportunities.js';
+import { hasSyntheticSpend } from '../store/spend.js';
+
+const month = z
+  .string()
+  .trim()
+  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'Give the month as yyyy-mm, like 2024-04' });
+const blankToUndefined = (v: unknown) => (v === '' || v === null ? undefined : v);
+/** "A, B C" or repeated parameters, as a list. */
+const list = (v: unknown): unknown =>
+  typeof v === 'string' || Array.isArray(v)
+    ? [v]
+        .flat()
+        .flatMap((x) => String(x).split(/[\s,]+/))
+        .filter(Boolean)
+    : v;
+
+/** What the finder is asked, from a form, a query string or the command line. */
+export const opportunityQuery = z
+  .object({
+    bodies: z.preprocess(list, z.array(z.string().max(12)).max(2_000).optional()),
+    partnership: z.preprocess(blankToUndefined, z.string().max(80).optional()),
+    from: z.preprocess(blankToUndefined, month.optional()),
+    to: z.preprocess(blankToUndefined, month.optional()),
+    /** Savings assumptions as type=low-high in percent, e.g. category=2-6. */
+    assume: z.preprocess(list, z.array(z.string()).optional()),
+  })
+  .refine((q) => !q.from || !q.to || q.from <= q.to, {
+    message: 'The period must end after it starts',
+    path: ['to'],
+  });
+export type OpportunityQuery = z.input<typeof opportunityQuery>;
+
+export interface OpportunityReport {
+  bodies: Selection['bodies'];
+  period: { from?: string; to?: string };
+  synthetic: boolean;
+  assumptions: Assumptions;
+  totalPence: number;
+  byBody: { bodyCode: string; name: string; spendPence: number; payments: number }[];
+  byYear: { year: string; spendPence: number }[];
+  byCategory: {
+    category: Category | 'unmapped';
+    label: string;
+    spendPence: number;
+    byBody: Record<string, number>;
+  }[];
+  shared: { total: number; items: SharedSupplier[] };
+  markets: CategoryMarket[];
+  opportunities: Opportunity[];
+  overlaps: Overlap[];
+}
+
+const firstOf = (yyyyMm: string) => `${yyyyMm}-01`;
+
+/** The whole report for a set of bodies and a period; an empty period gives empty tables, not an error. */
+export async function opportunityReport(db: Sql, input: OpportunityQuery): Promise<OpportunityReport> {
+  const q = parseInput(opportunityQuery, input, 'selection');
+  let assumptions: Assumptions;
+  try {
+    assumptions = parseAssumptions(q.assume ?? []);
+  } catch (error) {
+    throw new InputError('The savings assumptions cannot be read', [
+      { field: 'assume', message: (error as Error).message },
+    ]);
+  }
+  const bodies = await selectBodies(db, q);
+  const held = await spendPeriod(
+    db,
+    bodies.map((b) => b.id),
+  );
+  const period = {
+    from: q.from ? firstOf(q.from) : held.from,
+    to: q.to ? firstOf(q.to) : held.to,
+  };
+  const synthetic = await hasSyntheticSpend(db);
+  if (!period.from || !period.to) {
+    return {
+      bodies,
+      period,
+      synthetic,
+      assumptions,
+      totalPence: 0,
+      byBody: [],
+      byYear: [],
+      byCategory: [],
+      shared: { total: 0, items: [] },
+      markets: [],
+      opportunities: [],
+      overlaps: [],
+    };
+  }
+  const selection: Selection = { bodies, from: period.from, to: period.to };
+  const [rows, shared, markets, pairs] = await Promise.all([
+    combinedSpend(db, selection),
+    sharedSuppliers(db, selection),
+    categoryMarkets(db, selection),
+    overlaps(db, selection),
+  ]);
+  const nameOf = new Map(bodies.map((b) => [b.code, b.name]));
+  const sum = <K>(key: (r: (typeof rows)[number]) => K) => {
+    const totals = new Map<K, { spendPence: number; payments: number }>();
+    for (const r of rows) {
+      const t = totals.get(key(r)) ?? { spendPence: 0, payments: 0 };
+      t.spendPence += r.spendPence;
+      t.payments += r.payments;
+      totals.set(key(r), t);
+    }
+    return totals;
+  };
+  const byCategory = new Map<Category | 'unmapped', Record<string, number>>();
+  for (const r of rows) {
+    const perBody = byCategory.get(r.category) ?? {};
+    perBody[r.bodyCode] = (perBody[r.bodyCode] ?? 0) + r.spendPence;
+    byCategory.set(r.category, perBody);
+  }
+  return {
+    bodies,
+    period,
+    synthetic,
+    assumptions,
+    totalPence: rows.reduce((t, r) => t + r.spendPence, 0),
+    byBody: [...sum((r) => r.bodyCode)]
+      .map(([bodyCode, t]) => ({ bodyCode, name: nameOf.get(bodyCode) ?? bodyCode, ...t }))
+      .sort((a, b) => b.spendPence - a.spendPence),
+    byYear: [...sum((r) => r.year)].map(([year, t]) => ({ year, spendPence: t.spendPence })),
+    byCategory: [...byCategory]
+      .map(([category, perBody]) => ({
+        category,
+        label: category === 'unmapped' ? 'Not yet mapped' : CATEGORIES[category],
+        spendPence: Object.values(perBody).reduce((a, b) => a + b, 0),
+        byBody: perBody,
+      }))
+      .sort((a, b) => b.spendPence - a.spendPence),
+    shared,
+    markets,
+    opportunities: rankOpportunities(shared.items, markets, assumptions),
+    overlaps: pairs,
+  };
+}
+
+const periodQuery = z.object({
+  from: z.preprocess(blankToUndefined, month.optional()),
+  to: z.preprocess(blankToUndefined, month.optional()),
+});
+
+/** The partner finder for one body over a period (default: all its spend held). */
+export async function findPartners(db: Sql, bodyCode: string, input: unknown) {
+  const q = parseInput(periodQuery, input, 'period');
+  const [body] = await selectBodies(db, { bodies: [bodyCode] });
+  const held = await spendPeriod(db, [(body as { id: number }).id]);
+  const period = { from: q.from ? firstOf(q.from) : held.from, to: q.to ? firstOf(q.to) : held.to };
+  return {
+    period,
+    items:
+      period.from && period.to ? await partnerFinder(db, bodyCode, { from: period.from, to: period.to }) : [],
+  };
+}
+
+export interface Table {
+  name: string;
+  title: string;
+  header: string[];
+  rows: (string | number)[][];
+}
+
+const pounds = (pence: number) => Math.round(pence) / 100;
+
+/** Every table of the report, as plain rows for CSV and XLSX export (amounts in pounds). */
+export function reportTables(r: OpportunityReport): Table[] {
+  return [
+    {
+      name: 'opportunities',
+      title: 'Opportunities',
+      header: [
+        'Type',
+        'Opportunity',
+        'Bodies',
+        'Addressable spend (£)',
+        'Savings low (£)',
+        'Savings high (£)',
+        'Why',
+      ],
+      rows: r.opportunities.map((o) => [
+        OPPORTUNITY_TYPES[o.type],
+        o.title,
+        o.bodies,
+        pounds(o.addressablePence),
+        pounds(o.savingsLowPence),
+        pounds(o.savingsHighPence),
+        o.why,
+      ]),
+    },
+    {
+      name: 'bodies',
+      title: 'Spend by body',
+      header: ['Body code', 'Body', 'Payments', 'Spend (£)'],
+      rows: r.byBody.map((b) => [b.bodyCode, b.name, b.payments, pounds(b.spendPence)]),
+    },
+    {
+      name: 'categories',
+      title: 'Spend by category',
+      header: ['Category', ...r.bodies.map((b) => b.code), 'Combined (£)'],
+      rows: r.byCategory.map((c) => [
+        c.label,
+        ...r.bodies.map((b) => pounds(c.byBody[b.code] ?? 0)),
+        pounds(c.spendPence),
+      ]),
+    },
+    {
+      name: 'years',
+      title: 'Spend by financial year',
+      header: ['Year', 'Spend (£)'],
+      rows: r.byYear.map((y) => [y.year, pounds(y.spendPence)]),
+    },
+    {
+      name: 'shared-suppliers',
+      title: 'Shared suppliers',
+      header: ['Supplier', 'Body code', 'Payments', 'Spend (£)', 'Names used'],
+      rows: r.shared.items.flatMap((s) =>
+        s.bodies.map((b) => [s.name, b.bodyCode, b.payments, pounds(b.spendPence), b.names.join('; ')]),
+      ),
+    },
+    {
+      name: 'markets',
+      title: 'Categories by fragmentation',
+      header: ['Category', 'Bodies', 'Suppliers', 'Largest supplier share (%)', 'HHI', 'Spend (£)'],
+      rows: r.markets.map((m) => [
+        m.label,
+        m.bodies,
+        m.suppliers,
+        Math.round(m.topShare * 1000) / 10,
+        m.hhi,
+        pounds(m.spendPence),
+      ]),
+    },
+    {
+      name: 'overlaps',
+      title: 'Overlap between bodies',
+      header: ['Body', 'Other body', 'Overlap (%)', 'Shared spend (£)'],
+      rows: r.overlaps.map((o) => [o.a, o.b, Math.round(o.overlap * 1000) / 10, pounds(o.sharedPence)]),
+    },
+  ];
+}
