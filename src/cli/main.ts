@@ -14,6 +14,8 @@ import { readBodyRegister } from '../ingest/body-register.js';
 import { buildApp } from '../server/app.js';
 import { importSpendFile } from '../services/import-spend.js';
 import { refreshSpendAnalysis } from '../services/spend-analysis.js';
+import { type OpportunityQuery, opportunityReport, reportTables } from '../services/opportunities.js';
+import { toCsv } from '../export/csv.js';
 import { listUnmapped } from '../store/categories.js';
 import { findSupplier } from '../store/suppliers.js';
 import { importBodies } from '../store/bodies.js';
@@ -22,6 +24,7 @@ import { migrate } from '../store/migrate.js';
 import { exportRegister, importRegister } from '../store/register.js';
 import { describeSpendImport, estimateRows } from './spend-report.js';
 import { describeSupplier, describeUnmapped } from './supplier-report.js';
+import { describeOpportunities } from './opportunity-report.js';
 
 const program = new Command()
   .name('pathfinder')
@@ -216,6 +219,35 @@ program
   .option('--body <code>', 'only this body’s')
   .action((options: { body?: string }) =>
     withDatabase(async (db) => console.log(describeUnmapped(await listUnmapped(db, options)))),
+  );
+
+program
+  .command('opportunities')
+  .description(
+    'where bodies could buy or work together: combined spend, shared suppliers, fragmented categories, savings',
+  )
+  .option('--bodies <codes>', 'body codes separated by commas')
+  .option('--partnership <slug>', 'a partnership’s members')
+  .option('--from <yyyy-mm>', 'first month (default: the earliest held)')
+  .option('--to <yyyy-mm>', 'last month (default: the latest held)')
+  .option('--assume <type=low-high...>', 'savings assumptions in percent, e.g. category=2-6 service=8-15')
+  .addOption(new Option('--format <format>', 'output').choices(['table', 'csv', 'json']).default('table'))
+  .addOption(
+    new Option('--table <name>', 'for CSV: which table')
+      .choices(['opportunities', 'bodies', 'categories', 'years', 'shared-suppliers', 'markets', 'overlaps'])
+      .default('opportunities'),
+  )
+  .action((options: OpportunityQuery & { format: 'table' | 'csv' | 'json'; table: string }) =>
+    withDatabase(async (db) => {
+      const report = await opportunityReport(db, options);
+      if (options.format === 'json') return void console.log(JSON.stringify(report, null, 2));
+      const tables = reportTables(report);
+      if (options.format === 'csv') {
+        const table = tables.find((t) => t.name === options.table) ?? (tables[0] as (typeof tables)[number]);
+        return void process.stdout.write(toCsv(table.header, table.rows));
+      }
+      console.log(describeOpportunities(report, tables));
+    }),
   );
 
 program

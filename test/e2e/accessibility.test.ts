@@ -31,6 +31,12 @@ const pages = [
   '/suppliers',
   '/suppliers/review',
   '/categories',
+  '/suppliers/1',
+  '/opportunities',
+  '/opportunities?partnership=tri-council',
+  '/opportunities?partnership=tri-council&category=32',
+  '/opportunities/evidence?partnership=tri-council&category=32',
+  '/bodies/E08000009/partners',
   '/bodies/E08000009/spend-columns',
   '/no-such-page',
 ];

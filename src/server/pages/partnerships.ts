@@ -18,6 +18,7 @@ import {
   setMember,
 } from '../../store/partnerships.js';
 import { deleteProject, getProject, saveProject } from '../../store/projects.js';
+import { opportunityReport } from '../../services/opportunities.js';
 import { page } from '../app.js';
 import {
   type Form,
@@ -71,6 +72,7 @@ export function partnershipPages(app: FastifyInstance, db: Database) {
       p,
       savings: savingsTotals(p.savingsClaims),
       funding: p.fundingAwards.reduce((sum, f) => sum + f.amountPence, 0),
+      opportunities: p.members.length ? await opportunityReport(db, { partnership: p.slug }) : undefined,
       bodyOptions: await bodyOptions(
         (context.values as Form | undefined)?.bodyCode as string,
         'Choose a body',

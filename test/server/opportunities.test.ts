@@ -1,0 +1,141 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { parse } from 'csv-parse/sync';
+import type { FastifyInstance } from 'fastify';
+import { seedDemo } from '../../src/demo/seed.js';
+import { buildApp } from '../../src/server/app.js';
+import { importSpendFile } from '../../src/services/import-spend.js';
+import { emptyRegister, forEachDatabase, needsSharedData, sharedData } from '../helpers/databases.js';
+
+const OXFORD = 'oxford-city-jul-sep-2017.csv';
+const TRAFFORD = 'trafford-supplier-spend-2026-27.csv';
+
+/** Pence from the raw file by a separate reader: the test's own count, not Pathfinder's. */
+function rawRows(file: string): Record<string, string>[] {
+  return parse(readFileSync(join(sharedData, 'spend-samples', file)), { columns: true, bom: true });
+}
+const pence = (amount: string) => Math.round(Number(amount.replace(/[£,]/g, '')) * 100);
+
+forEachDatabase('opportunity finder on real spend', (database) => {
+  let app: FastifyInstance;
+  before(async () => {
+    await emptyRegister(database());
+    await seedDemo(database());
+    if (!needsSharedData.skip) {
+      await importSpendFile(database(), join(sharedData, 'spend-samples', OXFORD), { bodyCode: 'E07000178' });
+      await importSpendFile(database(), join(sharedData, 'spend-samples', TRAFFORD), {
+        bodyCode: 'E08000009',
+      });
+    }
+    app = await buildApp({ db: database() });
+  });
+  after(() => app.close());
+
+  const report = async (query: string) => {
+    const res = await app.inject(`/api/v1/opportunities?${query}`);
+    assert.equal(res.statusCode, 200, res.body);
+    return res.json();
+  };
+
+  test(
+    'combined spend per body and per category equals the raw files to the penny',
+    needsSharedData,
+    async () => {
+      const r = await report('bodies=E07000178,E08000009');
+      const oxford = rawRows(OXFORD).reduce((sum, row) => sum + pence(row.Amount as string), 0);
+      const trafford = rawRows(TRAFFORD);
+      const traffordTotal = trafford.reduce((sum, row) => sum + pence(row.Amount as string), 0);
+      assert.deepEqual(
+        Object.fromEntries(
+          r.byBody.map((b: { bodyCode: string; spendPence: number }) => [b.bodyCode, b.spendPence]),
+        ),
+        { E07000178: oxford, E08000009: traffordTotal },
+      );
+      assert.equal(r.totalPence, oxford + traffordTotal);
+      assert.equal(oxford, 1_134_400_535);
+      // Trafford's ProClass codes give its categories: the first two digits, as the test reads them itself.
+      const byGroup = new Map<string, number>();
+      for (const row of trafford) {
+        const group = /^\d{6}$/.test(row.ProclassCode as string)
+          ? (row.ProclassCode as string).slice(0, 2)
+          : 'unmapped';
+        byGroup.set(group, (byGroup.get(group) ?? 0) + pence(row.Amount as string));
+      }
+      const reported = new Map<string, number>(
+        r.byCategory
+          .filter((c: { byBody: Record<string, number> }) => c.byBody.E08000009 !== undefined)
+          .map((c: { category: string; byBody: Record<string, number> }) => [c.category, c.byBody.E08000009]),
+      );
+      for (const [group, total] of byGroup)
+        if (group !== 'unmapped') assert.equal(reported.get(group), total, `category ${group}`);
+    },
+  );
+
+  test(
+    'a shared supplier’s spend is the sum of the raw payments under the names it lists',
+    needsSharedData,
+    async () => {
+      const r = await report('bodies=E07000178,E08000009');
+      assert.ok(r.shared.total > 0, 'Oxford and Trafford share suppliers');
+      const raw = { E07000178: rawRows(OXFORD), E08000009: rawRows(TRAFFORD) };
+      const nameColumn = { E07000178: 'Supplier Name', E08000009: 'BeneficiaryName' } as const;
+      for (const supplier of r.shared.items.slice(0, 5)) {
+        for (const b of supplier.bodies as {
+          bodyCode: keyof typeof raw;
+          spendPence: number;
+          names: string[];
+        }[]) {
+          const names = new Set(b.names);
+          const total = raw[b.bodyCode]
+            .filter((row) => names.has((row[nameColumn[b.bodyCode]] as string).trim()))
+            .reduce((sum, row) => sum + pence(row.Amount as string), 0);
+          assert.equal(b.spendPence, total, `${supplier.name} at ${b.bodyCode}`);
+        }
+      }
+      const top = r.opportunities[0];
+      assert.ok(top.savingsLowPence <= top.savingsHighPence && top.savingsHighPence <= top.addressablePence);
+    },
+  );
+
+  test(
+    'exports every table as CSV and XLSX; the partner finder ranks by overlap',
+    needsSharedData,
+    async () => {
+      const csv = await app.inject('/opportunities/export?bodies=E07000178,E08000009&table=shared-suppliers');
+      assert.equal(csv.statusCode, 200);
+      assert.match(csv.body, /^\uFEFFSupplier,Body code,Payments,Spend \(£\),Names used\r\n/);
+      const xlsx = await app.inject('/opportunities/export?bodies=E07000178,E08000009&format=xlsx');
+      assert.equal(xlsx.rawPayload.subarray(0, 2).toString(), 'PK');
+      const partners = (await app.inject('/api/v1/bodies/E08000009/partners?from=2017-01&to=2026-12')).json();
+      const oxford = partners.items.find((p: { code: string }) => p.code === 'E07000178');
+      assert.ok(oxford.supplierOverlap > 0 && oxford.supplierOverlap < 1);
+      assert.ok(oxford.suppliers.length > 0);
+    },
+  );
+
+  test('bad selections get clear messages or an empty state, never an error page', async () => {
+    const unknown = await app.inject('/api/v1/opportunities?bodies=E08000009,NOPE');
+    assert.equal(unknown.statusCode, 422);
+    assert.match(JSON.stringify(unknown.json()), /No body has the code NOPE/);
+    const none = await app.inject('/opportunities?bodies=');
+    assert.equal(none.statusCode, 200);
+    assert.match(none.body, /Find opportunities/);
+    const empty = await app.inject('/api/v1/opportunities?bodies=E08000001');
+    assert.deepEqual([empty.statusCode, empty.json().opportunities], [200, []]);
+    assert.match(
+      (await app.inject('/opportunities?bodies=E08000001')).body,
+      /No spend is held for these bodies yet/,
+    );
+    const backwards = await app.inject('/opportunities?bodies=E08000009&from=2026-05&to=2026-01');
+    assert.equal(backwards.statusCode, 422);
+    assert.match(backwards.body, /The period must end after it starts/);
+    const many = Array.from({ length: 501 }, (_, i) => `E0${String(8_000_001 + i)}`).join(',');
+    const tooMany = await app.inject(`/api/v1/opportunities?bodies=${many}`);
+    assert.equal(tooMany.statusCode, 422);
+    assert.match(JSON.stringify(tooMany.json()), /choose at most 500/);
+    const assumption = await app.inject('/api/v1/opportunities?bodies=E08000009&assume=category=9-2');
+    assert.match(JSON.stringify(assumption.json()), /low must not exceed high/);
+  });
+});
