@@ -6,10 +6,11 @@
  *   - Pathfinder's import into PGlite (data folder on disk) and into PostgreSQL (a database it creates and drops).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DUCKDB_DIR, ensureDuckDb } from './duckdb.js';
 import { generateSpendFile } from './generate-spend.js';
 
 const { values } = parseArgs({
@@ -20,7 +21,6 @@ const { values } = parseArgs({
   },
 });
 const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const DUCKDB_DIR = join(import.meta.dirname, '.duckdb');
 
 if (values.phase) {
   // One measured phase, in a child process; prints "rows seconds".
@@ -39,16 +39,7 @@ if (values.phase) {
     console.log(`Generating ${rows.toLocaleString('en-GB')} rows…`);
     await generateSpendFile(file, rows);
     console.log(`${file}: ${(statSync(file).size / 1e6).toFixed(0)} MB\n`);
-    if (!existsSync(join(DUCKDB_DIR, 'node_modules', '@duckdb', 'node-api'))) {
-      console.log(
-        'Installing @duckdb/node-api for the baseline (bench only, not a dependency of Pathfinder)…',
-      );
-      spawnSync(
-        'npm',
-        ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', DUCKDB_DIR, '@duckdb/node-api'],
-        { stdio: 'inherit' },
-      );
-    }
+    ensureDuckDb();
     const phases = [
       ['parse', 'bare CSV parse loop (baseline)'],
       ['duckdb', 'DuckDB read_csv into a table (baseline)'],
@@ -60,7 +51,17 @@ if (values.phase) {
     for (const [phase, label] of phases) {
       const run = spawnSync(
         process.execPath,
-        ['--import', 'tsx', join(import.meta.dirname, 'import.ts'), '--phase', phase, '--file', file],
+        [
+          // Pathfinder's phases run with the heap limit the pathfinder command sets.
+          ...(phase === 'pglite' || phase === 'postgres' ? ['--max-old-space-size=256'] : []),
+          '--import',
+          'tsx',
+          join(import.meta.dirname, 'import.ts'),
+          '--phase',
+          phase,
+          '--file',
+          file,
+        ],
         {
           encoding: 'utf8',
           maxBuffer: 1 << 24,

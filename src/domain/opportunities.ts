@@ -74,6 +74,106 @@ export function hhi(spends: number[]): number {
   return Math.round(positive.reduce((sum, s) => sum + ((100 * s) / total) ** 2, 0));
 }
 
+/** Spend of one body with one supplier (none for redacted payees) in one category, over the period. */
+export interface SpendFact {
+  bodyCode: string;
+  supplierId: number | null;
+  category: Category | 'unmapped';
+  spendPence: number;
+  payments: number;
+}
+
+export interface Overlap {
+  a: string;
+  b: string;
+  /** Weighted Jaccard of the two bodies' spend by supplier: shared spend over all their spend. */
+  overlap: number;
+  sharedPence: number;
+}
+
+/**
+ * From the facts: suppliers paid by two or more bodies (largest first, without names: the store adds
+ * those), each category's market, and how much each pair of bodies' spend goes to the same suppliers.
+ */
+export function analyseSpend(facts: SpendFact[], supplierName: (id: number) => string) {
+  const bySupplier = new Map<number, Map<string, { spendPence: number; payments: number }>>();
+  const markets = new Map<string, { spend: number; bodies: Set<string>; suppliers: Map<number, number> }>();
+  for (const f of facts) {
+    const m = markets.get(f.category) ?? {
+      spend: 0,
+      bodies: new Set<string>(),
+      suppliers: new Map<number, number>(),
+    };
+    m.spend += f.spendPence;
+    m.bodies.add(f.bodyCode);
+    markets.set(f.category, m);
+    // Redacted payees count in the spend, never as a supplier.
+    if (f.supplierId === null) continue;
+    m.suppliers.set(f.supplierId, (m.suppliers.get(f.supplierId) ?? 0) + f.spendPence);
+    const bodies =
+      bySupplier.get(f.supplierId) ?? new Map<string, { spendPence: number; payments: number }>();
+    const b = bodies.get(f.bodyCode) ?? { spendPence: 0, payments: 0 };
+    b.spendPence += f.spendPence;
+    b.payments += f.payments;
+    bodies.set(f.bodyCode, b);
+    bySupplier.set(f.supplierId, bodies);
+  }
+
+  const shared: SharedSupplier[] = [...bySupplier]
+    .filter(([, bodies]) => bodies.size >= 2)
+    .map(([supplierId, bodies]) => ({
+      supplierId,
+      name: supplierName(supplierId),
+      spendPence: [...bodies.values()].reduce((sum, b) => sum + b.spendPence, 0),
+      bodies: [...bodies]
+        .map(([bodyCode, b]) => ({ bodyCode, ...b, names: [] as string[] }))
+        .sort((x, y) => y.spendPence - x.spendPence),
+    }))
+    .sort((a, b) => b.spendPence - a.spendPence || a.supplierId - b.supplierId);
+
+  const categoryMarkets: CategoryMarket[] = [...markets]
+    .map(([category, m]) => {
+      const spends = [...m.suppliers.values()];
+      const positive = spends.filter((x) => x > 0);
+      const total = positive.reduce((a, b) => a + b, 0);
+      return {
+        category: category as Category | 'unmapped',
+        label: category === 'unmapped' ? 'Not yet mapped' : CATEGORIES[category as Category],
+        spendPence: m.spend,
+        bodies: m.bodies.size,
+        suppliers: positive.length,
+        topShare: total ? Math.max(...positive) / total : 0,
+        hhi: hhi(spends),
+      };
+    })
+    .sort((a, b) => b.spendPence - a.spendPence);
+
+  // Overlap: per body, positive spend by supplier; per pair, the smaller of the two summed.
+  const totals = new Map<string, number>();
+  const pairs = new Map<string, number>();
+  for (const bodies of bySupplier.values()) {
+    const list = [...bodies].map(([code, b]) => [code, Math.max(0, b.spendPence)] as const);
+    for (const [code, spend] of list) totals.set(code, (totals.get(code) ?? 0) + spend);
+    for (let i = 0; i < list.length; i++) {
+      for (let j = i + 1; j < list.length; j++) {
+        const [x, y] = [list[i], list[j]] as [readonly [string, number], readonly [string, number]];
+        const key = x[0] < y[0] ? `${x[0]} ${y[0]}` : `${y[0]} ${x[0]}`;
+        pairs.set(key, (pairs.get(key) ?? 0) + Math.min(x[1], y[1]));
+      }
+    }
+  }
+  const overlaps: Overlap[] = [...pairs]
+    .map(([key, sharedPence]) => {
+      const [a, b] = key.split(' ') as [string, string];
+      const union = (totals.get(a) ?? 0) + (totals.get(b) ?? 0) - sharedPence;
+      return { a, b, overlap: union > 0 ? sharedPence / union : 0, sharedPence };
+    })
+    .filter((o) => o.sharedPence > 0)
+    .sort((p, q) => q.overlap - p.overlap);
+
+  return { shared, markets: categoryMarkets, overlaps };
+}
+
 /** Every opportunity found, largest savings first. */
 export function rankOpportunities(
   shared: SharedSupplier[],

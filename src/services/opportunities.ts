@@ -2,10 +2,12 @@ import { z } from 'zod';
 import { CATEGORIES, type Category } from '../domain/categories.js';
 import { InputError } from '../domain/errors.js';
 import {
+  analyseSpend,
   type Assumptions,
   type CategoryMarket,
   type Opportunity,
   OPPORTUNITY_TYPES,
+  type Overlap,
   parseAssumptions,
   rankOpportunities,
   type SharedSupplier,
@@ -13,15 +15,14 @@ import {
 import { parseInput } from '../domain/validation.js';
 import type { Sql } from '../store/db.js';
 import {
-  categoryMarkets,
   combinedSpend,
-  type Overlap,
-  overlaps,
+  namesUsed,
   partnerFinder,
   type Selection,
   selectBodies,
-  sharedSuppliers,
+  spendFacts,
   spendPeriod,
+  supplierNames,
 } from '../store/opportunities.js';
 import { hasSyntheticSpend } from '../store/spend.js';
 
@@ -76,6 +77,8 @@ export interface OpportunityReport {
 }
 
 const firstOf = (yyyyMm: string) => `${yyyyMm}-01`;
+/** Shared suppliers listed with their names; the rest are counted and still make opportunities. */
+const SHARED_SHOWN = 100;
 
 /** The whole report for a set of bodies and a period; an empty period gives empty tables, not an error. */
 export async function opportunityReport(db: Sql, input: OpportunityQuery): Promise<OpportunityReport> {
@@ -115,12 +118,24 @@ export async function opportunityReport(db: Sql, input: OpportunityQuery): Promi
     };
   }
   const selection: Selection = { bodies, from: period.from, to: period.to };
-  const [rows, shared, markets, pairs] = await Promise.all([
-    combinedSpend(db, selection),
-    sharedSuppliers(db, selection),
-    categoryMarkets(db, selection),
-    overlaps(db, selection),
+  const [rows, facts] = await Promise.all([combinedSpend(db, selection), spendFacts(db, selection)]);
+  const names = await supplierNames(db, [
+    ...new Set(facts.flatMap((f) => (f.supplierId === null ? [] : [f.supplierId]))),
   ]);
+  const {
+    shared: allShared,
+    markets,
+    overlaps: pairs,
+  } = analyseSpend(facts, (id) => names.get(id) ?? `Supplier ${id}`);
+  // The largest shared suppliers, with the names each body paid them under.
+  const top = allShared.slice(0, SHARED_SHOWN);
+  const used = await namesUsed(
+    db,
+    selection,
+    top.map((s) => s.supplierId),
+  );
+  for (const s of top) for (const b of s.bodies) b.names = used.get(`${s.supplierId} ${b.bodyCode}`) ?? [];
+  const shared = { total: allShared.length, items: top };
   const nameOf = new Map(bodies.map((b) => [b.code, b.name]));
   const sum = <K>(key: (r: (typeof rows)[number]) => K) => {
     const totals = new Map<K, { spendPence: number; payments: number }>();
@@ -158,7 +173,7 @@ export async function opportunityReport(db: Sql, input: OpportunityQuery): Promi
       .sort((a, b) => b.spendPence - a.spendPence),
     shared,
     markets,
-    opportunities: rankOpportunities(shared.items, markets, assumptions),
+    opportunities: rankOpportunities(allShared, markets, assumptions),
     overlaps: pairs,
   };
 }

@@ -223,6 +223,7 @@ export async function deleteBody(sql: Sql, code: string): Promise<void> {
     // Spend tables carry no foreign keys (for load speed), so the body's spend goes explicitly.
     await tx.query('DELETE FROM payments WHERE body_id = $1', [body.id]);
     await tx.query('DELETE FROM spend_cube WHERE body_id = $1', [body.id]);
+    await tx.query('DELETE FROM analysis_cube WHERE body_id = $1', [body.id]);
     await tx.query('DELETE FROM bodies WHERE id = $1', [body.id]);
   });
 }

@@ -1,6 +1,7 @@
 import { CATEGORIES, type Category, categoryByRule, categoryOfCode } from '../domain/categories.js';
 import { NotFoundError } from '../domain/errors.js';
 import { resolveBodyIds } from './bodies.js';
+import { rebuildAnalysisCube } from './analysis-cube.js';
 import type { Sql } from './db.js';
 
 /**
@@ -48,6 +49,7 @@ export async function mapCategories(db: Sql): Promise<{ mapped: number }> {
          SELECT * FROM unnest($1::int[], $2::int[], $3::text[], $4::text[]) ON CONFLICT DO NOTHING`,
         [0, 1, 2, 3].map((i) => rows.map((r) => r[i])),
       );
+      await rebuildAnalysisCube(tx);
     }
     return { mapped: rows.length };
   });
@@ -89,11 +91,14 @@ export async function confirmCategory(sql: Sql, bodyCode: string, labelId: numbe
   const bodyId = (await resolveBodyIds(sql, [{ code: bodyCode, field: 'body' }]))(bodyCode);
   const [label] = await sql.query('SELECT id FROM spend_labels WHERE id = $1', [labelId]);
   if (!label) throw new NotFoundError(`No expense type has the number ${labelId}`);
-  await sql.query(
-    `INSERT INTO category_mappings (body_id, label_id, category, method) VALUES ($1, $2, $3, 'confirmed')
-     ON CONFLICT (body_id, label_id) DO UPDATE SET category = EXCLUDED.category, method = 'confirmed'`,
-    [bodyId, labelId, category],
-  );
+  await sql.transaction(async (tx) => {
+    await tx.query(
+      `INSERT INTO category_mappings (body_id, label_id, category, method) VALUES ($1, $2, $3, 'confirmed')
+       ON CONFLICT (body_id, label_id) DO UPDATE SET category = EXCLUDED.category, method = 'confirmed'`,
+      [bodyId, labelId, category],
+    );
+    await rebuildAnalysisCube(tx);
+  });
 }
 
 export interface CategorySpend {

@@ -2,9 +2,9 @@
  * The sums the opportunity finder and the partner finder stand on, read from the spend cube with
  * suppliers and categories joined on: small tables of ids, so a report touches no payment rows.
  */
-import { CATEGORIES, type Category } from '../domain/categories.js';
+import type { Category } from '../domain/categories.js';
 import { InputError } from '../domain/errors.js';
-import { type CategoryMarket, hhi, type SharedSupplier } from '../domain/opportunities.js';
+import type { SpendFact } from '../domain/opportunities.js';
 import { resolveBodyIds } from './bodies.js';
 import type { Sql } from './db.js';
 import { partnershipId } from './partnerships.js';
@@ -52,12 +52,7 @@ export async function selectBodies(
   );
 }
 
-const CUBE = `spend_cube c
-  LEFT JOIN payee_suppliers ps ON ps.payee_id = c.payee_id
-  LEFT JOIN category_mappings mc ON mc.body_id = c.body_id AND mc.label_id = c.category_id
-  LEFT JOIN category_mappings mt ON mt.body_id = c.body_id AND mt.label_id = c.expense_type_id`;
 const IN_SELECTION = 'c.body_id = ANY($1::int[]) AND c.month BETWEEN $2::date AND $3::date';
-const CATEGORY = `coalesce(mc.category, mt.category, 'unmapped')`;
 const YEAR = `to_char(c.month - interval '3 months', 'YYYY') || '-' || to_char(c.month + interval '9 months', 'YY')`;
 
 const params = (s: Selection) => [s.bodies.map((b) => b.id), s.from, s.to];
@@ -73,134 +68,55 @@ export interface SpendRow {
 /** Spend by body, financial year and category: the combined-spend tables and chart. */
 export async function combinedSpend(sql: Sql, s: Selection): Promise<SpendRow[]> {
   return sql.query<SpendRow>(
-    `SELECT b.code AS "bodyCode", ${YEAR} AS year, ${CATEGORY} AS category,
+    `SELECT b.code AS "bodyCode", ${YEAR} AS year, c.category,
        sum(c.amount_pence)::bigint AS "spendPence", sum(c.payments)::int AS payments
-     FROM ${CUBE} JOIN bodies b ON b.id = c.body_id
+     FROM analysis_cube c JOIN bodies b ON b.id = c.body_id
      WHERE ${IN_SELECTION} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
     params(s),
   );
 }
 
-/** Suppliers two or more of the bodies pay, largest combined spend first, with the names each used. */
-export async function sharedSuppliers(
-  sql: Sql,
-  s: Selection,
-  limit = 100,
-): Promise<{ total: number; items: SharedSupplier[] }> {
+/** Spend by body, supplier and category over the period: what the analysis works from. */
+export async function spendFacts(sql: Sql, s: Selection): Promise<SpendFact[]> {
+  const code = new Map(s.bodies.map((b) => [b.id, b.code]));
   const rows = await sql.query<{
-    supplierId: number;
-    name: string;
-    bodyCode: string;
-    spendPence: number;
-    payments: number;
-    names: string[];
-    total: number;
+    b: number;
+    s: number | null;
+    c: Category | 'unmapped';
+    p: number;
+    n: number;
   }>(
-    `WITH per_body AS (
-       SELECT ps.supplier_id, c.body_id, sum(c.amount_pence)::bigint AS spend, sum(c.payments)::int AS payments,
-         array_agg(DISTINCT c.payee_id) AS payees
-       FROM spend_cube c JOIN payee_suppliers ps ON ps.payee_id = c.payee_id
-       WHERE ${IN_SELECTION} GROUP BY 1, 2),
-     shared AS (
-       SELECT supplier_id, sum(spend) AS spend, count(*) OVER () AS total FROM per_body
-       GROUP BY supplier_id HAVING count(*) >= 2 ORDER BY 2 DESC, 1 LIMIT $4)
-     SELECT p.supplier_id AS "supplierId", s.name, b.code AS "bodyCode", p.spend AS "spendPence", p.payments,
-       (SELECT array_agg(DISTINCT y.name ORDER BY y.name) FROM payees y WHERE y.id = ANY(p.payees)) AS names,
-       shared.total::int AS total
-     FROM per_body p JOIN shared USING (supplier_id) JOIN suppliers s ON s.id = p.supplier_id
-       JOIN bodies b ON b.id = p.body_id
-     ORDER BY shared.spend DESC, p.supplier_id, p.spend DESC`,
-    [...params(s), limit],
-  );
-  const items = new Map<number, SharedSupplier>();
-  for (const r of rows) {
-    const item = items.get(r.supplierId) ?? {
-      supplierId: r.supplierId,
-      name: r.name,
-      spendPence: 0,
-      bodies: [],
-    };
-    item.spendPence += r.spendPence;
-    item.bodies.push({
-      bodyCode: r.bodyCode,
-      spendPence: r.spendPence,
-      payments: r.payments,
-      names: r.names,
-    });
-    items.set(r.supplierId, item);
-  }
-  return { total: rows[0]?.total ?? 0, items: [...items.values()] };
-}
-
-/** Each category's market across the bodies: spend, bodies buying, suppliers and concentration. */
-export async function categoryMarkets(sql: Sql, s: Selection): Promise<CategoryMarket[]> {
-  const rows = await sql.query<{
-    category: Category | 'unmapped';
-    supplierId: number | null;
-    spendPence: number;
-    bodies: number;
-  }>(
-    `SELECT ${CATEGORY} AS category, ps.supplier_id AS "supplierId", sum(c.amount_pence)::bigint AS "spendPence",
-       count(DISTINCT c.body_id)::int AS bodies
-     FROM ${CUBE} WHERE ${IN_SELECTION} GROUP BY 1, 2`,
+    `SELECT c.body_id AS b, c.supplier_id AS s, c.category AS c, sum(c.amount_pence)::bigint AS p, sum(c.payments)::int AS n
+     FROM analysis_cube c WHERE ${IN_SELECTION} GROUP BY 1, 2, 3`,
     params(s),
   );
-  const bodies = await sql.query<{ category: string; bodies: number }>(
-    `SELECT ${CATEGORY} AS category, count(DISTINCT c.body_id)::int AS bodies FROM ${CUBE} WHERE ${IN_SELECTION} GROUP BY 1`,
-    params(s),
-  );
-  const bodiesOf = new Map(bodies.map((b) => [b.category, b.bodies]));
-  const markets = new Map<string, { spend: number; suppliers: number[] }>();
-  for (const r of rows) {
-    const m = markets.get(r.category) ?? { spend: 0, suppliers: [] };
-    m.spend += r.spendPence;
-    // Redacted payees count in the spend, never as a supplier.
-    if (r.supplierId !== null) m.suppliers.push(r.spendPence);
-    markets.set(r.category, m);
-  }
-  return [...markets]
-    .map(([category, m]) => {
-      const positive = m.suppliers.filter((x) => x > 0);
-      const total = positive.reduce((a, b) => a + b, 0);
-      return {
-        category: category as Category | 'unmapped',
-        label: category === 'unmapped' ? 'Not yet mapped' : CATEGORIES[category as Category],
-        spendPence: m.spend,
-        bodies: bodiesOf.get(category) ?? 0,
-        suppliers: positive.length,
-        topShare: total ? Math.max(...positive) / total : 0,
-        hhi: hhi(m.suppliers),
-      };
-    })
-    .sort((a, b) => b.spendPence - a.spendPence);
+  return rows.map((r) => ({
+    bodyCode: code.get(r.b) as string,
+    supplierId: r.s,
+    category: r.c,
+    spendPence: r.p,
+    payments: r.n,
+  }));
 }
 
-export interface Overlap {
-  a: string;
-  b: string;
-  /** Weighted Jaccard of the two bodies' spend by supplier: shared spend over all their spend. */
-  overlap: number;
-  sharedPence: number;
+export async function supplierNames(sql: Sql, ids: number[]): Promise<Map<number, string>> {
+  const rows = await sql.query<{ id: number; name: string }>(
+    'SELECT id, name FROM suppliers WHERE id = ANY($1::int[])',
+    [ids],
+  );
+  return new Map(rows.map((r) => [r.id, r.name]));
 }
 
-/** How much of each pair of bodies' spend goes to the same suppliers. */
-export async function overlaps(sql: Sql, s: Selection): Promise<Overlap[]> {
-  return sql.query<Overlap>(
-    `WITH per_body AS (
-       SELECT c.body_id, ps.supplier_id, greatest(sum(c.amount_pence), 0)::float8 AS spend
-       FROM spend_cube c JOIN payee_suppliers ps ON ps.payee_id = c.payee_id
-       WHERE ${IN_SELECTION} GROUP BY 1, 2),
-     totals AS (SELECT body_id, sum(spend) AS total FROM per_body GROUP BY 1),
-     pairs AS (
-       SELECT x.body_id AS a, y.body_id AS b, sum(least(x.spend, y.spend)) AS shared
-       FROM per_body x JOIN per_body y ON x.supplier_id = y.supplier_id AND x.body_id < y.body_id GROUP BY 1, 2)
-     SELECT ba.code AS a, bb.code AS b, p.shared / nullif(ta.total + tb.total - p.shared, 0) AS overlap,
-       round(p.shared)::bigint AS "sharedPence"
-     FROM pairs p JOIN totals ta ON ta.body_id = p.a JOIN totals tb ON tb.body_id = p.b
-       JOIN bodies ba ON ba.id = p.a JOIN bodies bb ON bb.id = p.b
-     ORDER BY 3 DESC`,
-    params(s),
+/** The names each body paid each of these suppliers under in the period. */
+export async function namesUsed(sql: Sql, s: Selection, supplierIds: number[]) {
+  const rows = await sql.query<{ supplierId: number; bodyCode: string; names: string[] }>(
+    `SELECT ps.supplier_id AS "supplierId", b.code AS "bodyCode", array_agg(DISTINCT p.name ORDER BY p.name) AS names
+     FROM spend_cube c JOIN payee_suppliers ps ON ps.payee_id = c.payee_id JOIN payees p ON p.id = c.payee_id
+       JOIN bodies b ON b.id = c.body_id
+     WHERE ${IN_SELECTION} AND ps.supplier_id = ANY($4::int[]) GROUP BY 1, 2`,
+    [...params(s), supplierIds],
   );
+  return new Map(rows.map((r) => [`${r.supplierId} ${r.bodyCode}`, r.names]));
 }
 
 export interface Partner {
@@ -228,41 +144,48 @@ export async function partnerFinder(
 ) {
   const id = (await resolveBodyIds(sql, [{ code: bodyCode, field: 'body' }]))(bodyCode);
   return sql.query<Partner>(
-    `WITH per_supplier AS (
-       SELECT c.body_id, ps.supplier_id, greatest(sum(c.amount_pence), 0)::float8 AS spend
-       FROM spend_cube c JOIN payee_suppliers ps ON ps.payee_id = c.payee_id
-       WHERE c.month BETWEEN $2::date AND $3::date GROUP BY 1, 2),
+    `WITH in_period AS (
+       SELECT body_id, supplier_id, category, amount_pence FROM analysis_cube c
+       WHERE c.month BETWEEN $2::date AND $3::date),
+     per_supplier AS (
+       SELECT body_id, supplier_id, greatest(sum(amount_pence), 0)::float8 AS spend
+       FROM in_period WHERE supplier_id IS NOT NULL GROUP BY 1, 2),
      per_category AS (
-       SELECT c.body_id, ${CATEGORY} AS category, greatest(sum(c.amount_pence), 0)::float8 AS spend
-       FROM ${CUBE} WHERE c.month BETWEEN $2::date AND $3::date GROUP BY 1, 2),
+       SELECT body_id, category, greatest(sum(amount_pence), 0)::float8 AS spend FROM in_period GROUP BY 1, 2),
      mine AS (SELECT supplier_id, spend FROM per_supplier WHERE body_id = $1),
      supplier_totals AS (SELECT body_id, sum(spend) AS total FROM per_supplier GROUP BY 1),
      category_totals AS (SELECT body_id, sum(spend) AS total FROM per_category GROUP BY 1),
      shared AS (
        SELECT o.body_id, sum(least(o.spend, m.spend)) AS shared,
-         (array_agg(s.name ORDER BY least(o.spend, m.spend) DESC))[1:5] AS suppliers
-       FROM per_supplier o JOIN mine m USING (supplier_id) JOIN suppliers s ON s.id = o.supplier_id
-       WHERE o.body_id <> $1 GROUP BY 1),
+         (array_agg(o.supplier_id ORDER BY least(o.spend, m.spend) DESC))[1:5] AS suppliers
+       FROM per_supplier o JOIN mine m USING (supplier_id) WHERE o.body_id <> $1 GROUP BY 1),
      shared_categories AS (
        SELECT o.body_id, sum(least(o.spend, m.spend)) AS shared
        FROM per_category o JOIN per_category m ON m.category = o.category AND m.body_id = $1
        WHERE o.body_id <> $1 GROUP BY 1),
-     me AS (SELECT region FROM bodies WHERE id = $1)
-     SELECT b.code, b.name,
-       CASE WHEN EXISTS (SELECT 1 FROM body_neighbours n WHERE n.body_id = $1 AND n.neighbour_id = b.id) THEN 'neighbour'
-            WHEN b.region IS NOT NULL AND b.region = (SELECT region FROM me) THEN 'region' ELSE 'other' END AS relation,
-       coalesce(sh.shared / nullif(st.total + (SELECT total FROM supplier_totals WHERE body_id = $1) - sh.shared, 0), 0) AS "supplierOverlap",
-       coalesce(sc.shared / nullif(ct.total + (SELECT total FROM category_totals WHERE body_id = $1) - sc.shared, 0), 0) AS "categoryOverlap",
-       round(coalesce(sh.shared, 0))::bigint AS "sharedPence",
-       coalesce(sh.suppliers, '{}') AS suppliers
-     FROM category_totals ct JOIN bodies b ON b.id = ct.body_id
-       LEFT JOIN supplier_totals st ON st.body_id = ct.body_id
-       LEFT JOIN shared sh ON sh.body_id = ct.body_id LEFT JOIN shared_categories sc ON sc.body_id = ct.body_id
-     WHERE ct.body_id <> $1
-     ORDER BY CASE WHEN EXISTS (SELECT 1 FROM body_neighbours n WHERE n.body_id = $1 AND n.neighbour_id = b.id) THEN 0
-                   WHEN b.region = (SELECT region FROM me) THEN 1 ELSE 2 END,
-       4 DESC, 5 DESC, b.name
-     LIMIT $4`,
+     me AS (SELECT region FROM bodies WHERE id = $1),
+     scored AS (
+       SELECT b.code, b.name,
+         CASE WHEN EXISTS (SELECT 1 FROM body_neighbours n WHERE n.body_id = $1 AND n.neighbour_id = b.id) THEN 'neighbour'
+              WHEN b.region IS NOT NULL AND b.region = (SELECT region FROM me) THEN 'region' ELSE 'other' END AS relation,
+         coalesce(sh.shared / nullif(st.total + (SELECT total FROM supplier_totals WHERE body_id = $1) - sh.shared, 0), 0) AS "supplierOverlap",
+         coalesce(sc.shared / nullif(ct.total + (SELECT total FROM category_totals WHERE body_id = $1) - sc.shared, 0), 0) AS "categoryOverlap",
+         round(coalesce(sh.shared, 0))::bigint AS "sharedPence",
+         coalesce(sh.suppliers, '{}') AS supplier_ids
+       FROM category_totals ct JOIN bodies b ON b.id = ct.body_id
+         LEFT JOIN supplier_totals st ON st.body_id = ct.body_id
+         LEFT JOIN shared sh ON sh.body_id = ct.body_id LEFT JOIN shared_categories sc ON sc.body_id = ct.body_id
+       WHERE ct.body_id <> $1),
+     ranked AS (
+       SELECT * FROM scored
+       ORDER BY CASE relation WHEN 'neighbour' THEN 0 WHEN 'region' THEN 1 ELSE 2 END, "supplierOverlap" DESC,
+         "categoryOverlap" DESC, name
+       LIMIT $4)
+     SELECT r.code, r.name, r.relation, r."supplierOverlap", r."categoryOverlap", r."sharedPence",
+       coalesce((SELECT array_agg(s.name ORDER BY array_position(r.supplier_ids, s.id)) FROM suppliers s
+                 WHERE s.id = ANY(r.supplier_ids)), '{}') AS suppliers
+     FROM ranked r ORDER BY CASE r.relation WHEN 'neighbour' THEN 0 WHEN 'region' THEN 1 ELSE 2 END,
+       r."supplierOverlap" DESC, r."categoryOverlap" DESC, r.name`,
     [id, period.from, period.to, limit],
   );
 }
@@ -292,7 +215,7 @@ export async function evidencePayments(
        LEFT JOIN category_mappings mc ON mc.body_id = c.body_id AND mc.label_id = c.category_id
        LEFT JOIN category_mappings mt ON mt.body_id = c.body_id AND mt.label_id = c.expense_type_id
        LEFT JOIN spend_labels l ON l.id = coalesce(c.expense_type_id, c.category_id)
-     WHERE ${IN_SELECTION} AND ($4::text IS NULL OR ${CATEGORY} = $4) AND ($5::int IS NULL OR ps.supplier_id = $5)
+     WHERE ${IN_SELECTION} AND ($4::text IS NULL OR coalesce(mc.category, mt.category, 'unmapped') = $4) AND ($5::int IS NULL OR ps.supplier_id = $5)
      ORDER BY c.amount_pence DESC LIMIT $6`,
     [...params(s), of.category ?? null, of.supplierId ?? null, limit],
   );

@@ -1,5 +1,6 @@
 import { ConflictError, NotFoundError } from '../domain/errors.js';
 import { type Decision, type Payee, mergeConflict, resolveSuppliers } from '../domain/suppliers/resolve.js';
+import { rebuildAnalysisCube } from './analysis-cube.js';
 import type { Sql } from './db.js';
 import { Conditions, containing, type Page, type Paging } from './rows.js';
 
@@ -104,6 +105,7 @@ export async function resolveAllSuppliers(db: Sql): Promise<ResolutionSummary> {
              FROM payee_suppliers ps LEFT JOIN spend_cube c ON c.payee_id = ps.payee_id GROUP BY 1) t
        WHERE t.supplier_id = s.id`,
     );
+    await rebuildAnalysisCube(tx);
     await tx.query('DELETE FROM supplier_reviews');
     await tx.query(
       `INSERT INTO supplier_reviews (payee_a, payee_b, confidence)

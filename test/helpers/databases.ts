@@ -67,7 +67,7 @@ export function forEachDatabase(title: string, tests: (db: () => Database) => vo
 /** Empties every table, so each test starts from a known register. */
 export async function emptyRegister(db: Database) {
   await db.query(
-    `TRUNCATE bodies, partnerships, payments, spend_cube, payees, spend_labels, suppliers RESTART IDENTITY CASCADE`,
+    `TRUNCATE bodies, partnerships, payments, spend_cube, payees, spend_labels, suppliers, analysis_cube RESTART IDENTITY CASCADE`,
   );
 }
 

@@ -58,4 +58,17 @@ CREATE TABLE category_mappings (
   method    text NOT NULL,
   PRIMARY KEY (body_id, label_id)
 );
+
+-- What the opportunity and partner finders read: spend by body, month, supplier and category, with
+-- resolution and category mapping already applied. Rebuilt whenever either changes; redacted
+-- payees have no supplier.
+CREATE TABLE analysis_cube (
+  body_id       integer NOT NULL,
+  month         date NOT NULL,
+  supplier_id   integer,
+  category      text NOT NULL,
+  amount_pence  bigint NOT NULL,
+  payments      integer NOT NULL
+);
+CREATE INDEX analysis_cube_body_month ON analysis_cube (body_id, month);
 `;

@@ -1,0 +1,20 @@
+import type { Sql } from './db.js';
+
+/**
+ * Rebuilds the cube the finders read from the spend cube, the supplier clusters and the category
+ * mappings. Whole, because a merge or a mapping can move spend anywhere; it reads the spend cube,
+ * not the payments, so it takes a fraction of a second for millions of payments.
+ */
+export async function rebuildAnalysisCube(tx: Sql) {
+  await tx.query('DELETE FROM analysis_cube');
+  await tx.query(
+    `INSERT INTO analysis_cube (body_id, month, supplier_id, category, amount_pence, payments)
+     SELECT c.body_id, c.month, ps.supplier_id, coalesce(mc.category, mt.category, 'unmapped'),
+       sum(c.amount_pence), sum(c.payments)
+     FROM spend_cube c
+       LEFT JOIN payee_suppliers ps ON ps.payee_id = c.payee_id
+       LEFT JOIN category_mappings mc ON mc.body_id = c.body_id AND mc.label_id = c.category_id
+       LEFT JOIN category_mappings mt ON mt.body_id = c.body_id AND mt.label_id = c.expense_type_id
+     GROUP BY 1, 2, 3, 4`,
+  );
+}
