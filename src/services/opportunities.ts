@@ -41,19 +41,18 @@ const list = (v: unknown): unknown =>
     : v;
 
 /** What the finder is asked, from a form, a query string or the command line. */
-export const opportunityQuery = z
-  .object({
-    bodies: z.preprocess(list, z.array(z.string().max(12)).max(2_000).optional()),
-    partnership: z.preprocess(blankToUndefined, z.string().max(80).optional()),
-    from: z.preprocess(blankToUndefined, month.optional()),
-    to: z.preprocess(blankToUndefined, month.optional()),
-    /** Savings assumptions as type=low-high in percent, e.g. category=2-6. */
-    assume: z.preprocess(list, z.array(z.string()).optional()),
-  })
-  .refine((q) => !q.from || !q.to || q.from <= q.to, {
-    message: 'The period must end after it starts',
-    path: ['to'],
-  });
+export const opportunityFields = z.object({
+  bodies: z.preprocess(list, z.array(z.string().max(12)).max(2_000).optional()),
+  partnership: z.preprocess(blankToUndefined, z.string().max(80).optional()),
+  from: z.preprocess(blankToUndefined, month.optional()),
+  to: z.preprocess(blankToUndefined, month.optional()),
+  /** Savings assumptions as type=low-high in percent, e.g. category=2-6. */
+  assume: z.preprocess(list, z.array(z.string()).optional()),
+});
+export const opportunityQuery = opportunityFields.refine((q) => !q.from || !q.to || q.from <= q.to, {
+  message: 'The period must end after it starts',
+  path: ['to'],
+});
 export type OpportunityQuery = z.input<typeof opportunityQuery>;
 
 export interface OpportunityReport {

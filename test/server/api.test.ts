@@ -245,6 +245,12 @@ forEachDatabase('API', (database) => {
       'DELETE /api/v1/projects/:id',
       'PUT /api/v1/partnerships/:slug/members/:code',
       'POST /api/v1/register',
+      'GET /api/v1/suppliers/:id',
+      'POST /api/v1/suppliers/:id/merge',
+      'POST /api/v1/supplier-reviews',
+      'POST /api/v1/categories/mappings',
+      'GET /api/v1/opportunities',
+      'GET /api/v1/bodies/:code/partners',
     ]) {
       assert.ok(documented.has(route), `${route} is documented in ${[...documented].join(', ')}`);
     }

@@ -4,7 +4,18 @@ import { bodyInput } from '../../domain/bodies.js';
 import { memberInput, partnershipInput, projectInput } from '../../domain/partnerships.js';
 import { registerDocument } from '../../domain/register.js';
 import { SPEND_FIELDS } from '../../domain/spend.js';
-import { bodyQuery, partnershipQuery, projectQuery } from '../queries.js';
+import { opportunityFields } from '../../services/opportunities.js';
+import {
+  bodyQuery,
+  categoryChoice,
+  categoryQuery,
+  partnershipQuery,
+  projectQuery,
+  supplierDecision,
+  supplierMerge,
+  supplierQuery,
+  supplierSplit,
+} from '../queries.js';
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -32,6 +43,7 @@ const path = (name: string, description: string) => ({
 const code = path('code', 'The body’s code, e.g. E08000005');
 const slug = path('slug', 'The partnership’s short name, e.g. agma-cooperation');
 const id = path('id', 'The project number');
+const supplierPath = path('id', 'The supplier number');
 
 function crud(tag: string, input: string, params: object[]) {
   return {
@@ -186,6 +198,112 @@ export function openApiDocument() {
           tags: ['Spend'],
           parameters: [path('id', 'The import number')],
           responses: { 200: { description: 'An import report' }, 404: notFound },
+        },
+      },
+      '/api/v1/suppliers': {
+        get: {
+          tags: ['Suppliers'],
+          parameters: parameters(supplierQuery),
+          responses: { 200: { description: 'Suppliers, largest spend first: names, bodies paying, spend' } },
+        },
+      },
+      '/api/v1/suppliers/{id}': {
+        get: {
+          tags: ['Suppliers'],
+          parameters: [supplierPath],
+          responses: {
+            200: {
+              description: 'Its names (with why each is there), spend by body and year, largest payments',
+            },
+            404: notFound,
+          },
+        },
+      },
+      '/api/v1/suppliers/{id}/merge': {
+        post: {
+          tags: ['Suppliers'],
+          parameters: [supplierPath],
+          requestBody: json(schema(supplierMerge)),
+          responses: {
+            200: { description: 'The merged supplier; the decision is kept through re-clustering' },
+            404: notFound,
+            409: {
+              description: 'The two have different company, charity or VAT numbers',
+              ...json(ref('Error')),
+            },
+          },
+        },
+      },
+      '/api/v1/suppliers/{id}/split': {
+        post: {
+          tags: ['Suppliers'],
+          parameters: [supplierPath],
+          requestBody: json(schema(supplierSplit)),
+          responses: {
+            204: { description: 'The name is a supplier of its own' },
+            404: notFound,
+            409: conflict,
+          },
+        },
+      },
+      '/api/v1/supplier-reviews': {
+        get: {
+          tags: ['Suppliers'],
+          responses: { 200: { description: 'Pairs of names to review, most alike first' } },
+        },
+        post: {
+          tags: ['Suppliers'],
+          requestBody: json(schema(supplierDecision)),
+          responses: { 204: { description: 'Decision kept' }, 404: notFound, 409: conflict, 422: problem },
+        },
+      },
+      '/api/v1/categories': {
+        get: {
+          tags: ['Categories'],
+          parameters: parameters(categoryQuery),
+          responses: { 200: { description: 'The taxonomy (ProClass top level) and spend by category' } },
+        },
+      },
+      '/api/v1/categories/unmapped': {
+        get: {
+          tags: ['Categories'],
+          parameters: parameters(categoryQuery),
+          responses: { 200: { description: 'Expense types without a category, largest spend first' } },
+        },
+      },
+      '/api/v1/categories/mappings': {
+        post: {
+          tags: ['Categories'],
+          requestBody: json(schema(categoryChoice)),
+          responses: { 204: { description: 'Mapping confirmed' }, 404: notFound, 422: problem },
+        },
+      },
+      '/api/v1/opportunities': {
+        get: {
+          tags: ['Opportunities'],
+          parameters: parameters(opportunityFields),
+          responses: {
+            200: {
+              description:
+                'Combined spend by body, category and year; shared suppliers; category markets (suppliers, top share, HHI); ranked opportunities with savings ranges; pairwise overlap',
+            },
+            404: notFound,
+            422: problem,
+          },
+        },
+      },
+      '/api/v1/bodies/{code}/partners': {
+        get: {
+          tags: ['Opportunities'],
+          parameters: [code, ...parameters(z.object({ from: z.string(), to: z.string() }))],
+          responses: {
+            200: {
+              description:
+                'Other bodies, neighbours first, by how much of their spend overlaps (weighted Jaccard)',
+            },
+            404: notFound,
+            422: problem,
+          },
         },
       },
       '/api/v1/register.csv': {
