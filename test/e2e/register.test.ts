@@ -144,7 +144,10 @@ test(
     assert.match(text, /Refused\s+1/);
     assert.match(text, /Total of payments read\s+£1,850/);
     assert.match(text, /5\s+Date\s+"31\/04\/2024" is not a date/);
-    await page.locator('main').getByRole('link', { name: 'Rochdale Metropolitan Borough Council', exact: true }).click();
+    await page
+      .locator('main')
+      .getByRole('link', { name: 'Rochdale Metropolitan Borough Council', exact: true })
+      .click();
     assert.match(await page.locator('#spend + table').innerText(), /rochdale-april-2024\.csv/);
   },
 );
