@@ -2,12 +2,14 @@ import type { Sql } from './db.js';
 import register from './migrations/001_register.js';
 import spend from './migrations/002_spend.js';
 import suppliers from './migrations/003_suppliers.js';
+import businessCases from './migrations/004_business_cases.js';
 
 /** Migrations in order; a migration, once released, is never edited: add the next one instead. */
 const MIGRATIONS: { id: number; name: string; sql: string }[] = [
   { id: 1, name: 'register', sql: register },
   { id: 2, name: 'spend', sql: spend },
   { id: 3, name: 'suppliers', sql: suppliers },
+  { id: 4, name: 'business cases', sql: businessCases },
 ];
 
 // Any constant works as long as every Pathfinder process uses the same one.

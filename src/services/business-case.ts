@@ -1,0 +1,66 @@
+import {
+  type BusinessCaseInput,
+  businessCaseInput,
+  type CaseResult,
+  evaluate,
+  type Sensitivity,
+  sensitivity,
+} from '../domain/business-case.js';
+import { parseInput } from '../domain/validation.js';
+import { resolveBodyIds } from '../store/bodies.js';
+import { getBusinessCase, type StoredBusinessCase } from '../store/business-cases.js';
+import type { Sql } from '../store/db.js';
+
+export interface BusinessCaseReport extends StoredBusinessCase {
+  names: Record<string, string>;
+  result: CaseResult;
+  sensitivity: Sensitivity[];
+}
+
+/**
+ * Checks a case's input against the directory, filling each partner's population from its body
+ * where none was entered, so that "by population" splits by the figures the directory holds.
+ */
+export async function checkBusinessCase(
+  db: Sql,
+  raw: unknown,
+): Promise<{ input: BusinessCaseInput; names: Record<string, string> }> {
+  const input = parseInput(businessCaseInput, raw, 'business case');
+  await resolveBodyIds(
+    db,
+    input.partners.map((p, i) => ({ code: p.bodyCode, field: `partners.${i}.bodyCode` })),
+  );
+  const bodies = await db.query<{ code: string; name: string; population: number | null }>(
+    'SELECT code, name, population FROM bodies WHERE code = ANY($1)',
+    [input.partners.map((p) => p.bodyCode)],
+  );
+  const byCode = new Map(bodies.map((b) => [b.code, b]));
+  const filled = {
+    ...input,
+    partners: input.partners.map((p) => ({
+      ...p,
+      ...(p.population === undefined && byCode.get(p.bodyCode)?.population != null
+        ? { population: byCode.get(p.bodyCode)?.population as number }
+        : {}),
+    })),
+  };
+  // Splits that cannot be made (a partner without the figure a method needs) are refused now.
+  evaluate(filled);
+  return { input: filled, names: Object.fromEntries(bodies.map((b) => [b.code, b.name])) };
+}
+
+export async function businessCaseReport(
+  db: Sql,
+  id: number,
+  sensitivityPercent = 20,
+): Promise<BusinessCaseReport> {
+  const stored = await getBusinessCase(db, id);
+  const { input, names } = await checkBusinessCase(db, stored.input);
+  return {
+    ...stored,
+    input,
+    names,
+    result: evaluate(input, names),
+    sensitivity: sensitivity(input, sensitivityPercent),
+  };
+}
