@@ -16,6 +16,8 @@ import { readBodyRegister } from '../ingest/body-register.js';
 import { buildApp } from '../server/app.js';
 import { importSpendFile } from '../services/import-spend.js';
 import { refreshSpendAnalysis } from '../services/spend-analysis.js';
+import { businessCaseReport } from '../services/business-case.js';
+import { businessCaseId } from '../server/queries.js';
 import { type OpportunityQuery, opportunityReport, reportTables } from '../services/opportunities.js';
 import { toCsv } from '../export/csv.js';
 import { listUnmapped } from '../store/categories.js';
@@ -27,6 +29,7 @@ import { exportRegister, importRegister } from '../store/register.js';
 import { describeSpendImport, estimateRows } from './spend-report.js';
 import { describeSupplier, describeUnmapped } from './supplier-report.js';
 import { describeOpportunities } from './opportunity-report.js';
+import { describeBusinessCase } from './business-case-report.js';
 
 const program = new Command()
   .name('pathfinder')
@@ -249,6 +252,22 @@ program
         return void process.stdout.write(toCsv(table.header, table.rows));
       }
       console.log(describeOpportunities(report, tables));
+    }),
+  );
+
+program
+  .command('business-case')
+  .description('business cases for shared services')
+  .command('show')
+  .description(
+    'a business case: NPV, payback, each partner’s position, fixes if one is worse off, sensitivity',
+  )
+  .argument('<id>', 'the business case number')
+  .addOption(new Option('--format <format>', 'output').choices(['text', 'json']).default('text'))
+  .action((id: string, options: { format: 'text' | 'json' }) =>
+    withDatabase(async (db) => {
+      const report = await businessCaseReport(db, parseInput(businessCaseId, id, 'business case number'));
+      console.log(options.format === 'json' ? JSON.stringify(report, null, 2) : describeBusinessCase(report));
     }),
   );
 

@@ -13,10 +13,12 @@ import { registerApi } from './api/register.js';
 import { spendApi } from './api/spend.js';
 import { suppliersApi } from './api/suppliers.js';
 import { opportunitiesApi } from './api/opportunities.js';
+import { businessCasesApi } from './api/business-cases.js';
 import { bodyPages } from './pages/bodies.js';
 import { spendPages } from './pages/spend.js';
 import { supplierPages } from './pages/suppliers.js';
 import { opportunityPages } from './pages/opportunities.js';
+import { businessCasePages } from './pages/business-cases.js';
 import { dashboardPages } from './pages/dashboard.js';
 import { partnershipPages } from './pages/partnerships.js';
 
@@ -71,6 +73,7 @@ export async function buildApp({ db, logger = false }: AppOptions): Promise<Fast
   spendPages(app, db);
   supplierPages(app, db);
   opportunityPages(app, db);
+  businessCasePages(app, db);
   partnershipPages(app, db);
   bodiesApi(app, db);
   partnershipsApi(app, db);
@@ -78,6 +81,7 @@ export async function buildApp({ db, logger = false }: AppOptions): Promise<Fast
   spendApi(app, db);
   suppliersApi(app, db);
   opportunitiesApi(app, db);
+  businessCasesApi(app, db);
   openApiRoute(app);
   app.get('/healthz', async () => ({ ok: true, database: db.kind }));
   return app;

@@ -74,3 +74,8 @@ export const categoryChoice = z.object({
   category: category,
 });
 export const categoryQuery = z.object({ body: optional(z.string().max(12)) });
+
+export const businessCaseId = z.coerce
+  .number()
+  .int()
+  .positive({ message: 'A business case number is a whole number' });

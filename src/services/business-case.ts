@@ -7,6 +7,7 @@ import {
   sensitivity,
 } from '../domain/business-case.js';
 import { parseInput } from '../domain/validation.js';
+import type { Table } from './opportunities.js';
 import { resolveBodyIds } from '../store/bodies.js';
 import { getBusinessCase, type StoredBusinessCase } from '../store/business-cases.js';
 import type { Sql } from '../store/db.js';
@@ -63,4 +64,61 @@ export async function businessCaseReport(
     result: evaluate(input, names),
     sensitivity: sensitivity(input, sensitivityPercent),
   };
+}
+
+const pounds = (pence: number) => Math.round(pence) / 100;
+
+/** The case's tables for CSV and XLSX (amounts in pounds). */
+export function businessCaseTables(r: BusinessCaseReport): Table[] {
+  const name = (code: string) => r.names[code] ?? code;
+  return [
+    {
+      name: 'partners',
+      title: 'Each partner',
+      header: [
+        'Body code',
+        'Body',
+        'Cost now a year (£)',
+        'Share of running cost (£)',
+        'Saving a year (£)',
+        'Share of saving (%)',
+        'One-off share (£)',
+        'NPV (£)',
+      ],
+      rows: r.result.partners.map((p) => [
+        p.bodyCode,
+        name(p.bodyCode),
+        pounds(p.baselinePence),
+        pounds(p.runningSharePence),
+        pounds(p.savingPence),
+        Math.round(p.shareOfSaving * 1000) / 10,
+        pounds(p.oneOffSharePence),
+        pounds(p.npvPence),
+      ]),
+    },
+    {
+      name: 'cash-flows',
+      title: 'Cash flows',
+      header: [
+        'Year',
+        ...r.result.partners.map((p) => `${p.bodyCode} net (£)`),
+        'Total net (£)',
+        'Cumulative (£)',
+        'Discounted (£)',
+      ],
+      rows: r.result.years.map((y, i) => [
+        y.year,
+        ...r.result.partners.map((p) => pounds(p.years[i]?.netPence ?? 0)),
+        pounds(y.netPence),
+        pounds(y.cumulativePence),
+        pounds(y.discountedPence),
+      ]),
+    },
+    {
+      name: 'sensitivity',
+      title: 'Sensitivity',
+      header: ['Input', 'NPV with it lower (£)', 'NPV with it higher (£)'],
+      rows: r.sensitivity.map((s) => [s.input, pounds(s.lowNpvPence), pounds(s.highNpvPence)]),
+    },
+  ];
 }

@@ -43,6 +43,7 @@ const DONE: Record<string, string> = {
   'supplier-split': 'The name is now a supplier of its own',
   'review-decided': 'Your decision has been saved and the suppliers regrouped',
   'category-confirmed': 'The category has been saved',
+  'business-case-saved': 'The business case has been saved',
 };
 export function flash(query: unknown): string | undefined {
   const done = (query as { done?: string } | undefined)?.done;

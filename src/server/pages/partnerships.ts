@@ -19,6 +19,7 @@ import {
 } from '../../store/partnerships.js';
 import { deleteProject, getProject, saveProject } from '../../store/projects.js';
 import { opportunityReport } from '../../services/opportunities.js';
+import { listBusinessCases } from '../../store/business-cases.js';
 import { page } from '../app.js';
 import {
   type Form,
@@ -73,6 +74,7 @@ export function partnershipPages(app: FastifyInstance, db: Database) {
       savings: savingsTotals(p.savingsClaims),
       funding: p.fundingAwards.reduce((sum, f) => sum + f.amountPence, 0),
       opportunities: p.members.length ? await opportunityReport(db, { partnership: p.slug }) : undefined,
+      businessCases: await listBusinessCases(db, p.slug),
       bodyOptions: await bodyOptions(
         (context.values as Form | undefined)?.bodyCode as string,
         'Choose a body',

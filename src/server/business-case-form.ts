@@ -1,0 +1,150 @@
+import type { BusinessCaseInput } from '../domain/business-case.js';
+import type { Problem } from '../domain/errors.js';
+import { formatPounds, parsePounds } from '../domain/money.js';
+import type { Form } from './forms.js';
+
+/**
+ * The business case form: one row per partnership member (a row left without a baseline cost is not
+ * a partner), five rows of one-off costs, and the assumptions. Pounds are typed; pence are stored.
+ */
+export const ONE_OFF_ROWS = 5;
+
+const text = (v: Form[string]) => (Array.isArray(v) ? v[0] : v)?.trim() ?? '';
+/** Pence from typed pounds; text that is not an amount goes on to the schema, which refuses it by name. */
+const pounds = (v: Form[string]) => {
+  const raw = text(v);
+  return raw ? (parsePounds(raw) ?? raw) : undefined;
+};
+const number = (v: Form[string]) => {
+  const raw = text(v).replaceAll(',', '').replace(/%$/, '');
+  return raw ? (Number.isFinite(Number(raw)) ? Number(raw) : raw) : undefined;
+};
+const list = (v: Form[string]) =>
+  text(v)
+    .split(/[\s,;]+/)
+    .filter(Boolean)
+    .map((x) => (Number.isFinite(Number(x.replace(/%$/, ''))) ? Number(x.replace(/%$/, '')) : x));
+
+const MIX = ['equal', 'population', 'baseline', 'driver'] as const;
+
+function apportionmentFromForm(form: Form, prefix: 'running' | 'oneOff') {
+  const method = text(form[`${prefix}Method`]);
+  return {
+    method,
+    ...(method === 'fixed' ? { percentages: list(form[`${prefix}Percentages`]) } : {}),
+    ...(method === 'mix'
+      ? {
+          weights: Object.fromEntries(
+            MIX.flatMap((m) => {
+              const w = number(form[`${prefix}Mix-${m}`]);
+              return w === undefined ? [] : [[m, w]];
+            }),
+          ),
+        }
+      : {}),
+  };
+}
+
+/** The input the schema checks, and which form row each partner came from (for error messages). */
+export function businessCaseFromForm(form: Form, partnership: string, members: string[]) {
+  const rows = members.flatMap((code, row) => (text(form[`partner-${row}-baseline`]) ? [{ code, row }] : []));
+  const input = {
+    name: text(form.name),
+    partnership,
+    partners: rows.map(({ code, row }) => ({
+      bodyCode: code,
+      baselinePence: pounds(form[`partner-${row}-baseline`]),
+      ...(number(form[`partner-${row}-driver`]) === undefined
+        ? {}
+        : { driver: number(form[`partner-${row}-driver`]) }),
+      ...(number(form[`partner-${row}-population`]) === undefined
+        ? {}
+        : { population: number(form[`partner-${row}-population`]) }),
+    })),
+    runningPence: pounds(form.running),
+    oneOffs: Array.from({ length: ONE_OFF_ROWS }, (_, i) => i).flatMap((i) =>
+      text(form[`oneoff-${i}-amount`])
+        ? [
+            {
+              year: number(form[`oneoff-${i}-year`]),
+              kind: text(form[`oneoff-${i}-kind`]) || 'other',
+              amountPence: pounds(form[`oneoff-${i}-amount`]),
+            },
+          ]
+        : [],
+    ),
+    ...(text(form.phasing) ? { phasing: list(form.phasing) } : {}),
+    ...(number(form.inflation) === undefined ? {} : { inflationPercent: number(form.inflation) }),
+    ...(number(form.horizon) === undefined ? {} : { horizonYears: number(form.horizon) }),
+    ...(number(form.discount) === undefined ? {} : { discountPercent: number(form.discount) }),
+    ...(pounds(form.funding) === undefined ? {} : { fundingPence: pounds(form.funding) }),
+    running: apportionmentFromForm(form, 'running'),
+    oneOff: apportionmentFromForm(form, 'oneOff'),
+  };
+  return { input, rows: rows.map((r) => r.row) };
+}
+
+const poundsText = (pence: number) => formatPounds(pence).replace('£', '');
+
+export function businessCaseToForm(c: BusinessCaseInput, members: string[]): Form {
+  const form: Form = {
+    name: c.name,
+    running: poundsText(c.runningPence),
+    phasing: c.phasing.join(', '),
+    inflation: String(c.inflationPercent),
+    horizon: String(c.horizonYears),
+    discount: String(c.discountPercent),
+    funding: c.fundingPence ? poundsText(c.fundingPence) : '',
+    runningMethod: c.running.method,
+    oneOffMethod: c.oneOff.method,
+  };
+  for (const which of ['running', 'oneOff'] as const) {
+    if (c[which].percentages) form[`${which}Percentages`] = c[which].percentages?.join(', ');
+    for (const [m, w] of Object.entries(c[which].weights ?? {})) form[`${which}Mix-${m}`] = String(w);
+  }
+  c.partners.forEach((p) => {
+    const row = members.indexOf(p.bodyCode);
+    if (row < 0) return;
+    form[`partner-${row}-baseline`] = poundsText(p.baselinePence);
+    if (p.driver !== undefined) form[`partner-${row}-driver`] = String(p.driver);
+  });
+  c.oneOffs.forEach((o, i) => {
+    form[`oneoff-${i}-year`] = String(o.year);
+    form[`oneoff-${i}-kind`] = o.kind;
+    form[`oneoff-${i}-amount`] = poundsText(o.amountPence);
+  });
+  return form;
+}
+
+const FIELDS: Record<string, string> = {
+  name: 'name',
+  runningPence: 'running',
+  phasing: 'phasing',
+  inflationPercent: 'inflation',
+  horizonYears: 'horizon',
+  discountPercent: 'discount',
+  fundingPence: 'funding',
+  'running.method': 'runningMethod',
+  'running.percentages': 'runningPercentages',
+  'running.weights': 'runningMethod',
+  'oneOff.method': 'oneOffMethod',
+  'oneOff.percentages': 'oneOffPercentages',
+  'oneOff.weights': 'oneOffMethod',
+};
+
+/** Problems of the input, moved onto the form fields that hold them. */
+export function businessCaseFormProblems(problems: Problem[], rows: number[]): Problem[] {
+  return problems.map((p) => {
+    const partner = /^partners\.(\d+)\.(\w+)/.exec(p.field);
+    if (partner) {
+      const row = rows[Number(partner[1])] ?? 0;
+      const column =
+        partner[2] === 'driver' ? 'driver' : partner[2] === 'population' ? 'population' : 'baseline';
+      return { ...p, field: `partner-${row}-${column}` };
+    }
+    const oneOff = /^oneOffs\.(\d+)\.(\w+)/.exec(p.field);
+    if (oneOff) return { ...p, field: `oneoff-${oneOff[1]}-${oneOff[2] === 'year' ? 'year' : 'amount'}` };
+    if (p.field === 'partners') return { ...p, field: `partner-0-baseline` };
+    return { ...p, field: FIELDS[p.field] ?? FIELDS[p.field.split('.')[0] ?? ''] ?? 'name' };
+  });
+}

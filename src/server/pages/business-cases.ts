@@ -1,0 +1,197 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { APPORTIONMENT_METHODS, ONE_OFF_KINDS } from '../../domain/business-case.js';
+import { InputError } from '../../domain/errors.js';
+import { parseInput } from '../../domain/validation.js';
+import { toCsv } from '../../export/csv.js';
+import { tablesToXlsx } from '../../export/xlsx.js';
+import { businessCaseReport, businessCaseTables, checkBusinessCase } from '../../services/business-case.js';
+import { getBusinessCase, saveBusinessCase } from '../../store/business-cases.js';
+import type { Database } from '../../store/db.js';
+import { getPartnership } from '../../store/partnerships.js';
+import { page } from '../app.js';
+import {
+  businessCaseFormProblems,
+  businessCaseFromForm,
+  businessCaseToForm,
+  ONE_OFF_ROWS,
+} from '../business-case-form.js';
+import { type Form, formErrors } from '../forms.js';
+import { businessCaseId } from '../queries.js';
+import { flash } from './paging.js';
+
+type ById = { Params: { id: string } };
+type BySlug = { Params: { slug: string } };
+const compareQuery = z.object({
+  ids: z.preprocess(
+    (v) => (typeof v === 'string' ? v.split(/[\s,]+/).filter(Boolean) : v),
+    z.array(businessCaseId).min(2, { message: 'Choose at least two business cases to compare' }).max(6),
+  ),
+});
+const exportQuery = z.object({
+  format: z.enum(['csv', 'xlsx']).default('csv'),
+  table: z.string().optional(),
+});
+
+export function businessCasePages(app: FastifyInstance, db: Database) {
+  const form = async (
+    reply: FastifyReply,
+    slug: string,
+    context: { action: string; title: string; values: Form } & Record<string, unknown>,
+  ) => {
+    const p = await getPartnership(db, slug);
+    return page(reply, 'business-cases/form.njk', {
+      section: 'partnerships',
+      breadcrumbs: [
+        { text: 'Partnerships', href: '/partnerships' },
+        { text: p.name, href: `/partnerships/${p.slug}` },
+      ],
+      p,
+      oneOffRows: Array.from({ length: ONE_OFF_ROWS }, (_, i) => i),
+      methods: APPORTIONMENT_METHODS,
+      kinds: ONE_OFF_KINDS,
+      errors: {},
+      ...context,
+    });
+  };
+
+  /** Saves the form as a new case or over case `id`; shows the form again with its problems if refused. */
+  const save = async (
+    reply: FastifyReply,
+    slug: string,
+    body: Form,
+    target: { id?: number; action: string; title: string },
+  ) => {
+    const p = await getPartnership(db, slug);
+    const members = p.members.map((m) => m.bodyCode);
+    const { input, rows } = businessCaseFromForm(body, p.slug, members);
+    try {
+      const { input: checked } = await checkBusinessCase(db, input);
+      const id = await saveBusinessCase(db, checked, target.id);
+      return reply.redirect(`/business-cases/${id}?done=business-case-saved`, 303);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      const problems = businessCaseFormProblems(
+        error.problems.length ? error.problems : [{ field: 'name', message: error.message }],
+        rows,
+      );
+      return form(reply.status(422), p.slug, { ...target, values: body, ...formErrors(problems) });
+    }
+  };
+
+  app.get<BySlug>('/partnerships/:slug/business-cases/new', async (request, reply) =>
+    form(reply, request.params.slug, {
+      title: 'Start a business case',
+      action: `/partnerships/${request.params.slug}/business-cases/new`,
+      values: {
+        phasing: '50, 100',
+        inflation: '2',
+        horizon: '10',
+        discount: '3.5',
+        runningMethod: 'baseline',
+        oneOffMethod: 'equal',
+      },
+    }),
+  );
+
+  app.post<BySlug>('/partnerships/:slug/business-cases/new', async (request, reply) =>
+    save(reply, request.params.slug, request.body as Form, {
+      title: 'Start a business case',
+      action: `/partnerships/${request.params.slug}/business-cases/new`,
+    }),
+  );
+
+  app.get<ById>('/business-cases/:id/edit', async (request, reply) => {
+    const stored = await getBusinessCase(
+      db,
+      parseInput(businessCaseId, request.params.id, 'business case number'),
+    );
+    const p = await getPartnership(db, stored.partnershipSlug);
+    return form(reply, p.slug, {
+      title: `Edit ${stored.input.name}`,
+      action: `/business-cases/${stored.id}/edit`,
+      values: businessCaseToForm(
+        stored.input,
+        p.members.map((m) => m.bodyCode),
+      ),
+    });
+  });
+
+  app.post<ById>('/business-cases/:id/edit', async (request, reply) => {
+    const stored = await getBusinessCase(
+      db,
+      parseInput(businessCaseId, request.params.id, 'business case number'),
+    );
+    return save(reply, stored.partnershipSlug, request.body as Form, {
+      id: stored.id,
+      title: `Edit ${stored.input.name}`,
+      action: `/business-cases/${stored.id}/edit`,
+    });
+  });
+
+  app.get('/business-cases/compare', async (request, reply) => {
+    const { ids } = parseInput(compareQuery, request.query, 'comparison');
+    const cases = await Promise.all(ids.map((id) => businessCaseReport(db, id)));
+    return page(reply, 'business-cases/compare.njk', {
+      title: 'Business cases side by side',
+      section: 'partnerships',
+      cases,
+    });
+  });
+
+  app.get<ById>('/business-cases/:id', async (request, reply) => {
+    const r = await businessCaseReport(
+      db,
+      parseInput(businessCaseId, request.params.id, 'business case number'),
+    );
+    const bar = (npv: number) => {
+      const length = Math.round((150 * (npv - r.result.npvPence)) / widest);
+      return { x: 330 + Math.min(0, length), width: Math.abs(length) };
+    };
+    const widest = Math.max(
+      1,
+      ...r.sensitivity.flatMap((s) => [
+        Math.abs(s.lowNpvPence - r.result.npvPence),
+        Math.abs(s.highNpvPence - r.result.npvPence),
+      ]),
+    );
+    return page(reply, 'business-cases/show.njk', {
+      title: r.input.name,
+      section: 'partnerships',
+      breadcrumbs: [
+        { text: 'Partnerships', href: '/partnerships' },
+        { text: r.partnershipName, href: `/partnerships/${r.partnershipSlug}#business-cases` },
+      ],
+      flash: flash(request.query),
+      r,
+      methods: APPORTIONMENT_METHODS,
+      // Tornado bars: each side's distance from the central NPV, 150 units for the widest.
+      tornado: r.sensitivity.map((s) => ({
+        input: s.input,
+        low: bar(s.lowNpvPence),
+        high: bar(s.highNpvPence),
+      })),
+    });
+  });
+
+  app.get<ById>('/business-cases/:id/export', async (request, reply) => {
+    const r = await businessCaseReport(
+      db,
+      parseInput(businessCaseId, request.params.id, 'business case number'),
+    );
+    const { format, table } = parseInput(exportQuery, request.query, 'export');
+    const tables = businessCaseTables(r).filter((t) => !table || t.name === table);
+    if (!tables.length) throw new InputError(`There is no table called ${table}`);
+    if (format === 'xlsx') {
+      return reply
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('content-disposition', `attachment; filename="business-case-${r.id}.xlsx"`)
+        .send(await tablesToXlsx(tables));
+    }
+    const [first] = tables as [(typeof tables)[number]];
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="business-case-${r.id}-${first.name}.csv"`)
+      .send(toCsv(first.header, first.rows));
+  });
+}

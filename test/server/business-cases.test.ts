@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { seedDemo } from '../../src/demo/seed.js';
+import { buildApp } from '../../src/server/app.js';
+import { emptyRegister, forEachDatabase } from '../helpers/databases.js';
+
+/** Wychavon and Malvern Hills sharing a revenues and benefits service (figures for the test). */
+const CASE = {
+  name: 'Shared revenues and benefits',
+  partnership: 'wychavon-malvern-hills-shared-chief-executive',
+  partners: [
+    { bodyCode: 'E07000238', baselinePence: 120_000_000 },
+    { bodyCode: 'E07000235', baselinePence: 80_000_000 },
+  ],
+  runningPence: 170_000_000,
+  oneOffs: [{ year: 1, kind: 'it', amountPence: 20_000_000 }],
+  phasing: [50, 100],
+  inflationPercent: 0,
+  horizonYears: 5,
+  discountPercent: 0,
+  running: { method: 'population' },
+  oneOff: { method: 'equal' },
+};
+const form = (fields: Record<string, string>) => ({
+  payload: new URLSearchParams(fields).toString(),
+  headers: { 'content-type': 'application/x-www-form-urlencoded' },
+});
+
+forEachDatabase('business cases', (database) => {
+  let app: FastifyInstance;
+  before(async () => {
+    await emptyRegister(database());
+    await seedDemo(database());
+    app = await buildApp({ db: database() });
+  });
+  after(() => app.close());
+
+  test('through the API: populations from the directory, results, the worse-off check and its fix', async () => {
+    const created = await app.inject({ method: 'POST', url: '/api/v1/business-cases', payload: CASE });
+    assert.equal(created.statusCode, 201, created.body);
+    const r = created.json();
+    // Split by the directory's populations (131,084 and 79,445): 62.26% and 37.74% of £1.7m, to the penny.
+    assert.deepEqual(
+      r.result.partners.map((p: { runningSharePence: number }) => p.runningSharePence),
+      [105_848_980, 64_151_020],
+    );
+    assert.equal(
+      r.result.partners[0].runningSharePence + r.result.partners[1].runningSharePence,
+      170_000_000,
+    );
+    // Malvern Hills pays £641,539 for a service that cost it £800,000: it saves; Wychavon saves £141,539.
+    assert.deepEqual(r.result.worseOff, []);
+    assert.equal(r.result.npvPence, 30_000_000 * 0.5 + 30_000_000 * 4 - 20_000_000);
+    assert.equal(r.result.paybackYear, 2);
+    assert.equal(r.sensitivity.length, 5);
+    // Split equally instead, Wychavon gains £350,000 a year and Malvern Hills loses £50,000.
+    const equal = await app.inject({
+      method: 'PUT',
+      url: `/api/v1/business-cases/${r.id}`,
+      payload: { ...CASE, running: { method: 'equal' } },
+    });
+    assert.deepEqual(equal.json().result.worseOff, ['E07000235']);
+    assert.match(
+      equal.json().result.repairs[0],
+      /An annual payment of £[\d,]+ to Malvern Hills District Council/,
+    );
+    assert.match((await app.inject(`/business-cases/${r.id}`)).body, /Not every partner is better off/);
+    const csv = await app.inject(`/business-cases/${r.id}/export?table=partners`);
+    assert.match(csv.body, /E07000235,Malvern Hills District Council,800000,850000,-50000/);
+  });
+
+  test('through the form: pounds typed, problems shown against their fields, saved and shown', async () => {
+    const slug = 'wychavon-malvern-hills-shared-chief-executive';
+    const page = await app.inject(`/partnerships/${slug}/business-cases/new`);
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /Wychavon District Council/);
+    const refused = await app.inject({
+      method: 'POST',
+      url: `/partnerships/${slug}/business-cases/new`,
+      ...form({
+        name: 'Shared legal service',
+        'partner-0-baseline': '400,000',
+        'partner-1-baseline': 'lots',
+        running: '650k',
+        horizon: '1000',
+        runningMethod: 'fixed',
+        runningPercentages: '60, 30',
+        oneOffMethod: 'equal',
+      }),
+    });
+    assert.equal(refused.statusCode, 422);
+    assert.match(refused.body, /href="#partner-1-baseline"/);
+    assert.match(refused.body, /The horizon is 3 to 15 years/);
+    assert.match(refused.body, /The percentages must add up to 100/);
+    assert.match(refused.body, /value="lots"/);
+    const saved = await app.inject({
+      method: 'POST',
+      url: `/partnerships/${slug}/business-cases/new`,
+      ...form({
+        name: 'Shared legal service',
+        'partner-0-baseline': '400,000',
+        'partner-1-baseline': '300,000',
+        running: '650k',
+        'oneoff-0-year': '1',
+        'oneoff-0-kind': 'project',
+        'oneoff-0-amount': '50,000',
+        phasing: '50, 100',
+        inflation: '2',
+        horizon: '10',
+        discount: '3.5',
+        runningMethod: 'fixed',
+        runningPercentages: '55, 45',
+        oneOffMethod: 'mix',
+        'oneOffMix-equal': '50',
+        'oneOffMix-baseline': '50',
+      }),
+    });
+    assert.equal(saved.statusCode, 303, saved.body);
+    const shown = await app.inject(saved.headers.location as string);
+    assert.match(shown.body, /Shared legal service/);
+    assert.match(shown.body, /£357,500\.00|£357,500/);
+    const partnership = await app.inject(`/partnerships/${slug}`);
+    assert.match(partnership.body, /Compare them side by side/);
+    const ids = [...partnership.body.matchAll(/href="\/business-cases\/(\d+)"/g)].map((m) => m[1]);
+    assert.equal((await app.inject(`/business-cases/compare?ids=${ids.join(',')}`)).statusCode, 200);
+    const edit = await app.inject(`/business-cases/${ids[0]}/edit`);
+    assert.equal(edit.statusCode, 200);
+  });
+});
