@@ -37,6 +37,8 @@ const pages = [
   '/opportunities?partnership=tri-council&category=32',
   '/opportunities/evidence?partnership=tri-council&category=32',
   '/bodies/E08000009/partners',
+  '/partnerships/wychavon-malvern-hills-shared-chief-executive/business-cases/new',
+  '/business-cases/1',
   '/bodies/E08000009/spend-columns',
   '/no-such-page',
 ];
@@ -63,6 +65,22 @@ test(
     // The checker itself finds a missing text alternative, so a pass below means something.
     await page.setContent('<html lang="en"><title>t</title><main><img src="chart.png"></main></html>');
     assert.ok((await violationsOf()).some((v) => v.startsWith('image-alt')));
+    // A business case to show, made through the API as a partnership would.
+    const made = await fetch(`${base}/api/v1/business-cases`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        name: 'Shared revenues and benefits',
+        partnership: 'wychavon-malvern-hills-shared-chief-executive',
+        partners: [
+          { bodyCode: 'E07000238', baselinePence: 120_000_000 },
+          { bodyCode: 'E07000235', baselinePence: 80_000_000 },
+        ],
+        runningPence: 170_000_000,
+        running: { method: 'equal' },
+      }),
+    });
+    assert.equal(made.status, 201);
     for (const path of pages) {
       await page.goto(base + path);
       assert.deepEqual(await violationsOf(), [], path);

@@ -251,6 +251,8 @@ forEachDatabase('API', (database) => {
       'POST /api/v1/categories/mappings',
       'GET /api/v1/opportunities',
       'GET /api/v1/bodies/:code/partners',
+      'POST /api/v1/business-cases',
+      'PUT /api/v1/business-cases/:id',
     ]) {
       assert.ok(documented.has(route), `${route} is documented in ${[...documented].join(', ')}`);
     }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { bodyInput } from '../../domain/bodies.js';
+import { businessCaseInput } from '../../domain/business-case.js';
 import { memberInput, partnershipInput, projectInput } from '../../domain/partnerships.js';
 import { registerDocument } from '../../domain/register.js';
 import { SPEND_FIELDS } from '../../domain/spend.js';
@@ -306,6 +307,52 @@ export function openApiDocument() {
           },
         },
       },
+      '/api/v1/business-cases': {
+        get: {
+          tags: ['Business cases'],
+          parameters: [{ name: 'partnership', in: 'query', required: false, schema: { type: 'string' } }],
+          responses: { 200: { description: 'Business cases, latest first' } },
+        },
+        post: {
+          tags: ['Business cases'],
+          requestBody: json(ref('BusinessCaseInput')),
+          responses: {
+            201: {
+              description:
+                'The case with its results: cash flows per partner and in total, NPV, payback, each partner’s position, the worse-off check and fixes, sensitivity',
+            },
+            404: notFound,
+            422: problem,
+          },
+        },
+      },
+      '/api/v1/business-cases/{id}': {
+        get: {
+          tags: ['Business cases'],
+          parameters: [
+            path('id', 'The business case number'),
+            {
+              name: 'sensitivity',
+              in: 'query',
+              required: false,
+              schema: { type: 'number' },
+              description: '± percent, default 20',
+            },
+          ],
+          responses: { 200: { description: 'The case with its results' }, 404: notFound },
+        },
+        put: {
+          tags: ['Business cases'],
+          parameters: [path('id', 'The business case number')],
+          requestBody: json(ref('BusinessCaseInput')),
+          responses: { 200: { description: 'Replaced, with its results' }, 404: notFound, 422: problem },
+        },
+        delete: {
+          tags: ['Business cases'],
+          parameters: [path('id', 'The business case number')],
+          responses: { 204: { description: 'Deleted' }, 404: notFound },
+        },
+      },
       '/api/v1/register.csv': {
         get: {
           tags: ['Register'],
@@ -320,6 +367,7 @@ export function openApiDocument() {
         PartnershipInput: schema(partnershipInput),
         ProjectInput: schema(projectInput),
         RegisterDocument: schema(registerDocument),
+        BusinessCaseInput: schema(businessCaseInput),
         Error: {
           type: 'object',
           required: ['error'],
