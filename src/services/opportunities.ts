@@ -16,6 +16,7 @@ import { parseInput } from '../domain/validation.js';
 import type { Sql } from '../store/db.js';
 import {
   combinedSpend,
+  monthlySpend,
   namesUsed,
   partnerFinder,
   type Selection,
@@ -63,6 +64,7 @@ export interface OpportunityReport {
   totalPence: number;
   byBody: { bodyCode: string; name: string; spendPence: number; payments: number }[];
   byYear: { year: string; spendPence: number }[];
+  byMonth: { month: string; spendPence: number }[];
   byCategory: {
     category: Category | 'unmapped';
     label: string;
@@ -109,6 +111,7 @@ export async function opportunityReport(db: Sql, input: OpportunityQuery): Promi
       totalPence: 0,
       byBody: [],
       byYear: [],
+      byMonth: [],
       byCategory: [],
       shared: { total: 0, items: [] },
       markets: [],
@@ -117,7 +120,11 @@ export async function opportunityReport(db: Sql, input: OpportunityQuery): Promi
     };
   }
   const selection: Selection = { bodies, from: period.from, to: period.to };
-  const [rows, facts] = await Promise.all([combinedSpend(db, selection), spendFacts(db, selection)]);
+  const [rows, facts, byMonth] = await Promise.all([
+    combinedSpend(db, selection),
+    spendFacts(db, selection),
+    monthlySpend(db, selection),
+  ]);
   const names = await supplierNames(db, [
     ...new Set(facts.flatMap((f) => (f.supplierId === null ? [] : [f.supplierId]))),
   ]);
@@ -162,6 +169,7 @@ export async function opportunityReport(db: Sql, input: OpportunityQuery): Promi
       .map(([bodyCode, t]) => ({ bodyCode, name: nameOf.get(bodyCode) ?? bodyCode, ...t }))
       .sort((a, b) => b.spendPence - a.spendPence),
     byYear: [...sum((r) => r.year)].map(([year, t]) => ({ year, spendPence: t.spendPence })),
+    byMonth,
     byCategory: [...byCategory]
       .map(([category, perBody]) => ({
         category,

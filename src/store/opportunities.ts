@@ -76,6 +76,15 @@ export async function combinedSpend(sql: Sql, s: Selection): Promise<SpendRow[]>
   );
 }
 
+/** Combined spend by month: the spend-over-time chart. */
+export async function monthlySpend(sql: Sql, s: Selection): Promise<{ month: string; spendPence: number }[]> {
+  return sql.query<{ month: string; spendPence: number }>(
+    `SELECT c.month, sum(c.amount_pence)::bigint AS "spendPence" FROM analysis_cube c
+     WHERE ${IN_SELECTION} GROUP BY 1 ORDER BY 1`,
+    params(s),
+  );
+}
+
 /** Spend by body, supplier and category over the period: what the analysis works from. */
 export async function spendFacts(sql: Sql, s: Selection): Promise<SpendFact[]> {
   const code = new Map(s.bodies.map((b) => [b.id, b.code]));

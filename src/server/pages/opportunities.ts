@@ -34,6 +34,40 @@ function barChart(rows: { label: string; spendPence: number }[]) {
   }));
 }
 
+/** Columns for spend by month: heights out of 120, a label every April. */
+function columnChart(rows: { month: string; spendPence: number }[]) {
+  const largest = Math.max(1, ...rows.map((r) => r.spendPence));
+  const width = rows.length ? Math.max(4, Math.floor(600 / rows.length)) : 0;
+  return rows.map((r, i) => {
+    const height = Math.max(1, Math.round((120 * Math.max(0, r.spendPence)) / largest));
+    return {
+      ...r,
+      x: 40 + i * width,
+      width: width - 1,
+      y: 130 - height,
+      height,
+      label: r.month.endsWith('-04-01') ? r.month.slice(0, 4) : '',
+    };
+  });
+}
+
+/** The pairwise overlaps as a grid of the selected bodies, for up to 15 of them. */
+function overlapMatrix(report: Awaited<ReturnType<typeof opportunityReport>>) {
+  if (report.bodies.length < 2 || report.bodies.length > 15) return undefined;
+  const of = new Map(report.overlaps.map((o) => [`${o.a} ${o.b}`, o.overlap]));
+  return report.bodies.map((row) => ({
+    code: row.code,
+    name: row.name,
+    cells: report.bodies.map((col) => {
+      const overlap =
+        row.code === col.code
+          ? undefined
+          : (of.get(`${row.code} ${col.code}`) ?? of.get(`${col.code} ${row.code}`) ?? 0);
+      return { code: col.code, overlap, shade: overlap === undefined ? 0 : Math.round(overlap * 60) / 100 };
+    }),
+  }));
+}
+
 /** The query string that asks for the same report again, for links and exports. */
 function sameQuery(query: Record<string, unknown>, extra: Record<string, string> = {}): string {
   const params = new URLSearchParams();
@@ -68,6 +102,8 @@ export function opportunityPages(app: FastifyInstance, db: Database) {
         synthetic: report.synthetic,
         query: sameQuery(query),
         chart: barChart(report.byCategory),
+        months: columnChart(report.byMonth),
+        matrix: overlapMatrix(report),
       });
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
