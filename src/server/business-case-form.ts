@@ -51,6 +51,7 @@ export function businessCaseFromForm(form: Form, partnership: string, members: s
   const input = {
     name: text(form.name),
     partnership,
+    ...(text(form.project) ? { projectId: number(form.project) } : {}),
     partners: rows.map(({ code, row }) => ({
       bodyCode: code,
       baselinePence: pounds(form[`partner-${row}-baseline`]),
@@ -89,6 +90,7 @@ const poundsText = (pence: number) => formatPounds(pence).replace('£', '');
 export function businessCaseToForm(c: BusinessCaseInput, members: string[]): Form {
   const form: Form = {
     name: c.name,
+    project: c.projectId === undefined ? '' : String(c.projectId),
     running: poundsText(c.runningPence),
     phasing: c.phasing.join(', '),
     inflation: String(c.inflationPercent),
@@ -118,6 +120,7 @@ export function businessCaseToForm(c: BusinessCaseInput, members: string[]): For
 
 const FIELDS: Record<string, string> = {
   name: 'name',
+  projectId: 'project',
   runningPence: 'running',
   phasing: 'phasing',
   inflationPercent: 'inflation',

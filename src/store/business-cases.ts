@@ -1,5 +1,5 @@
 import type { BusinessCaseInput } from '../domain/business-case.js';
-import { NotFoundError } from '../domain/errors.js';
+import { InputError, NotFoundError } from '../domain/errors.js';
 import type { Sql } from './db.js';
 import { partnershipId } from './partnerships.js';
 
@@ -30,6 +30,16 @@ export async function listBusinessCases(sql: Sql, partnership?: string): Promise
 /** Saves a new case, or replaces case `id`; returns its number. */
 export async function saveBusinessCase(sql: Sql, input: BusinessCaseInput, id?: number): Promise<number> {
   const partnership = await partnershipId(sql, input.partnership);
+  if (input.projectId !== undefined) {
+    const [project] = await sql.query('SELECT 1 FROM projects WHERE id = $1 AND partnership_id = $2', [
+      input.projectId,
+      partnership,
+    ]);
+    if (!project)
+      throw new InputError('The project is not one of the partnership’s', [
+        { field: 'projectId', message: 'Choose one of the partnership’s projects, or none' },
+      ]);
+  }
   const values = [partnership, input.projectId ?? null, input.name, JSON.stringify(input)];
   if (id !== undefined) {
     const rows = await sql.query<{ id: number }>(

@@ -66,6 +66,15 @@ forEachDatabase('business cases', (database) => {
       /An annual payment of £[\d,]+ to Malvern Hills District Council/,
     );
     assert.match((await app.inject(`/business-cases/${r.id}`)).body, /Not every partner is better off/);
+    // A case may belong to one of its partnership's projects, and to no other partnership's.
+    const [elsewhere] = (await app.inject('/api/v1/projects?partnership=agma-cooperation')).json().items;
+    const wrongProject = await app.inject({
+      method: 'PUT',
+      url: `/api/v1/business-cases/${r.id}`,
+      payload: { ...CASE, projectId: elsewhere.id },
+    });
+    assert.equal(wrongProject.statusCode, 422);
+    assert.equal(wrongProject.json().problems[0].field, 'projectId');
     const csv = await app.inject(`/business-cases/${r.id}/export?table=partners`);
     assert.match(csv.body, /E07000235,Malvern Hills District Council,800000,850000,-50000/);
   });

@@ -50,6 +50,7 @@ export function businessCasePages(app: FastifyInstance, db: Database) {
       oneOffRows: Array.from({ length: ONE_OFF_ROWS }, (_, i) => i),
       methods: APPORTIONMENT_METHODS,
       kinds: ONE_OFF_KINDS,
+      projects: Object.fromEntries(p.projects.map((project) => [String(project.id), project.name])),
       errors: {},
       ...context,
     });
