@@ -138,6 +138,9 @@ export function supplierName(name: string): SupplierName {
   const [legal, trading] = text.split(TRADING_AS, 2);
   const otherKeys: string[] = [];
   const key = keyOf(legal ?? '', otherKeys);
+  // "Classic Care Homes (Devon)" may be how a ledger writes "Classic Care Homes (Devon) Limited".
+  const last = /\(([^)]*)\)\s*$/.exec(legal ?? '');
+  if (last) otherKeys.push(keyOf((legal ?? '').slice(0, last.index) + ' ' + last[1], []));
   if (trading) otherKeys.push(keyOf(trading, otherKeys));
   return { name, key, otherKeys: otherKeys.filter((k) => k && k !== key) };
 }
