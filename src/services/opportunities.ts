@@ -63,7 +63,7 @@ export interface OpportunityReport {
   assumptions: Assumptions;
   totalPence: number;
   byBody: { bodyCode: string; name: string; spendPence: number; payments: number }[];
-  byYear: { year: string; spendPence: number }[];
+  byYear: { year: string; spendPence: number; byBody: Record<string, number> }[];
   byMonth: { month: string; spendPence: number }[];
   byCategory: {
     category: Category | 'unmapped';
@@ -168,7 +168,15 @@ export async function opportunityReport(db: Sql, input: OpportunityQuery): Promi
     byBody: [...sum((r) => r.bodyCode)]
       .map(([bodyCode, t]) => ({ bodyCode, name: nameOf.get(bodyCode) ?? bodyCode, ...t }))
       .sort((a, b) => b.spendPence - a.spendPence),
-    byYear: [...sum((r) => r.year)].map(([year, t]) => ({ year, spendPence: t.spendPence })),
+    byYear: [...sum((r) => r.year)].map(([year, t]) => ({
+      year,
+      spendPence: t.spendPence,
+      byBody: Object.fromEntries(
+        [...sum((r) => (r.year === year ? r.bodyCode : ''))]
+          .filter(([code]) => code)
+          .map(([code, b]) => [code, b.spendPence]),
+      ),
+    })),
     byMonth,
     byCategory: [...byCategory]
       .map(([category, perBody]) => ({
@@ -256,8 +264,12 @@ export function reportTables(r: OpportunityReport): Table[] {
     {
       name: 'years',
       title: 'Spend by financial year',
-      header: ['Year', 'Spend (£)'],
-      rows: r.byYear.map((y) => [y.year, pounds(y.spendPence)]),
+      header: ['Year', ...r.bodies.map((b) => b.code), 'Combined (£)'],
+      rows: r.byYear.map((y) => [
+        y.year,
+        ...r.bodies.map((b) => pounds(y.byBody[b.code] ?? 0)),
+        pounds(y.spendPence),
+      ]),
     },
     {
       name: 'shared-suppliers',

@@ -115,6 +115,52 @@ forEachDatabase('opportunity finder on real spend', (database) => {
     },
   );
 
+  test(
+    'an opportunity of a partnership is saved as an idea-stage project with its figures',
+    needsSharedData,
+    async () => {
+      const created = await app.inject({
+        method: 'POST',
+        url: '/api/v1/partnerships',
+        payload: {
+          slug: 'oxford-trafford-buying',
+          name: 'Oxford and Trafford joint buying',
+          kind: 'joint_procurement',
+          status: 'proposed',
+          services: ['procurement'],
+          members: [
+            { bodyCode: 'E07000178', role: 'lead' },
+            { bodyCode: 'E08000009', role: 'member' },
+          ],
+        },
+      });
+      assert.equal(created.statusCode, 201, created.body);
+      const r = await report('partnership=oxford-trafford-buying&from=2017-01&to=2026-12');
+      const [o] = r.opportunities;
+      assert.ok(o, 'the two councils share suppliers, so there is an opportunity');
+      const saved = await app.inject({
+        method: 'POST',
+        url: '/opportunities/projects',
+        payload: new URLSearchParams({
+          partnership: 'oxford-trafford-buying',
+          from: '2017-01',
+          to: '2026-12',
+          opportunity: `${o.type}:${JSON.stringify(o.evidence)}`,
+        }).toString(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      assert.equal(saved.statusCode, 303, saved.body);
+      const projects = (await app.inject('/api/v1/projects?partnership=oxford-trafford-buying')).json().items;
+      assert.equal(projects.length, 1);
+      assert.deepEqual([projects[0].name, projects[0].stage], [o.title.slice(0, 200), 'idea']);
+      assert.match(projects[0].description, /Addressable spend £[\d,.]+ across 2 bodies/);
+      assert.match(
+        (await app.inject('/partnerships/oxford-trafford-buying')).body,
+        /Opportunities in the members’ spend/,
+      );
+    },
+  );
+
   test('bad selections get clear messages or an empty state, never an error page', async () => {
     const unknown = await app.inject('/api/v1/opportunities?bodies=E08000009,NOPE');
     assert.equal(unknown.statusCode, 422);
