@@ -1,5 +1,6 @@
 import { formatPounds } from '../domain/money.js';
-import type { OpportunityReport, Table } from '../services/opportunities.js';
+import type { Table } from '../export/table.js';
+import type { OpportunityReport } from '../services/opportunities.js';
 
 /** The report in the terminal: the period and totals, then each table with aligned columns. */
 export function describeOpportunities(r: OpportunityReport, tables: Table[]): string {

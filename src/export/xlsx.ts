@@ -1,10 +1,9 @@
 import ExcelJS from 'exceljs';
 import { neutralise } from './csv.js';
+import type { Table } from './table.js';
 
 /** A workbook with a sheet per table, formula-like text neutralised as in CSV. */
-export async function tablesToXlsx(
-  tables: { title: string; header: string[]; rows: unknown[][] }[],
-): Promise<Buffer> {
+export async function tablesToXlsx(tables: Table[]): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'Pathfinder';
   for (const table of tables) {

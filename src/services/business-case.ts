@@ -7,7 +7,7 @@ import {
   sensitivity,
 } from '../domain/business-case.js';
 import { parseInput } from '../domain/validation.js';
-import type { Table } from './opportunities.js';
+import type { Table } from '../export/table.js';
 import { resolveBodyIds } from '../store/bodies.js';
 import { getBusinessCase, type StoredBusinessCase } from '../store/business-cases.js';
 import type { Sql } from '../store/db.js';

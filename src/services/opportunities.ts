@@ -13,6 +13,7 @@ import {
   type SharedSupplier,
 } from '../domain/opportunities.js';
 import { parseInput } from '../domain/validation.js';
+import type { Table } from '../export/table.js';
 import type { Sql } from '../store/db.js';
 import {
   combinedSpend,
@@ -209,13 +210,6 @@ export async function findPartners(db: Sql, bodyCode: string, input: unknown) {
     items:
       period.from && period.to ? await partnerFinder(db, bodyCode, { from: period.from, to: period.to }) : [],
   };
-}
-
-export interface Table {
-  name: string;
-  title: string;
-  header: string[];
-  rows: (string | number)[][];
 }
 
 const pounds = (pence: number) => Math.round(pence) / 100;

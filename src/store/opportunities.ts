@@ -7,6 +7,7 @@ import { InputError } from '../domain/errors.js';
 import type { SpendFact } from '../domain/opportunities.js';
 import { resolveBodyIds } from './bodies.js';
 import type { Sql } from './db.js';
+import { withoutNulls } from './rows.js';
 import { partnershipId } from './partnerships.js';
 
 /** Bodies and months to look at; months are the first of the month, `to` included. */
@@ -228,9 +229,7 @@ export async function evidencePayments(
      ORDER BY c.amount_pence DESC LIMIT $6`,
     [...params(s), of.category ?? null, of.supplierId ?? null, limit],
   );
-  return rows.map(
-    (r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== null)) as EvidencePayment,
-  );
+  return rows.map((r) => withoutNulls(r) as EvidencePayment);
 }
 
 /** The first and last month with spend for the bodies: the default period. */

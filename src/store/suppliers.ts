@@ -2,7 +2,7 @@ import { ConflictError, NotFoundError } from '../domain/errors.js';
 import { type Decision, type Payee, mergeConflict, resolveSuppliers } from '../domain/suppliers/resolve.js';
 import { rebuildAnalysisCube } from './analysis-cube.js';
 import type { Sql } from './db.js';
-import { Conditions, containing, type Page, type Paging } from './rows.js';
+import { Conditions, containing, type Page, type Paging, withoutNulls } from './rows.js';
 
 export interface ResolutionSummary {
   payees: number;
@@ -224,14 +224,10 @@ export async function getSupplier(sql: Sql, id: number): Promise<Supplier> {
   );
   return {
     ...supplier,
-    names: names.map(withoutBlanks),
+    names: names.map((n) => withoutNulls(n) as SupplierName),
     spend,
-    payments: payments.map(withoutBlanks),
+    payments: payments.map((p) => withoutNulls(p) as Supplier['payments'][number]),
   };
-}
-
-function withoutBlanks<T extends object>(row: T): T {
-  return Object.fromEntries(Object.entries(row).filter(([, v]) => v !== null && v !== undefined)) as T;
 }
 
 /** The supplier a payee name belongs to, matched exactly first, then as part of a name. */

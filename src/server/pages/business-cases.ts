@@ -3,13 +3,12 @@ import { z } from 'zod';
 import { APPORTIONMENT_METHODS, ONE_OFF_KINDS } from '../../domain/business-case.js';
 import { InputError } from '../../domain/errors.js';
 import { parseInput } from '../../domain/validation.js';
-import { toCsv } from '../../export/csv.js';
-import { tablesToXlsx } from '../../export/xlsx.js';
 import { businessCaseReport, businessCaseTables, checkBusinessCase } from '../../services/business-case.js';
 import { getBusinessCase, saveBusinessCase } from '../../store/business-cases.js';
 import type { Database } from '../../store/db.js';
 import { getPartnership } from '../../store/partnerships.js';
 import { page } from '../app.js';
+import { sendTables } from '../downloads.js';
 import {
   businessCaseFormProblems,
   businessCaseFromForm,
@@ -183,16 +182,6 @@ export function businessCasePages(app: FastifyInstance, db: Database) {
     const { format, table } = parseInput(exportQuery, request.query, 'export');
     const tables = businessCaseTables(r).filter((t) => !table || t.name === table);
     if (!tables.length) throw new InputError(`There is no table called ${table}`);
-    if (format === 'xlsx') {
-      return reply
-        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-        .header('content-disposition', `attachment; filename="business-case-${r.id}.xlsx"`)
-        .send(await tablesToXlsx(tables));
-    }
-    const [first] = tables as [(typeof tables)[number]];
-    return reply
-      .type('text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="business-case-${r.id}-${first.name}.csv"`)
-      .send(toCsv(first.header, first.rows));
+    return sendTables(reply, tables, format, `business-case-${r.id}`);
   });
 }

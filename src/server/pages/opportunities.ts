@@ -4,8 +4,6 @@ import { CATEGORIES } from '../../domain/categories.js';
 import { InputError } from '../../domain/errors.js';
 import { OPPORTUNITY_TYPES } from '../../domain/opportunities.js';
 import { parseInput } from '../../domain/validation.js';
-import { toCsv } from '../../export/csv.js';
-import { tablesToXlsx } from '../../export/xlsx.js';
 import { saveOpportunityAsProject } from '../../services/opportunity-project.js';
 import { findPartners, opportunityReport, reportTables } from '../../services/opportunities.js';
 import type { Database } from '../../store/db.js';
@@ -14,6 +12,7 @@ import { listPartnerships } from '../../store/partnerships.js';
 import { hasSyntheticSpend } from '../../store/spend.js';
 import { getBody } from '../../store/bodies.js';
 import { page } from '../app.js';
+import { sendTables } from '../downloads.js';
 import { formErrors } from '../forms.js';
 import { supplierId } from '../queries.js';
 
@@ -120,18 +119,7 @@ export function opportunityPages(app: FastifyInstance, db: Database) {
       throw new InputError(`There is no table called ${table}`, [
         { field: 'table', message: 'Unknown table' },
       ]);
-    const name = `pathfinder-${table ?? 'opportunities'}`;
-    if (format === 'xlsx') {
-      return reply
-        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-        .header('content-disposition', `attachment; filename="${name}.xlsx"`)
-        .send(await tablesToXlsx(tables));
-    }
-    const [first] = tables as [(typeof tables)[number]];
-    return reply
-      .type('text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="${name}.csv"`)
-      .send(toCsv(first.header, first.rows));
+    return sendTables(reply, tables, format, 'pathfinder-opportunities');
   });
 
   app.get('/opportunities/evidence', async (request, reply) => {
