@@ -9,7 +9,8 @@ import { type ResolutionSummary, resolveAllSuppliers } from '../store/suppliers.
 export async function refreshSpendAnalysis(
   db: Sql,
 ): Promise<ResolutionSummary & { categoriesMapped: number }> {
-  const suppliers = await resolveAllSuppliers(db);
+  // Categories first: resolving suppliers then rebuilds the analysis cube with both.
   const { mapped } = await mapCategories(db);
+  const suppliers = await resolveAllSuppliers(db);
   return { ...suppliers, categoriesMapped: mapped };
 }

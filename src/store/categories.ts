@@ -8,6 +8,7 @@ import type { Sql } from './db.js';
  * Maps every body's published classifications and expense types that have no category yet: by the
  * ProClass or CPV code where the file gave one, by what a person confirmed for the same words at any
  * body, then by the documented rules. What none of these place waits in the unmapped queue.
+ * The caller rebuilds the analysis cube (refreshSpendAnalysis resolves suppliers next, which does).
  */
 export async function mapCategories(db: Sql): Promise<{ mapped: number }> {
   return db.transaction(async (tx) => {
@@ -49,7 +50,6 @@ export async function mapCategories(db: Sql): Promise<{ mapped: number }> {
          SELECT * FROM unnest($1::int[], $2::int[], $3::text[], $4::text[]) ON CONFLICT DO NOTHING`,
         [0, 1, 2, 3].map((i) => rows.map((r) => r[i])),
       );
-      await rebuildAnalysisCube(tx);
     }
     return { mapped: rows.length };
   });
