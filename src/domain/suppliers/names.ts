@@ -50,6 +50,8 @@ const ABBREVIATIONS: Record<string, string> = {
 
 /** Legal forms after which any further words name an account or site: "Aspris Ltd Arden College". */
 const ENDS_NAME = new Set(['LTD', 'LIMITED', 'PLC', 'LLP']);
+/** Words that carry a name on past "Trust": "Heritage Trust of Lincolnshire". */
+const LINKS = new Set(['OF', 'FOR', 'IN', 'AND', 'THE', 'LTD', 'LIMITED']);
 /** What is left of LIMITED when a name is cut at a field width. */
 const CUT_LIMITED = new Set(['LT', 'LIM', 'LIMI', 'LIMIT', 'LIMITE']);
 
@@ -82,8 +84,8 @@ function words(text: string): string[] {
       .toUpperCase()
       .replace(/&/g, ' AND ')
       .replace(/\+/g, ' AND ')
-      // "Pre-school", "M/cr" and "I.E." are one word each.
-      .replace(/(\p{L})-(\p{L})/gu, '$1$2')
+      // "Pre-school", "HC-One", "M/cr" and "I.E." are one word each; "Trust-Pioneer" is two.
+      .replace(/\b(\p{L}{1,3})-(\p{L})|(\p{L})-(\p{L}{1,3})\b/gu, (_, a, b, c, d) => (a ? a + b : c + d))
       .replace(/\b(\p{L}{1,3})\/(\p{L}{1,3})\b/gu, '$1$2')
       .replace(/['’‘`.]/g, '')
       .replace(/[^\p{L}\p{N}]+/gu, ' ')
@@ -93,7 +95,8 @@ function words(text: string): string[] {
   );
 }
 
-const isLegalForm = (word: string | undefined) => word !== undefined && LEGAL_FORMS.has(word.toUpperCase());
+const isLegalForm = (word: string | undefined) =>
+  word !== undefined && (LEGAL_FORMS.has(word.toUpperCase()) || word.toUpperCase() === 'TRUST');
 
 /**
  * The identifying words of one name (without any trading-as part). A bracket before a legal form is
@@ -120,8 +123,15 @@ function keyOf(text: string, otherKeys: string[]): string {
     .replace(TRAILING_REFERENCE, '');
   // A name that is all qualifier ("(Rent)") keeps its words rather than becoming nothing.
   const all = words(words(bare).length ? bare : text).map((w) => ABBREVIATIONS[w] ?? w);
-  const end = all.findIndex((w, i) => i > 0 && ENDS_NAME.has(w));
-  const named = end > 0 ? all.slice(0, end) : all;
+  // After a legal form, or after "Trust" not followed by "of"/"for", the words name a site or account:
+  // "Aspris Ltd Arden College", "Prospere Learning Trust Piper Hill School".
+  const end = all.findIndex(
+    (w, i) =>
+      i > 0 &&
+      (ENDS_NAME.has(w) ||
+        (w === 'TRUST' && i > 1 && i < all.length - 1 && !LINKS.has(all[i + 1] as string))),
+  );
+  const named = end > 0 ? all.slice(0, all[end] === 'TRUST' ? end + 1 : end) : all;
   // A name cut at a field width ends in part of a word: "Limi", or one letter of the next word.
   if (CUT_LIMITED.has(named.at(-1) as string)) named.pop();
   if (text.length >= 30 && named.length > 2 && (named.at(-1) as string).length <= 2) named.pop();
