@@ -26,7 +26,13 @@ test('supplier names reduce to the words that identify the supplier', () => {
   assert.deepEqual(supplierName('Acme Ltd T/A Acme Care').otherKeys, ['ACME CARE']);
   assert.deepEqual(supplierName('SCC (SPECIALIST COMPUTER CENTRES PLC)').otherKeys, [
     'SPECIALIST COMPUTER CENTRES',
+    'SCC SPECIALIST COMPUTER CENTRES',
   ]);
+  // A trust's schools are the trust; a trust "of" somewhere is its own name.
+  assert.equal(key('Prospere Learning Trust-Pioneer Hse'), 'PROSPERE LEARNING TRUST');
+  assert.equal(key('Prospere Learn Trust Chorlt High'), 'PROSPERE LEARNING TRUST');
+  assert.equal(key('Heritage Trust Of Lincolnshire'), 'HERITAGE TRUST OF LINCOLNSHIRE');
+  assert.equal(key('Bowdon Pre-school Ltd'), 'BOWDON PRESCHOOL');
 });
 
 test('odd names are handled without a crash', () => {
