@@ -74,3 +74,69 @@ test('a register document with an unknown body is refused whole', () => {
   writeFileSync(doc, '{ not json');
   assert.match(pathfinder('import', 'register', doc).err, /is not valid JSON/);
 });
+
+test(
+  'spend into suppliers, categories, opportunities and a business case, all from the terminal',
+  needsSharedData,
+  () => {
+    const spend = (file: string, body: string) =>
+      pathfinder('import', 'spend', '--body', body, join(sharedData, 'spend-samples', file));
+    assert.equal(spend('oxford-city-jul-sep-2017.csv', 'E07000178').code, 0);
+    assert.equal(spend('trafford-supplier-spend-2026-27.csv', 'E08000009').code, 0);
+
+    const resolved = pathfinder('suppliers', 'resolve');
+    assert.equal(resolved.code, 0, resolved.err);
+    assert.match(resolved.out, /payee names grouped into [\d,]+ suppliers/);
+    const shown = pathfinder('suppliers', 'show', 'reed specialist recruitment');
+    assert.match(shown.out, /Reed Specialist Recruitment/i);
+    assert.match(shown.out, /E07000178/);
+    assert.match(shown.out, /E08000009/);
+    assert.match(
+      pathfinder('suppliers', 'show', 'no such supplier anywhere').err,
+      /No supplier is named like/,
+    );
+    // Oxford's 2017 file gives account codes, not expense types: they wait for a person.
+    assert.match(pathfinder('categories', 'unmapped', '--body', 'E07000178').out, /E07000178 {2}Y021/);
+
+    const table = pathfinder(
+      'opportunities',
+      '--bodies',
+      'E07000178,E08000009',
+      '--from',
+      '2017-01',
+      '--to',
+      '2026-12',
+    );
+    assert.equal(table.code, 0, table.err);
+    assert.match(table.out, /2 bodies, 2017-01 to 2026-12: combined spend £107,240,947.24/);
+    const csv = pathfinder(
+      'opportunities',
+      '--bodies',
+      'E07000178,E08000009',
+      '--format',
+      'csv',
+      '--table',
+      'bodies',
+    );
+    const rows = parse(csv.out, { columns: true, bom: true }) as Record<string, string>[];
+    assert.equal(rows.find((r) => r['Body code'] === 'E07000178')?.['Spend (£)'], '11344005.35');
+    assert.match(pathfinder('opportunities', '--bodies', 'NOPE').err, /No body has the code NOPE/);
+
+    const doc = join(work, 'register-with-partnership.json');
+    writeFileSync(
+      doc,
+      JSON.stringify({
+        partnerships: [
+          {
+            slug: 'oxford-trafford',
+            name: 'Oxford and Trafford',
+            kind: 'joint_procurement',
+            members: [{ bodyCode: 'E07000178' }, { bodyCode: 'E08000009' }],
+          },
+        ],
+      }),
+    );
+    assert.equal(pathfinder('import', 'register', doc).code, 0);
+    assert.match(pathfinder('business-case', 'show', '99').err, /No business case has the number 99/);
+  },
+);
