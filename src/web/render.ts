@@ -38,6 +38,7 @@ const dateFormat = new Intl.DateTimeFormat('en-GB', {
   year: 'numeric',
   timeZone: 'UTC',
 });
+const monthFormat = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
 const labels: Record<string, Record<string, string>> = {
   bodyKind: BODY_KINDS,
   partnershipKind: PARTNERSHIP_KINDS,
@@ -54,6 +55,8 @@ env.addFilter('label', (code: string, list: string) => labels[list]?.[code] ?? c
 env.addFilter('pounds', (pence: number) => (typeof pence === 'number' ? formatPounds(pence) : ''));
 env.addFilter('poundsShort', (pence: number) => (typeof pence === 'number' ? formatPoundsShort(pence) : ''));
 env.addFilter('date', (iso: string) => (iso ? dateFormat.format(new Date(iso)) : ''));
+/** "2025-03-01" → "March 2025": periods run in whole months. */
+env.addFilter('month', (iso: string) => (iso ? monthFormat.format(new Date(iso)) : ''));
 env.addFilter('number', (n: number) => (typeof n === 'number' ? n.toLocaleString('en-GB') : ''));
 /** [{code,label}] items for GOV.UK select, radios and checkboxes, marking what is chosen. */
 env.addFilter(
