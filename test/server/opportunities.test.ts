@@ -184,4 +184,21 @@ forEachDatabase('opportunity finder on real spend', (database) => {
     const assumption = await app.inject('/api/v1/opportunities?bodies=E08000009&assume=category=9-2');
     assert.match(JSON.stringify(assumption.json()), /low must not exceed high/);
   });
+  test('synthetic demo spend is labelled wherever it is counted', async () => {
+    const { seedDemoSpend } = await import('../../src/demo/spend.js');
+    const before = (await app.inject('/suppliers')).body;
+    assert.doesNotMatch(before, /synthetic demo spend/);
+    await seedDemoSpend(database());
+    for (const url of [
+      '/suppliers',
+      '/categories',
+      '/bodies/E08000001',
+      '/opportunities?partnership=tri-council',
+      '/bodies/E08000001/partners',
+    ]) {
+      assert.match((await app.inject(url)).body, /These figures include synthetic demo spend/, url);
+    }
+    // A body without generated spend says nothing of it.
+    assert.doesNotMatch((await app.inject('/bodies/E07000178')).body, /synthetic demo spend/);
+  });
 });

@@ -113,6 +113,7 @@ export async function showBody(
     projects,
     predecessors,
     imports,
+    synthetic: imports.some((i) => i.synthetic),
     errors: {},
     values: {},
     ...context,

@@ -99,6 +99,7 @@ export function spendPages(app: FastifyInstance, db: Database) {
     const r = await getSpendImport(db, parseInput(spendImportId, request.params.id, 'import number'));
     return page(reply, 'spend/report.njk', {
       title: `Import of ${r.file}`,
+      synthetic: r.synthetic,
       section: 'bodies',
       breadcrumbs: [
         { text: 'Public bodies', href: '/bodies' },

@@ -4,6 +4,7 @@ import { ConflictError, InputError } from '../../domain/errors.js';
 import { parseInput } from '../../domain/validation.js';
 import { categorySpend, confirmCategory, listUnmapped } from '../../store/categories.js';
 import type { Database } from '../../store/db.js';
+import { hasSyntheticSpend } from '../../store/spend.js';
 import {
   decideReview,
   getSupplier,
@@ -33,6 +34,7 @@ export function supplierPages(app: FastifyInstance, db: Database) {
     const result = await listSuppliers(db, filter, { page: n, perPage });
     return page(reply, 'suppliers/list.njk', {
       title: 'Suppliers',
+      synthetic: await hasSyntheticSpend(db),
       section: 'suppliers',
       flash: flash(request.query),
       filter,
@@ -45,6 +47,7 @@ export function supplierPages(app: FastifyInstance, db: Database) {
   app.get('/suppliers/review', async (request, reply) =>
     page(reply, 'suppliers/review.njk', {
       title: 'Supplier names to review',
+      synthetic: await hasSyntheticSpend(db),
       section: 'suppliers',
       breadcrumbs: [{ text: 'Suppliers', href: '/suppliers' }],
       flash: flash(request.query),
@@ -62,6 +65,7 @@ export function supplierPages(app: FastifyInstance, db: Database) {
     const supplier = await getSupplier(db, id);
     return page(reply, 'suppliers/show.njk', {
       title: supplier.name,
+      synthetic: await hasSyntheticSpend(db),
       section: 'suppliers',
       breadcrumbs: [{ text: 'Suppliers', href: '/suppliers' }],
       supplier,
@@ -105,6 +109,7 @@ export function supplierPages(app: FastifyInstance, db: Database) {
     const { body } = parseInput(categoryQuery, request.query, 'filter');
     return page(reply, 'suppliers/categories.njk', {
       title: 'Spend categories',
+      synthetic: await hasSyntheticSpend(db),
       section: 'categories',
       flash: flash(request.query),
       body,
