@@ -82,7 +82,7 @@ async function build(
      SELECT body_id, month, payee_id, expense_type_id, category_id, sum(amount_pence), count(*)
      FROM payments GROUP BY 1, 2, 3, 4, 5`,
   );
-  await rebuildAnalysisCube(db);
+  await rebuildAnalysisCube(db, 'all');
   const cubeSeconds = (performance.now() - cubeStarted) / 1000;
   await db.query('ANALYZE');
   const [size] = await db.query<{ rows: number; bytes: number }>(

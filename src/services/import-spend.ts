@@ -47,7 +47,7 @@ export async function importSpendFile(
   if (Object.keys(options.columns).length) {
     await saveColumnChoices(db, report.bodyCode, { ...saved, ...options.columns });
   }
-  if (report.accepted) await refreshSpendAnalysis(db);
+  if (report.accepted) await refreshSpendAnalysis(db, report.bodyCode);
   return report;
 }
 

@@ -1,16 +1,24 @@
-import type { Sql } from '../store/db.js';
+import { resolveBodyIds } from '../store/bodies.js';
 import { mapCategories } from '../store/categories.js';
+import type { Sql } from '../store/db.js';
 import { type ResolutionSummary, resolveAllSuppliers } from '../store/suppliers.js';
 
 /**
  * Brings suppliers and categories up to date with the payments stored: run after every import, so
- * that a new file's payees join their suppliers and its expense types find their categories.
+ * that a new file's payees join their suppliers and its expense types find their categories. Only
+ * the analysis cube of the bodies touched is rebuilt: `changedBody`'s (whose spend is new), those
+ * with newly mapped categories and those paying a payee whose supplier changed. 'all' rebuilds all.
  */
 export async function refreshSpendAnalysis(
   db: Sql,
+  changedBody: string | 'all' = 'all',
 ): Promise<ResolutionSummary & { categoriesMapped: number }> {
   // Categories first: resolving suppliers then rebuilds the analysis cube with both.
-  const { mapped } = await mapCategories(db);
-  const suppliers = await resolveAllSuppliers(db);
+  const { mapped, bodyIds } = await mapCategories(db);
+  const body =
+    changedBody === 'all'
+      ? undefined
+      : (await resolveBodyIds(db, [{ code: changedBody, field: 'body' }]))(changedBody);
+  const suppliers = await resolveAllSuppliers(db, body === undefined ? 'all' : [body, ...bodyIds]);
   return { ...suppliers, categoriesMapped: mapped };
 }

@@ -1,12 +1,15 @@
 import type { Sql } from './db.js';
 
 /**
- * Rebuilds the cube the finders read from the spend cube, the supplier clusters and the category
- * mappings. Whole, because a merge or a mapping can move spend anywhere; it reads the spend cube,
- * not the payments, so it takes a fraction of a second for millions of payments.
+ * Rebuilds the cube the finders read, from the spend cube, the supplier clusters and the category
+ * mappings: for the bodies given (those whose spend, suppliers or categories changed), or for all.
+ * It reads the spend cube, not the payments.
  */
-export async function rebuildAnalysisCube(tx: Sql) {
-  await tx.query('DELETE FROM analysis_cube');
+export async function rebuildAnalysisCube(tx: Sql, bodyIds: number[] | 'all') {
+  if (bodyIds !== 'all' && !bodyIds.length) return;
+  const only = bodyIds === 'all' ? '' : 'WHERE c.body_id = ANY($1::int[])';
+  const params = bodyIds === 'all' ? [] : [bodyIds];
+  await tx.query(`DELETE FROM analysis_cube c ${only}`, params);
   await tx.query(
     `INSERT INTO analysis_cube (body_id, month, supplier_id, category, amount_pence, payments)
      SELECT c.body_id, c.month, ps.supplier_id, coalesce(mc.category, mt.category, 'unmapped'),
@@ -15,6 +18,8 @@ export async function rebuildAnalysisCube(tx: Sql) {
        LEFT JOIN payee_suppliers ps ON ps.payee_id = c.payee_id
        LEFT JOIN category_mappings mc ON mc.body_id = c.body_id AND mc.label_id = c.category_id
        LEFT JOIN category_mappings mt ON mt.body_id = c.body_id AND mt.label_id = c.expense_type_id
+     ${only}
      GROUP BY 1, 2, 3, 4`,
+    params,
   );
 }

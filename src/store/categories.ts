@@ -10,7 +10,7 @@ import type { Sql } from './db.js';
  * body, then by the documented rules. What none of these place waits in the unmapped queue.
  * The caller rebuilds the analysis cube (refreshSpendAnalysis resolves suppliers next, which does).
  */
-export async function mapCategories(db: Sql): Promise<{ mapped: number }> {
+export async function mapCategories(db: Sql): Promise<{ mapped: number; bodyIds: number[] }> {
   return db.transaction(async (tx) => {
     const open = await tx.query<{
       bodyId: number;
@@ -23,7 +23,7 @@ export async function mapCategories(db: Sql): Promise<{ mapped: number }> {
        FROM spend_cube c JOIN spend_labels l ON l.id IN (c.category_id, c.expense_type_id)
        WHERE NOT EXISTS (SELECT 1 FROM category_mappings m WHERE m.body_id = c.body_id AND m.label_id = l.id)`,
     );
-    if (!open.length) return { mapped: 0 };
+    if (!open.length) return { mapped: 0, bodyIds: [] };
     const confirmed = new Map(
       (
         await tx.query<{ value: string; category: Category }>(
@@ -51,7 +51,7 @@ export async function mapCategories(db: Sql): Promise<{ mapped: number }> {
         [0, 1, 2, 3].map((i) => rows.map((r) => r[i])),
       );
     }
-    return { mapped: rows.length };
+    return { mapped: rows.length, bodyIds: [...new Set(rows.map((r) => r[0]))] };
   });
 }
 
@@ -97,7 +97,7 @@ export async function confirmCategory(sql: Sql, bodyCode: string, labelId: numbe
        ON CONFLICT (body_id, label_id) DO UPDATE SET category = EXCLUDED.category, method = 'confirmed'`,
       [bodyId, labelId, category],
     );
-    await rebuildAnalysisCube(tx);
+    await rebuildAnalysisCube(tx, [bodyId]);
   });
 }
 

@@ -15,9 +15,14 @@ export interface ResolutionSummary {
 
 /**
  * Clusters every payee into suppliers again, honouring people's decisions. Supplier numbers stay
- * as they were for clusters that carry on, so links and bookmarks survive re-clustering.
+ * as they were for clusters that carry on, so links and bookmarks survive re-clustering. The
+ * analysis cube is rebuilt for the bodies paying a payee whose supplier changed, and for `alsoBodies`
+ * (those whose spend or categories changed since): 'all' rebuilds it whole.
  */
-export async function resolveAllSuppliers(db: Sql): Promise<ResolutionSummary> {
+export async function resolveAllSuppliers(
+  db: Sql,
+  alsoBodies: number[] | 'all' = [],
+): Promise<ResolutionSummary> {
   const started = performance.now();
   return db.transaction(async (tx) => {
     // One resolution at a time: two imports finishing together must not interleave their writes.
@@ -105,7 +110,24 @@ export async function resolveAllSuppliers(db: Sql): Promise<ResolutionSummary> {
              FROM payee_suppliers ps LEFT JOIN spend_cube c ON c.payee_id = ps.payee_id GROUP BY 1) t
        WHERE t.supplier_id = s.id`,
     );
-    await rebuildAnalysisCube(tx);
+    const changed = rows
+      .filter(([payee, supplier]) => previous.get(payee) !== supplier)
+      .map(([payee]) => payee);
+    const affected =
+      alsoBodies === 'all'
+        ? 'all'
+        : [
+            ...new Set([
+              ...alsoBodies,
+              ...(
+                await tx.query<{ body_id: number }>(
+                  'SELECT DISTINCT body_id FROM spend_cube WHERE payee_id = ANY($1::int[])',
+                  [[...changed, ...[...previous.keys()].filter((p) => !clusterOf.has(p))]],
+                )
+              ).map((r) => r.body_id),
+            ]),
+          ];
+    await rebuildAnalysisCube(tx, affected);
     await tx.query('DELETE FROM supplier_reviews');
     await tx.query(
       `INSERT INTO supplier_reviews (payee_a, payee_b, confidence)
@@ -273,7 +295,7 @@ function checkJoin(left: Payee[], right: Payee[]) {
 /** A person says two suppliers are one. */
 export async function mergeSuppliers(db: Sql, id: number, intoId: number) {
   if (id === intoId) throw new ConflictError('A supplier cannot be merged into itself');
-  await db.transaction(async (tx) => {
+  const moved = await db.transaction(async (tx) => {
     const [from, into] = [await payeesOf(tx, id), await payeesOf(tx, intoId)];
     checkJoin(from, into);
     await decide(tx, (from[0] as Payee).id, (into[0] as Payee).id, true);
@@ -284,8 +306,15 @@ export async function mergeSuppliers(db: Sql, id: number, intoId: number) {
     );
     // The merged supplier keeps the number it was merged into.
     await tx.query('UPDATE payee_suppliers SET supplier_id = $2 WHERE supplier_id = $1', [id, intoId]);
+    // Moved by hand above, so the resolution sees no change: the bodies paying them are named.
+    return (
+      await tx.query<{ body_id: number }>(
+        'SELECT DISTINCT body_id FROM spend_cube WHERE payee_id = ANY($1::int[])',
+        [from.map((p) => p.id)],
+      )
+    ).map((r) => r.body_id);
   });
-  await resolveAllSuppliers(db);
+  await resolveAllSuppliers(db, moved);
 }
 
 /** A person says one name of a supplier is another supplier. */
