@@ -28,8 +28,7 @@ export const DEMO_SPEND_BODIES: Record<string, number> = {
   E07000238: 131_084,
   E07000235: 79_445,
 };
-/** Financial years 2022-23 to 2024-25. */
-const FIRST_MONTH = Date.UTC(2022, 3, 1);
+/** Financial years 2022-23 to 2024-25, from April 2022. */
 const MONTHS = 36;
 
 /** Categories bought, with each council's words for them and how much of spend they take. */
@@ -249,8 +248,3 @@ export async function seedDemoSpend(db: Sql): Promise<number> {
   await refreshSpendAnalysis(db);
   return stored;
 }
-
-export const DEMO_PERIOD = {
-  from: new Date(FIRST_MONTH).toISOString().slice(0, 7),
-  to: new Date(Date.UTC(2022, 3 + MONTHS - 1, 1)).toISOString().slice(0, 7),
-};
