@@ -73,6 +73,26 @@ export interface SupplierName {
   key: string;
   /** Keys of other names it gives: the name it trades under ("T/A"), a company named in brackets. */
   otherKeys: string[];
+  /** The initials it is written as, when its name is an acronym written so it cannot be a word: "TfGM", "L&Q". */
+  acronym?: string;
+}
+
+/** An acronym no one would read as a word: capitals with a small letter inside ("TfGM"), or joined by "&" ("L&Q"). */
+const ACRONYM = /^(?:[A-Z]+[a-z][A-Z][A-Za-z]*|[A-Z](?:&[A-Z])+)$/;
+/** Small words an acronym may or may not spell: "Transport for Greater Manchester" is TfGM, "London & Quadrant" L&Q. */
+const SMALL_WORDS = new Set(['AND', 'OF', 'FOR', 'THE', 'IN']);
+
+/** The initials a key's words spell, with and without its small words. */
+export function initials(key: string): string[] {
+  const words = key.split(' ');
+  // A key of single letters ("L AND Q") is an acronym itself, not words an acronym spells.
+  if (words.length < 2 || words.every((w) => w.length === 1 || SMALL_WORDS.has(w))) return [];
+  const all = words.map((w) => w[0]).join('');
+  const big = words
+    .filter((w) => !SMALL_WORDS.has(w))
+    .map((w) => w[0])
+    .join('');
+  return [...new Set([all, big])].filter((i) => i.length >= 2);
 }
 
 /** Words of a name in capitals without accents or punctuation; dots and apostrophes join ("I.E." is "IE"). */
@@ -152,7 +172,13 @@ export function supplierName(name: string): SupplierName {
   const last = /\(([^)]*)\)\s*$/.exec(legal ?? '');
   if (last) otherKeys.push(keyOf((legal ?? '').slice(0, last.index) + ' ' + last[1], []));
   if (trading) otherKeys.push(keyOf(trading, otherKeys));
-  return { name, key, otherKeys: otherKeys.filter((k) => k && k !== key) };
+  const acronym = (legal ?? '').trim().split(' ').length === 1 && ACRONYM.test((legal ?? '').trim());
+  return {
+    name,
+    key,
+    otherKeys: otherKeys.filter((k) => k && k !== key),
+    ...(acronym ? { acronym: (legal ?? '').replace(/&/g, '').toUpperCase() } : {}),
+  };
 }
 
 /**

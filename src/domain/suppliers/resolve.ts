@@ -11,7 +11,7 @@
  *    borderline pairs go to a person to review.
  * 4. A person's decisions win: "same" joins, "different" keeps apart, whatever the scores say.
  */
-import { supplierName } from './names.js';
+import { initials, supplierName } from './names.js';
 import { nameSimilarity, WordWeights } from './similarity.js';
 
 export interface Payee {
@@ -193,6 +193,16 @@ export function resolveSuppliers(payees: Payee[], decisions: Decision[] = []): R
       const seen = byKey.get(other);
       if (seen !== undefined) join(seen, n.payee.id, 0.97, 'name');
     }
+  }
+
+  // A name written as an acronym ("TfGM", "L&Q") is the one name whose words it spells, if only one does.
+  const spelt = new Map<string, number[]>();
+  for (const [key, payee] of byKey) {
+    for (const i of initials(key)) spelt.set(i, [...(spelt.get(i) ?? []), payee]);
+  }
+  for (const n of named) {
+    const matches = n.acronym ? [...new Set(spelt.get(n.acronym) ?? [])] : [];
+    if (matches.length === 1) join(matches[0] as number, n.payee.id, 0.9, 'similar');
   }
 
   // Trading names and bracketed company names are compared as names of their own.
