@@ -19,7 +19,12 @@ export async function dashboard(sql: Sql) {
        (SELECT count(*)::int FROM projects) AS projects,
        (SELECT count(*)::int FROM projects WHERE stage = 'live') AS "liveProjects",
        (SELECT coalesce(sum(amount_pence), 0)::int8 FROM savings_claims) AS "savingsClaimedPence",
-       (SELECT coalesce(sum(amount_pence), 0)::int8 FROM savings_claims WHERE status = 'verified') AS "savingsVerifiedPence"`,
+       (SELECT coalesce(sum(amount_pence), 0)::int8 FROM savings_claims WHERE status = 'verified') AS "savingsVerifiedPence",
+       (SELECT coalesce(sum(amount_pence), 0)::int8 FROM analysis_cube) AS "spendPence",
+       (SELECT count(DISTINCT body_id)::int FROM analysis_cube) AS "spendBodies",
+       (SELECT count(*)::int FROM suppliers) AS suppliers,
+       (SELECT count(*)::int FROM suppliers WHERE bodies >= 2) AS "sharedSuppliers",
+       (SELECT count(*)::int FROM business_cases) AS "businessCases"`,
     [today()],
   );
   const byKind = await sql.query<{ kind: string; count: number }>(

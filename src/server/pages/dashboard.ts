@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { dashboard } from '../../store/dashboard.js';
 import type { Database } from '../../store/db.js';
+import { hasSyntheticSpend } from '../../store/spend.js';
 import { page } from '../app.js';
 import { flash } from './paging.js';
 
@@ -10,6 +11,7 @@ export function dashboardPages(app: FastifyInstance, db: Database) {
       title: 'Dashboard',
       section: 'dashboard',
       flash: flash(request.query),
+      synthetic: await hasSyntheticSpend(db),
       ...(await dashboard(db)),
     }),
   );
