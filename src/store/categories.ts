@@ -11,48 +11,48 @@ import type { Sql } from './db.js';
  * The caller rebuilds the analysis cube (refreshSpendAnalysis resolves suppliers next, which does).
  */
 export async function mapCategories(db: Sql): Promise<{ mapped: number; bodyIds: number[] }> {
-  return db.transaction(async (tx) => {
-    const open = await tx.query<{
-      bodyId: number;
-      labelId: number;
-      kind: string;
-      value: string;
-      code: string;
-    }>(
-      `SELECT DISTINCT c.body_id AS "bodyId", l.id AS "labelId", l.kind, l.value, l.code
+  return db.transaction(mapOpenLabels);
+}
+
+async function mapOpenLabels(tx: Sql): Promise<{ mapped: number; bodyIds: number[] }> {
+  const open = await tx.query<{
+    bodyId: number;
+    labelId: number;
+    kind: string;
+    value: string;
+    code: string;
+  }>(
+    `SELECT DISTINCT c.body_id AS "bodyId", l.id AS "labelId", l.kind, l.value, l.code
        FROM spend_cube c JOIN spend_labels l ON l.id IN (c.category_id, c.expense_type_id)
        WHERE NOT EXISTS (SELECT 1 FROM category_mappings m WHERE m.body_id = c.body_id AND m.label_id = l.id)`,
-    );
-    if (!open.length) return { mapped: 0, bodyIds: [] };
-    const confirmed = new Map(
-      (
-        await tx.query<{ value: string; category: Category }>(
-          `SELECT DISTINCT ON (lower(l.value)) lower(l.value) AS value, m.category
+  );
+  if (!open.length) return { mapped: 0, bodyIds: [] };
+  const confirmed = new Map(
+    (
+      await tx.query<{ value: string; category: Category }>(
+        `SELECT DISTINCT ON (lower(l.value)) lower(l.value) AS value, m.category
            FROM category_mappings m JOIN spend_labels l ON l.id = m.label_id WHERE m.method = 'confirmed'
            ORDER BY lower(l.value)`,
-        )
-      ).map((r) => [r.value, r.category]),
-    );
-    const rows: [number, number, Category, string][] = [];
-    for (const o of open) {
-      const fromCode = categoryOfCode(o.code);
-      const learned = confirmed.get(o.value.toLowerCase());
-      const byRule = categoryByRule(
-        o.kind === 'categoryLabel' ? (o.value.split(':')[0] ?? o.value) : o.value,
-      );
-      if (fromCode) rows.push([o.bodyId, o.labelId, fromCode, 'code']);
-      else if (learned) rows.push([o.bodyId, o.labelId, learned, 'confirmed']);
-      else if (byRule) rows.push([o.bodyId, o.labelId, byRule, 'rule']);
-    }
-    if (rows.length) {
-      await tx.query(
-        `INSERT INTO category_mappings (body_id, label_id, category, method)
+      )
+    ).map((r) => [r.value, r.category]),
+  );
+  const rows: [number, number, Category, string][] = [];
+  for (const o of open) {
+    const fromCode = categoryOfCode(o.code);
+    const learned = confirmed.get(o.value.toLowerCase());
+    const byRule = categoryByRule(o.kind === 'categoryLabel' ? (o.value.split(':')[0] ?? o.value) : o.value);
+    if (fromCode) rows.push([o.bodyId, o.labelId, fromCode, 'code']);
+    else if (learned) rows.push([o.bodyId, o.labelId, learned, 'learned']);
+    else if (byRule) rows.push([o.bodyId, o.labelId, byRule, 'rule']);
+  }
+  if (rows.length) {
+    await tx.query(
+      `INSERT INTO category_mappings (body_id, label_id, category, method)
          SELECT * FROM unnest($1::int[], $2::int[], $3::text[], $4::text[]) ON CONFLICT DO NOTHING`,
-        [0, 1, 2, 3].map((i) => rows.map((r) => r[i])),
-      );
-    }
-    return { mapped: rows.length, bodyIds: [...new Set(rows.map((r) => r[0]))] };
-  });
+      [0, 1, 2, 3].map((i) => rows.map((r) => r[i])),
+    );
+  }
+  return { mapped: rows.length, bodyIds: [...new Set(rows.map((r) => r[0]))] };
 }
 
 export interface UnmappedLabel {
@@ -86,7 +86,10 @@ export async function listUnmapped(
   );
 }
 
-/** A person says which category a body's expense type (or published classification) belongs to. */
+/**
+ * A person says which category a body's expense type (or published classification) belongs to; the
+ * same words at other bodies, not yet mapped, take the same category at once.
+ */
 export async function confirmCategory(sql: Sql, bodyCode: string, labelId: number, category: Category) {
   const bodyId = (await resolveBodyIds(sql, [{ code: bodyCode, field: 'body' }]))(bodyCode);
   const [label] = await sql.query('SELECT id FROM spend_labels WHERE id = $1', [labelId]);
@@ -97,7 +100,8 @@ export async function confirmCategory(sql: Sql, bodyCode: string, labelId: numbe
        ON CONFLICT (body_id, label_id) DO UPDATE SET category = EXCLUDED.category, method = 'confirmed'`,
       [bodyId, labelId, category],
     );
-    await rebuildAnalysisCube(tx, [bodyId]);
+    const { bodyIds } = await mapOpenLabels(tx);
+    await rebuildAnalysisCube(tx, [bodyId, ...bodyIds]);
   });
 }
 

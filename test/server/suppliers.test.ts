@@ -25,6 +25,10 @@ Trafford Council,2024-05-04,T3,650.00,Institute of Licensing Events Ltd,LEISURE 
 Trafford Council,2024-05-05,T4,700.00,Redacted - personal data,SOCIAL CARE : Direct payments,320000,
 `;
 
+const BOLTON = `Date,Supplier,Expense Type,Amount
+01/05/2024,Capita Business Services Ltd,Revenues and benefits service,"12,000.00"
+`;
+
 forEachDatabase('suppliers and categories', (database) => {
   let app: FastifyInstance;
   let work: string;
@@ -36,6 +40,8 @@ forEachDatabase('suppliers and categories', (database) => {
     writeFileSync(join(work, 'trafford.csv'), TRAFFORD);
     await importSpendFile(database(), join(work, 'oxford.csv'), { bodyCode: 'E07000178' });
     await importSpendFile(database(), join(work, 'trafford.csv'), { bodyCode: 'E08000009' });
+    writeFileSync(join(work, 'bolton.csv'), BOLTON);
+    await importSpendFile(database(), join(work, 'bolton.csv'), { bodyCode: 'E08000001' });
     app = await buildApp({ db: database() });
   });
   after(async () => {
@@ -73,7 +79,7 @@ forEachDatabase('suppliers and categories', (database) => {
     const total = categories.spend.reduce((sum: number, c: { spendPence: number }) => sum + c.spendPence, 0);
     assert.equal(
       total,
-      120_000 + 80_050 + 2_500_000 + 310_000 + 999_900 + 240_000 + 4_000_000 + 65_000 + 70_000,
+      120_000 + 80_050 + 2_500_000 + 310_000 + 999_900 + 240_000 + 4_000_000 + 65_000 + 70_000 + 1_200_000,
     );
   });
 
@@ -159,6 +165,7 @@ forEachDatabase('suppliers and categories', (database) => {
       unmapped.map((u: { value: string; spendPence: number }) => [u.value, u.spendPence]),
       [
         ['Revenues and benefits service', 2_500_000],
+        ['Revenues and benefits service', 1_200_000],
         ['Misc charges Z99', 999_900],
       ],
     );
@@ -169,13 +176,21 @@ forEachDatabase('suppliers and categories', (database) => {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
     assert.equal(res.statusCode, 303);
+    // Bolton's expense type in the same words takes the category Oxford's was given.
     const after = (await app.inject('/api/v1/categories')).json().spend;
-    assert.equal(after.find((c: { category: string }) => c.category === '20').spendPence, 6_500_000);
+    assert.equal(
+      after.find((c: { category: string }) => c.category === '20').spendPence,
+      6_500_000 + 1_200_000,
+    );
+    assert.deepEqual(
+      (await app.inject('/api/v1/categories/unmapped')).json().items.map((u: { value: string }) => u.value),
+      ['Misc charges Z99'],
+    );
     assert.match((await app.inject('/categories')).body, /Misc charges Z99/);
     const refused = await app.inject({
       method: 'POST',
       url: '/api/v1/categories/mappings',
-      payload: { body: 'E07000178', labelId: unmapped[1].labelId, category: '99' },
+      payload: { body: 'E07000178', labelId: unmapped[2].labelId, category: '99' },
     });
     assert.equal(refused.statusCode, 422);
   });

@@ -54,7 +54,8 @@ CREATE TABLE category_mappings (
   body_id   integer NOT NULL REFERENCES bodies(id) ON DELETE CASCADE,
   label_id  integer NOT NULL REFERENCES spend_labels(id) ON DELETE CASCADE,
   category  text NOT NULL,
-  -- code: from a published ProClass or CPV code; rule: by the documented rules; confirmed: by a person.
+  -- code: from a published ProClass or CPV code; confirmed: by a person; learned: the words a person
+  -- confirmed at another body; rule: by the documented rules.
   method    text NOT NULL,
   PRIMARY KEY (body_id, label_id)
 );
