@@ -1,5 +1,6 @@
 /**
- * Page loads under load: the register's pages and API on the embedded database, each next to
+ * Page loads under load: the register's, suppliers' and finders' pages and API on the embedded
+ * database with the demo register and its synthetic spend, each next to
  * /healthz (the same server answering without touching the database) measured in the same run.
  *   npm run bench:pages [-- --seconds 5 --connections 10]
  */
@@ -9,6 +10,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { seedDemo } from '../src/demo/seed.js';
+import { seedDemoSpend } from '../src/demo/spend.js';
 import { readBodyRegister } from '../src/ingest/body-register.js';
 import { buildApp } from '../src/server/app.js';
 import { importBodies } from '../src/store/bodies.js';
@@ -24,6 +26,7 @@ const connections = Number(values.connections);
 const db = await openDatabase({ url: process.env.DATABASE_URL });
 await migrate(db);
 await seedDemo(db);
+await seedDemoSpend(db);
 // The whole UK register where it is at hand, so lists page through hundreds of bodies as in production.
 const register = join(
   import.meta.dirname,
@@ -55,6 +58,12 @@ const paths = [
   '/partnerships/agma-cooperation',
   '/api/v1/bodies?perPage=200',
   '/api/v1/partnerships/agma-cooperation',
+  '/suppliers',
+  '/suppliers/1',
+  '/categories',
+  '/opportunities?partnership=tri-council',
+  '/api/v1/opportunities?partnership=agma-cooperation',
+  '/bodies/E08000009/partners',
 ];
 console.log(`${db.kind}, ${connections} connections, ${duration} s a path`);
 console.log(['path'.padEnd(40), 'req/s', 'p50 ms', 'p99 ms', 'errors', 'vs baseline'].join('\t'));

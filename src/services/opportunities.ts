@@ -27,6 +27,7 @@ import {
   supplierNames,
 } from '../store/opportunities.js';
 import { hasSyntheticSpend } from '../store/spend.js';
+import { analysisVersion } from '../store/analysis-cube.js';
 
 const month = z
   .string()
@@ -83,6 +84,26 @@ const firstOf = (yyyyMm: string) => `${yyyyMm}-01`;
 const SHARED_SHOWN = 100;
 
 /** The whole report for a set of bodies and a period; an empty period gives empty tables, not an error. */
+/** Reports kept for pages under load, keyed by the selection and the analysis version: never stale. */
+const recent = new Map<string, OpportunityReport>();
+const RECENT_REPORTS = 50;
+
+/**
+ * The report, reused while nothing it reads has changed: for pages, which many people load at once.
+ * The API, the CLI and the benchmark compute it afresh.
+ */
+export async function recentOpportunityReport(db: Sql, input: OpportunityQuery): Promise<OpportunityReport> {
+  const q = parseInput(opportunityQuery, input, 'selection');
+  const bodies = await selectBodies(db, q);
+  const key = JSON.stringify([await analysisVersion(db), bodies, q.from, q.to, q.assume]);
+  const hit = recent.get(key);
+  if (hit) return hit;
+  const report = await opportunityReport(db, input);
+  if (recent.size >= RECENT_REPORTS) recent.delete(recent.keys().next().value as string);
+  recent.set(key, report);
+  return report;
+}
+
 export async function opportunityReport(db: Sql, input: OpportunityQuery): Promise<OpportunityReport> {
   const q = parseInput(opportunityQuery, input, 'selection');
   let assumptions: Assumptions;

@@ -22,4 +22,16 @@ export async function rebuildAnalysisCube(tx: Sql, bodyIds: number[] | 'all') {
      GROUP BY 1, 2, 3, 4`,
     params,
   );
+  await analysisChanged(tx);
+}
+
+/** Marks what the finders read as changed: reports computed before are stale. */
+export async function analysisChanged(tx: Sql) {
+  await tx.query('UPDATE analysis_state SET version = version + 1');
+}
+
+/** The number of changes so far to what the finders read. */
+export async function analysisVersion(sql: Sql): Promise<number> {
+  const [row] = await sql.query<{ version: number }>('SELECT version FROM analysis_state');
+  return row?.version ?? 0;
 }

@@ -117,19 +117,16 @@ export async function categorySpend(
   sql: Sql,
   filter: { body?: string | undefined } = {},
 ): Promise<CategorySpend[]> {
-  const rows = await sql.query<{ category: Category | null; spendPence: number; payments: number }>(
-    `SELECT coalesce(mc.category, mt.category) AS category, sum(c.amount_pence)::bigint AS "spendPence",
-       sum(c.payments)::int AS payments
-     FROM spend_cube c JOIN bodies b ON b.id = c.body_id
-       LEFT JOIN category_mappings mc ON mc.body_id = c.body_id AND mc.label_id = c.category_id
-       LEFT JOIN category_mappings mt ON mt.body_id = c.body_id AND mt.label_id = c.expense_type_id
+  const rows = await sql.query<{ category: Category | 'unmapped'; spendPence: number; payments: number }>(
+    `SELECT c.category, sum(c.amount_pence)::bigint AS "spendPence", sum(c.payments)::int AS payments
+     FROM analysis_cube c JOIN bodies b ON b.id = c.body_id
      WHERE ($1::text IS NULL OR b.code = $1)
      GROUP BY 1 ORDER BY 2 DESC`,
     [filter.body?.toUpperCase() ?? null],
   );
   return rows.map((r) => ({
-    category: r.category ?? 'unmapped',
-    label: r.category ? CATEGORIES[r.category] : 'Not yet mapped',
+    category: r.category,
+    label: r.category === 'unmapped' ? 'Not yet mapped' : CATEGORIES[r.category],
     spendPence: r.spendPence,
     payments: r.payments,
   }));

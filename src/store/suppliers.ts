@@ -1,6 +1,6 @@
 import { ConflictError, NotFoundError } from '../domain/errors.js';
 import { type Decision, type Payee, mergeConflict, resolveSuppliers } from '../domain/suppliers/resolve.js';
-import { rebuildAnalysisCube } from './analysis-cube.js';
+import { analysisChanged, rebuildAnalysisCube } from './analysis-cube.js';
 import type { Sql } from './db.js';
 import { Conditions, containing, type Page, type Paging, withoutNulls } from './rows.js';
 
@@ -128,6 +128,8 @@ export async function resolveAllSuppliers(
             ]),
           ];
     await rebuildAnalysisCube(tx, affected);
+    // Supplier names and totals may change even where no payee moved.
+    await analysisChanged(tx);
     await tx.query('DELETE FROM supplier_reviews');
     await tx.query(
       `INSERT INTO supplier_reviews (payee_a, payee_b, confidence)

@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { seedDemo } from '../../src/demo/seed.js';
 import { buildApp } from '../../src/server/app.js';
 import { importSpendFile } from '../../src/services/import-spend.js';
+import { recentOpportunityReport } from '../../src/services/opportunities.js';
 import { emptyRegister, forEachDatabase, needsSharedData, sharedData } from '../helpers/databases.js';
 
 const OXFORD = 'oxford-city-jul-sep-2017.csv';
@@ -158,6 +159,28 @@ forEachDatabase('opportunity finder on real spend', (database) => {
         (await app.inject('/partnerships/oxford-trafford-buying')).body,
         /Opportunities in the members’ spend/,
       );
+    },
+  );
+
+  test(
+    'a report reused for pages is never served after what it reads has changed',
+    needsSharedData,
+    async () => {
+      const query = { bodies: ['E07000178', 'E08000009'], from: '2017-01', to: '2026-12' };
+      const first = await recentOpportunityReport(database(), query);
+      assert.equal(await recentOpportunityReport(database(), query), first, 'reused while nothing changed');
+      const unmapped = (await app.inject('/api/v1/categories/unmapped?body=E07000178')).json().items[0];
+      const mapped = await app.inject({
+        method: 'POST',
+        url: '/api/v1/categories/mappings',
+        payload: { body: 'E07000178', labelId: unmapped.labelId, category: '15' },
+      });
+      assert.equal(mapped.statusCode, 204);
+      const after = await recentOpportunityReport(database(), query);
+      assert.notEqual(after, first);
+      const consultancy = (r: typeof first) =>
+        r.byCategory.find((c) => c.category === '15')?.byBody.E07000178 ?? 0;
+      assert.equal(consultancy(after) - consultancy(first), unmapped.spendPence);
     },
   );
 

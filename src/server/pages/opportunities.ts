@@ -5,7 +5,12 @@ import { InputError } from '../../domain/errors.js';
 import { OPPORTUNITY_TYPES } from '../../domain/opportunities.js';
 import { parseInput } from '../../domain/validation.js';
 import { saveOpportunityAsProject } from '../../services/opportunity-project.js';
-import { findPartners, opportunityReport, reportTables } from '../../services/opportunities.js';
+import {
+  findPartners,
+  opportunityReport,
+  recentOpportunityReport,
+  reportTables,
+} from '../../services/opportunities.js';
 import type { Database } from '../../store/db.js';
 import { evidencePayments } from '../../store/opportunities.js';
 import { listPartnerships } from '../../store/partnerships.js';
@@ -94,7 +99,7 @@ export function opportunityPages(app: FastifyInstance, db: Database) {
     const query = request.query as Record<string, string>;
     if (!query.partnership && !query.bodies) return form(reply, { synthetic: await hasSyntheticSpend(db) });
     try {
-      const report = await opportunityReport(db, query);
+      const report = await recentOpportunityReport(db, query);
       return form(reply, {
         report,
         values: query,
@@ -125,7 +130,7 @@ export function opportunityPages(app: FastifyInstance, db: Database) {
   app.get('/opportunities/evidence', async (request, reply) => {
     const query = request.query as Record<string, string>;
     const of = parseInput(evidenceQuery, query, 'evidence');
-    const report = await opportunityReport(db, query);
+    const report = await recentOpportunityReport(db, query);
     const payments =
       report.period.from && report.period.to
         ? await evidencePayments(

@@ -18,7 +18,7 @@ import {
   setMember,
 } from '../../store/partnerships.js';
 import { deleteProject, getProject, saveProject } from '../../store/projects.js';
-import { opportunityReport } from '../../services/opportunities.js';
+import { recentOpportunityReport } from '../../services/opportunities.js';
 import { listBusinessCases } from '../../store/business-cases.js';
 import { page } from '../app.js';
 import {
@@ -73,7 +73,9 @@ export function partnershipPages(app: FastifyInstance, db: Database) {
       p,
       savings: savingsTotals(p.savingsClaims),
       funding: p.fundingAwards.reduce((sum, f) => sum + f.amountPence, 0),
-      opportunities: p.members.length ? await opportunityReport(db, { partnership: p.slug }) : undefined,
+      opportunities: p.members.length
+        ? await recentOpportunityReport(db, { partnership: p.slug })
+        : undefined,
       businessCases: await listBusinessCases(db, p.slug),
       bodyOptions: await bodyOptions(
         (context.values as Form | undefined)?.bodyCode as string,

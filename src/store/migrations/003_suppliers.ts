@@ -72,4 +72,8 @@ CREATE TABLE analysis_cube (
   payments      integer NOT NULL
 );
 CREATE INDEX analysis_cube_body_month ON analysis_cube (body_id, month);
+
+-- Counts changes to what the finders read, so a report computed before a change is never served after it.
+CREATE TABLE analysis_state (version bigint NOT NULL);
+INSERT INTO analysis_state (version) VALUES (0);
 `;
