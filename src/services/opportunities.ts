@@ -27,7 +27,7 @@ import {
   supplierNames,
 } from '../store/opportunities.js';
 import { hasSyntheticSpend } from '../store/spend.js';
-import { analysisVersion } from '../store/analysis-cube.js';
+import { whileUnchanged } from './while-unchanged.js';
 
 const month = z
   .string()
@@ -84,24 +84,16 @@ const firstOf = (yyyyMm: string) => `${yyyyMm}-01`;
 const SHARED_SHOWN = 100;
 
 /** The whole report for a set of bodies and a period; an empty period gives empty tables, not an error. */
-/** Reports kept for pages under load, keyed by the selection and the analysis version: never stale. */
-const recent = new Map<string, OpportunityReport>();
-const RECENT_REPORTS = 50;
-
 /**
- * The report, reused while nothing it reads has changed: for pages, which many people load at once.
- * The API, the CLI and the benchmark compute it afresh.
+ * The report, reused while nothing it reads has changed: what pages and the API serve. The CLI and
+ * the benchmark compute it afresh.
  */
 export async function recentOpportunityReport(db: Sql, input: OpportunityQuery): Promise<OpportunityReport> {
   const q = parseInput(opportunityQuery, input, 'selection');
   const bodies = await selectBodies(db, q);
-  const key = JSON.stringify([await analysisVersion(db), bodies, q.from, q.to, q.assume]);
-  const hit = recent.get(key);
-  if (hit) return hit;
-  const report = await opportunityReport(db, input);
-  if (recent.size >= RECENT_REPORTS) recent.delete(recent.keys().next().value as string);
-  recent.set(key, report);
-  return report;
+  return whileUnchanged(db, ['opportunities', bodies, q.from, q.to, q.assume], () =>
+    opportunityReport(db, input),
+  );
 }
 
 export async function opportunityReport(db: Sql, input: OpportunityQuery): Promise<OpportunityReport> {
@@ -226,10 +218,15 @@ export async function findPartners(db: Sql, bodyCode: string, input: unknown) {
   const [body] = await selectBodies(db, { bodies: [bodyCode] });
   const held = await spendPeriod(db, [(body as { id: number }).id]);
   const period = { from: q.from ? firstOf(q.from) : held.from, to: q.to ? firstOf(q.to) : held.to };
+  const { from, to } = period;
+  if (!from || !to) return { period, items: [] };
+  // Reused while nothing it reads has changed, as the report is.
+  const code = (body as { code: string }).code;
   return {
     period,
-    items:
-      period.from && period.to ? await partnerFinder(db, bodyCode, { from: period.from, to: period.to }) : [],
+    items: await whileUnchanged(db, ['partners', code, from, to], () =>
+      partnerFinder(db, code, { from, to }),
+    ),
   };
 }
 

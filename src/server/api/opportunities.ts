@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { findPartners, opportunityReport } from '../../services/opportunities.js';
+import { findPartners, recentOpportunityReport } from '../../services/opportunities.js';
 import type { Database } from '../../store/db.js';
 
 export function opportunitiesApi(app: FastifyInstance, db: Database) {
   /** ?bodies=A,B,C or ?partnership=slug, &from=yyyy-mm&to=yyyy-mm, &assume=category=2-6 */
   app.get('/api/v1/opportunities', async (request) =>
-    opportunityReport(db, request.query as Record<string, string>),
+    recentOpportunityReport(db, request.query as Record<string, string>),
   );
 
   app.get<{ Params: { code: string } }>('/api/v1/bodies/:code/partners', async (request) =>
