@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { needsChromium, startDemoSite } from '../helpers/browser.js';
+import { SHARED_REVENUES_CASE } from '../helpers/business-case.js';
 
 const axeSource = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
@@ -69,16 +70,7 @@ test(
     const made = await fetch(`${base}/api/v1/business-cases`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        name: 'Shared revenues and benefits',
-        partnership: 'wychavon-malvern-hills-shared-chief-executive',
-        partners: [
-          { bodyCode: 'E07000238', baselinePence: 120_000_000 },
-          { bodyCode: 'E07000235', baselinePence: 80_000_000 },
-        ],
-        runningPence: 170_000_000,
-        running: { method: 'equal' },
-      }),
+      body: JSON.stringify(SHARED_REVENUES_CASE),
     });
     assert.equal(made.status, 201);
     for (const path of pages) {

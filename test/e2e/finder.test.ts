@@ -1,74 +1,60 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { needsChromium, startDemoSite } from '../helpers/browser.js';
+import { test } from 'node:test';
+import { needsChromium, noScriptDemoSite } from '../helpers/browser.js';
 
-let site: Awaited<ReturnType<typeof startDemoSite>>;
-let browser: Browser;
-let base: string;
-let page: Page;
-
-before(async () => {
-  if (needsChromium.skip) return;
-  site = await startDemoSite();
-  ({ browser, base } = site);
-  // No JavaScript: the finder and the business case are plain HTML forms.
-  page = await browser.newPage({ javaScriptEnabled: false });
-});
-
-after(() => site?.close());
+const site = noScriptDemoSite();
 
 test(
   'a procurement lead finds where the Tri-Council could buy together and saves one as a project',
   needsChromium,
   async () => {
-    await page.goto(`${base}/opportunities`);
-    await page.getByLabel('Partnership').selectOption({ label: 'Tri-Council partnership' });
-    await page.getByLabel('From month').fill('2024-04');
-    await page.getByLabel('To month').fill('2025-03');
-    await page.getByRole('button', { name: 'Find opportunities' }).click();
-    await page.getByRole('heading', { name: /3 bodies, April 2024 to March 2025/ }).waitFor();
-    const main = page.locator('main');
+    await site.page.goto(`${site.base}/opportunities`);
+    await site.page.getByLabel('Partnership').selectOption({ label: 'Tri-Council partnership' });
+    await site.page.getByLabel('From month').fill('2024-04');
+    await site.page.getByLabel('To month').fill('2025-03');
+    await site.page.getByRole('button', { name: 'Find opportunities' }).click();
+    await site.page.getByRole('heading', { name: /3 bodies, April 2024 to March 2025/ }).waitFor();
+    const main = site.page.locator('main');
     assert.match(await main.innerText(), /synthetic demo spend/);
     assert.match(await main.innerText(), /Supplier consolidation/);
     // The evidence behind the first opportunity, down to the payments.
-    const first = page.locator('#opportunities + p + table tbody tr').first();
+    const first = site.page.locator('#opportunities + p + table tbody tr').first();
     const title = (await first.locator('td').first().innerText()).split('\n')[1] as string;
     await first.getByRole('link', { name: 'payments' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Payments to the supplier' }).waitFor();
-    assert.ok((await page.locator('main tbody tr').count()) > 0);
-    await page.goBack();
-    await page
+    await site.page.getByRole('heading', { level: 1, name: 'Payments to the supplier' }).waitFor();
+    assert.ok((await site.page.locator('main tbody tr').count()) > 0);
+    await site.page.goBack();
+    await site.page
       .locator('#opportunities + p + table tbody tr')
       .first()
       .getByRole('button', { name: /Save as project/ })
       .click();
-    await page.getByText('The project has been saved').waitFor();
+    await site.page.getByText('The project has been saved').waitFor();
     assert.match(
-      await page.locator('#projects + table, #projects ~ table').first().innerText(),
+      await site.page.locator('#projects + table, #projects ~ table').first().innerText(),
       new RegExp(title.slice(0, 30).replace(/[()]/g, '.')),
     );
   },
 );
 
 test('a finance lead builds a business case and sees who would be worse off', needsChromium, async () => {
-  await page.goto(`${base}/partnerships/wychavon-malvern-hills-shared-chief-executive`);
-  await page.getByRole('link', { name: 'Start a business case' }).click();
-  await page.getByLabel('Name of the business case').fill('Shared revenues and benefits');
-  await page.getByLabel('Wychavon District Council: cost now').fill('1,200,000');
-  await page.getByLabel('Malvern Hills District Council: cost now').fill('800,000');
-  await page.getByLabel(/Running cost of the shared service/).fill('1.7m');
-  await page.getByLabel('One-off cost 1: year').fill('1');
-  await page.getByLabel('One-off cost 1: amount in pounds').fill('200,000');
-  await page.getByLabel('How to split the running cost').selectOption({ label: 'Equal shares' });
-  await page.getByRole('button', { name: 'Save and see the results' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Shared revenues and benefits' }).waitFor();
-  const text = await page.locator('main').innerText();
+  await site.page.goto(`${site.base}/partnerships/wychavon-malvern-hills-shared-chief-executive`);
+  await site.page.getByRole('link', { name: 'Start a business case' }).click();
+  await site.page.getByLabel('Name of the business case').fill('Shared revenues and benefits');
+  await site.page.getByLabel('Wychavon District Council: cost now').fill('1,200,000');
+  await site.page.getByLabel('Malvern Hills District Council: cost now').fill('800,000');
+  await site.page.getByLabel(/Running cost of the shared service/).fill('1.7m');
+  await site.page.getByLabel('One-off cost 1: year').fill('1');
+  await site.page.getByLabel('One-off cost 1: amount in pounds').fill('200,000');
+  await site.page.getByLabel('How to split the running cost').selectOption({ label: 'Equal shares' });
+  await site.page.getByRole('button', { name: 'Save and see the results' }).click();
+  await site.page.getByRole('heading', { level: 1, name: 'Shared revenues and benefits' }).waitFor();
+  const text = await site.page.locator('main').innerText();
   assert.match(text, /Malvern Hills District Council would be worse off/);
   assert.match(text, /An annual payment of £[\d,]+ to Malvern Hills District Council/);
   assert.match(text, /Net present value/);
-  await page.getByRole('link', { name: 'Change the inputs' }).click();
-  await page.getByLabel('How to split the running cost').selectOption({ label: 'By baseline cost' });
-  await page.getByRole('button', { name: 'Save and see the results' }).click();
-  await page.getByText('No partner worse off').waitFor();
+  await site.page.getByRole('link', { name: 'Change the inputs' }).click();
+  await site.page.getByLabel('How to split the running cost').selectOption({ label: 'By baseline cost' });
+  await site.page.getByRole('button', { name: 'Save and see the results' }).click();
+  await site.page.getByText('No partner worse off').waitFor();
 });

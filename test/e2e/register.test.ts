@@ -1,50 +1,38 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { needsChromium, startDemoSite } from '../helpers/browser.js';
+import { test } from 'node:test';
+import { needsChromium, noScriptDemoSite } from '../helpers/browser.js';
 
-let site: Awaited<ReturnType<typeof startDemoSite>>;
-let browser: Browser;
-let base: string;
-let page: Page;
-
-before(async () => {
-  if (needsChromium.skip) return;
-  site = await startDemoSite();
-  ({ browser, base } = site);
-  // No JavaScript: every form must work as plain HTML.
-  page = await browser.newPage({ javaScriptEnabled: false });
-});
-
-after(() => site?.close());
+const site = noScriptDemoSite();
 
 test(
   'an officer creates a partnership through the forms, adds members and a project, and finds it listed',
   needsChromium,
   async () => {
-    await page.goto(`${base}/partnerships`);
-    await page.getByRole('link', { name: 'Add a partnership' }).click();
+    await site.page.goto(`${site.base}/partnerships`);
+    await site.page.getByRole('link', { name: 'Add a partnership' }).click();
 
     // Sent empty: the GOV.UK error summary names each field and links to it.
-    await page.getByRole('button', { name: 'Save partnership' }).click();
-    const summary = page.locator('.govuk-error-summary');
+    await site.page.getByRole('button', { name: 'Save partnership' }).click();
+    const summary = site.page.locator('.govuk-error-summary');
     await summary.waitFor();
-    assert.match(await page.title(), /^Error: /);
+    assert.match(await site.page.title(), /^Error: /);
     assert.deepEqual(await summary.getByRole('link').allTextContents(), [
       'Enter the partnership’s name',
       'Choose where the partnership sits on the collaboration spectrum',
     ]);
     assert.equal(await summary.getByRole('link').first().getAttribute('href'), '#name');
 
-    await page.getByLabel('Name', { exact: true }).fill('Wigan and Bolton joint legal service');
-    await page.getByLabel('Shared service', { exact: true }).check();
-    await page.getByLabel('Start date (optional)').fill('2026-04-01');
-    await page.getByLabel('Legal', { exact: true }).check();
-    await page.getByRole('button', { name: 'Save partnership' }).click();
+    await site.page.getByLabel('Name', { exact: true }).fill('Wigan and Bolton joint legal service');
+    await site.page.getByLabel('Shared service', { exact: true }).check();
+    await site.page.getByLabel('Start date (optional)').fill('2026-04-01');
+    await site.page.getByLabel('Legal', { exact: true }).check();
+    await site.page.getByRole('button', { name: 'Save partnership' }).click();
 
-    await page.getByRole('heading', { level: 1, name: 'Wigan and Bolton joint legal service' }).waitFor();
+    await site.page
+      .getByRole('heading', { level: 1, name: 'Wigan and Bolton joint legal service' })
+      .waitFor();
     assert.match(
-      await page.locator('.govuk-notification-banner').innerText(),
+      await site.page.locator('.govuk-notification-banner').innerText(),
       /The partnership has been saved/,
     );
 
@@ -52,45 +40,45 @@ test(
       ['Wigan Metropolitan Borough Council', 'Lead'],
       ['Bolton Metropolitan Borough Council', 'Member'],
     ]) {
-      await page.getByLabel('Body', { exact: true }).selectOption({ label: body as string });
-      await page.getByLabel('Role').selectOption({ label: role as string });
-      await page.getByRole('button', { name: 'Add member' }).click();
+      await site.page.getByLabel('Body', { exact: true }).selectOption({ label: body as string });
+      await site.page.getByLabel('Role').selectOption({ label: role as string });
+      await site.page.getByRole('button', { name: 'Add member' }).click();
     }
-    const members = page.getByRole('table', { name: /Members of/ });
+    const members = site.page.getByRole('table', { name: /Members of/ });
     assert.deepEqual(await members.locator('tbody tr td:first-child').allTextContents(), [
       'Wigan Metropolitan Borough Council',
       'Bolton Metropolitan Borough Council',
     ]);
 
-    await page.getByRole('link', { name: 'Add a project' }).click();
-    await page.getByLabel('Project name').fill('Shared legal case management system');
-    await page.getByLabel('Service').selectOption({ label: 'Legal' });
-    await page
+    await site.page.getByRole('link', { name: 'Add a project' }).click();
+    await site.page.getByLabel('Project name').fill('Shared legal case management system');
+    await site.page.getByLabel('Service').selectOption({ label: 'Legal' });
+    await site.page
       .getByLabel('Lead body (optional)')
       .selectOption({ label: 'Wigan Metropolitan Borough Council' });
-    await page.getByLabel('Business case').check();
-    await page.getByRole('button', { name: 'Save project' }).click();
-    const projects = page.getByRole('table', { name: /Projects of/ });
+    await site.page.getByLabel('Business case').check();
+    await site.page.getByRole('button', { name: 'Save project' }).click();
+    const projects = site.page.getByRole('table', { name: /Projects of/ });
     assert.match(
       await projects.innerText(),
       /Shared legal case management system[\s\S]*Legal[\s\S]*Wigan[\s\S]*Business case/,
     );
 
     // Listed, and found by the filters a procurement lead would use.
-    await page.goto(`${base}/partnerships`);
-    await page.getByLabel('Service').selectOption({ label: 'Legal' });
-    await page.getByLabel('Member').selectOption({ label: 'Bolton Metropolitan Borough Council' });
-    await page.getByRole('button', { name: 'Apply filters' }).click();
-    const rows = page.locator('table tbody tr th a');
+    await site.page.goto(`${site.base}/partnerships`);
+    await site.page.getByLabel('Service').selectOption({ label: 'Legal' });
+    await site.page.getByLabel('Member').selectOption({ label: 'Bolton Metropolitan Borough Council' });
+    await site.page.getByRole('button', { name: 'Apply filters' }).click();
+    const rows = site.page.locator('table tbody tr th a');
     assert.deepEqual((await rows.allTextContents()).sort(), [
       'AGMA co-operation on shared services',
       'Wigan and Bolton joint legal service',
     ]);
 
-    // And on the lead body's own page.
-    await page.goto(`${base}/bodies/E08000010`);
+    // And on the lead body's own site.page.
+    await site.page.goto(`${site.base}/bodies/E08000010`);
     assert.match(
-      await page.locator('main').innerText(),
+      await site.page.locator('main').innerText(),
       /Wigan and Bolton joint legal service[\s\S]*Shared legal case management system\s+Lead/,
     );
   },
@@ -100,22 +88,22 @@ test(
   'a body can be edited through its form, with a clear error for a mistyped code',
   needsChromium,
   async () => {
-    await page.goto(`${base}/bodies/E07000238/edit`);
-    await page.getByLabel('Parent body code (optional)').fill('NOPE');
-    await page.getByLabel('Population (optional)').fill('131,100');
-    await page.getByRole('button', { name: 'Save body' }).click();
-    assert.deepEqual(await page.locator('.govuk-error-summary a').allTextContents(), [
+    await site.page.goto(`${site.base}/bodies/E07000238/edit`);
+    await site.page.getByLabel('Parent body code (optional)').fill('NOPE');
+    await site.page.getByLabel('Population (optional)').fill('131,100');
+    await site.page.getByRole('button', { name: 'Save body' }).click();
+    assert.deepEqual(await site.page.locator('.govuk-error-summary a').allTextContents(), [
       'No body has the code NOPE',
     ]);
     assert.equal(
-      await page.getByLabel('Population (optional)').inputValue(),
+      await site.page.getByLabel('Population (optional)').inputValue(),
       '131,100',
       'what was typed is kept',
     );
-    await page.getByLabel('Parent body code (optional)').fill('E10000034');
-    await page.getByRole('button', { name: 'Save body' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Wychavon District Council' }).waitFor();
-    assert.match(await page.locator('main').innerText(), /Population\s+131,100/);
+    await site.page.getByLabel('Parent body code (optional)').fill('E10000034');
+    await site.page.getByRole('button', { name: 'Save body' }).click();
+    await site.page.getByRole('heading', { level: 1, name: 'Wychavon District Council' }).waitFor();
+    assert.match(await site.page.locator('main').innerText(), /Population\s+131,100/);
   },
 );
 
@@ -123,8 +111,8 @@ test(
   'an officer uploads a spend file on the body’s page and reads the import report',
   needsChromium,
   async () => {
-    await page.goto(`${base}/bodies/E08000005`);
-    await page.getByLabel('Spend file (CSV or XLSX)').setInputFiles({
+    await site.page.goto(`${site.base}/bodies/E08000005`);
+    await site.page.getByLabel('Spend file (CSV or XLSX)').setInputFiles({
       name: 'rochdale-april-2024.csv',
       mimeType: 'text/csv',
       buffer: Buffer.from(
@@ -137,17 +125,17 @@ test(
         ].join('\n'),
       ),
     });
-    await page.getByRole('button', { name: 'Import spend' }).click();
-    await page.getByRole('heading', { level: 1, name: 'rochdale-april-2024.csv' }).waitFor();
-    const text = await page.locator('main').innerText();
+    await site.page.getByRole('button', { name: 'Import spend' }).click();
+    await site.page.getByRole('heading', { level: 1, name: 'rochdale-april-2024.csv' }).waitFor();
+    const text = await site.page.locator('main').innerText();
     assert.match(text, /Payments stored\s+2/);
     assert.match(text, /Refused\s+1/);
     assert.match(text, /Total of payments read\s+£1,850/);
     assert.match(text, /5\s+Date\s+"31\/04\/2024" is not a date/);
-    await page
+    await site.page
       .locator('main')
       .getByRole('link', { name: 'Rochdale Metropolitan Borough Council', exact: true })
       .click();
-    assert.match(await page.locator('#spend + table').innerText(), /rochdale-april-2024\.csv/);
+    assert.match(await site.page.locator('#spend + table').innerText(), /rochdale-april-2024\.csv/);
   },
 );

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { type Browser, chromium } from 'playwright-core';
+import { after, before } from 'node:test';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { seedDemo } from '../../src/demo/seed.js';
 import { seedDemoSpend } from '../../src/demo/spend.js';
 import { buildApp } from '../../src/server/app.js';
@@ -48,4 +49,21 @@ export async function startDemoSite(): Promise<{ base: string; browser: Browser;
       await db.close();
     },
   };
+}
+
+/**
+ * The demo site for one test file, with a page that has JavaScript off: every form must work as plain
+ * HTML. Read `site.base` and `site.page` inside tests (they are set before the first test runs).
+ */
+export function noScriptDemoSite(): { base: string; page: Page } {
+  const site = {} as { base: string; page: Page };
+  let running: Awaited<ReturnType<typeof startDemoSite>> | undefined;
+  before(async () => {
+    if (needsChromium.skip) return;
+    running = await startDemoSite();
+    site.base = running.base;
+    site.page = await running.browser.newPage({ javaScriptEnabled: false });
+  });
+  after(() => running?.close());
+  return site;
 }

@@ -3,25 +3,10 @@ import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { seedDemo } from '../../src/demo/seed.js';
 import { buildApp } from '../../src/server/app.js';
+import { SHARED_REVENUES_CASE } from '../helpers/business-case.js';
 import { emptyRegister, forEachDatabase } from '../helpers/databases.js';
 
-/** Wychavon and Malvern Hills sharing a revenues and benefits service (figures for the test). */
-const CASE = {
-  name: 'Shared revenues and benefits',
-  partnership: 'wychavon-malvern-hills-shared-chief-executive',
-  partners: [
-    { bodyCode: 'E07000238', baselinePence: 120_000_000 },
-    { bodyCode: 'E07000235', baselinePence: 80_000_000 },
-  ],
-  runningPence: 170_000_000,
-  oneOffs: [{ year: 1, kind: 'it', amountPence: 20_000_000 }],
-  phasing: [50, 100],
-  inflationPercent: 0,
-  horizonYears: 5,
-  discountPercent: 0,
-  running: { method: 'population' },
-  oneOff: { method: 'equal' },
-};
+const CASE = SHARED_REVENUES_CASE;
 const form = (fields: Record<string, string>) => ({
   payload: new URLSearchParams(fields).toString(),
   headers: { 'content-type': 'application/x-www-form-urlencoded' },
