@@ -69,6 +69,8 @@ export async function emptyRegister(db: Database) {
   await db.query(
     `TRUNCATE bodies, partnerships, payments, spend_cube, payees, spend_labels, suppliers, analysis_cube RESTART IDENTITY CASCADE`,
   );
+  // Reports kept in memory for the old contents must not answer for the new.
+  await db.query('UPDATE analysis_state SET version = version + 1');
 }
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
