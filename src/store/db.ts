@@ -70,6 +70,11 @@ async function openPostgres(url: string): Promise<Database> {
     },
   };
   const pool = new pg.Pool({ connectionString: url, types: typeParsers, options: '-c TimeZone=UTC' });
+  // An idle connection the server closes (a restart, a dropped database) is replaced on next use; without
+  // a listener its error would end the process. A server shutting down (57P01) is expected, not news.
+  pool.on('error', (error: Error & { code?: string }) => {
+    if (error.code !== '57P01') console.error(`PostgreSQL connection lost: ${error.message}`);
+  });
   // Fail at open, with the server's own words, rather than at the first page load.
   const probe = await pool.connect();
   probe.release();
