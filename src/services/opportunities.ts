@@ -167,12 +167,17 @@ export async function opportunityReport(db: Sql, input: OpportunityQuery): Promi
     }
     return totals;
   };
-  const byCategory = new Map<Category | 'unmapped', Record<string, number>>();
-  for (const r of rows) {
-    const perBody = byCategory.get(r.category) ?? {};
-    perBody[r.bodyCode] = (perBody[r.bodyCode] ?? 0) + r.spendPence;
-    byCategory.set(r.category, perBody);
-  }
+  /** Each body's spend under each key (a category, a year), in one pass over the rows. */
+  const spendOfBodies = <K>(key: (r: (typeof rows)[number]) => K) => {
+    const under = new Map<K, Record<string, number>>();
+    for (const r of rows) {
+      const perBody = under.get(key(r)) ?? {};
+      perBody[r.bodyCode] = (perBody[r.bodyCode] ?? 0) + r.spendPence;
+      under.set(key(r), perBody);
+    }
+    return under;
+  };
+  const total = (perBody: Record<string, number>) => Object.values(perBody).reduce((a, b) => a + b, 0);
   return {
     bodies,
     period,
@@ -182,21 +187,17 @@ export async function opportunityReport(db: Sql, input: OpportunityQuery): Promi
     byBody: [...sum((r) => r.bodyCode)]
       .map(([bodyCode, t]) => ({ bodyCode, name: nameOf.get(bodyCode) ?? bodyCode, ...t }))
       .sort((a, b) => b.spendPence - a.spendPence),
-    byYear: [...sum((r) => r.year)].map(([year, t]) => ({
+    byYear: [...spendOfBodies((r) => r.year)].map(([year, byBody]) => ({
       year,
-      spendPence: t.spendPence,
-      byBody: Object.fromEntries(
-        [...sum((r) => (r.year === year ? r.bodyCode : ''))]
-          .filter(([code]) => code)
-          .map(([code, b]) => [code, b.spendPence]),
-      ),
+      spendPence: total(byBody),
+      byBody,
     })),
     byMonth,
-    byCategory: [...byCategory]
+    byCategory: [...spendOfBodies((r) => r.category)]
       .map(([category, perBody]) => ({
         category,
         label: category === 'unmapped' ? 'Not yet mapped' : CATEGORIES[category],
-        spendPence: Object.values(perBody).reduce((a, b) => a + b, 0),
+        spendPence: total(perBody),
         byBody: perBody,
       }))
       .sort((a, b) => b.spendPence - a.spendPence),
