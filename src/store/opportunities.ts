@@ -7,7 +7,7 @@ import { InputError } from '../domain/errors.js';
 import type { SpendFact } from '../domain/opportunities.js';
 import { resolveBodyIds } from './bodies.js';
 import type { Sql } from './db.js';
-import { withoutNulls } from './rows.js';
+import { financialYear, withoutNulls } from './rows.js';
 import { partnershipId } from './partnerships.js';
 
 /** Bodies and months to look at; months are the first of the month, `to` included. */
@@ -54,7 +54,7 @@ export async function selectBodies(
 }
 
 const IN_SELECTION = 'c.body_id = ANY($1::int[]) AND c.month BETWEEN $2::date AND $3::date';
-const YEAR = `to_char(c.month - interval '3 months', 'YYYY') || '-' || to_char(c.month + interval '9 months', 'YY')`;
+const YEAR = financialYear('c.month');
 
 const params = (s: Selection) => [s.bodies.map((b) => b.id), s.from, s.to];
 

@@ -45,3 +45,8 @@ export class Conditions {
 export function containing(q: string | undefined): string | undefined {
   return q?.trim() ? `%${q.trim().replace(/[\\%_]/g, '\\$&')}%` : undefined;
 }
+
+/** SQL for the UK financial year (April to March) of a month column, written "2024-25". */
+export function financialYear(month: string): string {
+  return `to_char(${month} - interval '3 months', 'YYYY') || '-' || to_char(${month} + interval '9 months', 'YY')`;
+}

@@ -2,7 +2,7 @@ import { ConflictError, NotFoundError } from '../domain/errors.js';
 import { type Decision, type Payee, mergeConflict, resolveSuppliers } from '../domain/suppliers/resolve.js';
 import { analysisChanged, rebuildAnalysisCube } from './analysis-cube.js';
 import type { Sql } from './db.js';
-import { Conditions, containing, type Page, type Paging, withoutNulls } from './rows.js';
+import { Conditions, containing, financialYear, type Page, type Paging, withoutNulls } from './rows.js';
 
 export interface ResolutionSummary {
   payees: number;
@@ -232,7 +232,7 @@ export async function getSupplier(sql: Sql, id: number): Promise<Supplier> {
   );
   const spend = await sql.query<Supplier['spend'][number]>(
     `SELECT b.code AS "bodyCode", b.name AS "bodyName",
-       to_char(c.month - interval '3 months', 'YYYY') || '-' || to_char(c.month + interval '9 months', 'YY') AS year,
+       ${financialYear('c.month')} AS year,
        sum(c.amount_pence)::bigint AS "spendPence", sum(c.payments)::int AS payments
      FROM spend_cube c JOIN payee_suppliers ps ON ps.payee_id = c.payee_id JOIN bodies b ON b.id = c.body_id
      WHERE ps.supplier_id = $1 GROUP BY 1, 2, 3 ORDER BY 3 DESC, 4 DESC`,
