@@ -86,12 +86,7 @@ class Clusters {
     for (const p of payees) {
       this.parent.set(p.id, p.id);
       this.members.set(p.id, [p.id]);
-      const held = new Map<string, string>();
-      for (const kind of [...IDENTIFIERS, 'vatNumber'] as const) {
-        const value = identifier(p[kind]);
-        if (value) held.set(kind, value);
-      }
-      this.numbers.set(p.id, held);
+      this.numbers.set(p.id, numbersOf(p));
     }
     for (const d of decisions) {
       if (d.same) continue;
@@ -120,12 +115,11 @@ class Clusters {
   conflict(a: number, b: number): string | undefined {
     const [ra, rb] = [this.find(a), this.find(b)];
     if (ra === rb) return undefined;
-    const na = this.numbers.get(ra) as Map<string, string>;
-    const nb = this.numbers.get(rb) as Map<string, string>;
-    for (const [kind, value] of na) {
-      const other = nb.get(kind);
-      if (other && other !== value) return `different ${kind} (${value} and ${other})`;
-    }
+    const differ = differingNumbers(
+      this.numbers.get(ra) as Map<string, string>,
+      this.numbers.get(rb) as Map<string, string>,
+    );
+    if (differ) return differ;
     const [small, large] =
       (this.members.get(ra)?.length ?? 0) <= (this.members.get(rb)?.length ?? 0) ? [ra, rb] : [rb, ra];
     for (const m of this.members.get(small) ?? []) {
@@ -297,9 +291,25 @@ function separateEntity(a: string[], b: string[]): boolean {
 
 /** Why two payees cannot be merged, if they cannot: different company, charity or VAT numbers. */
 export function mergeConflict(a: Payee, b: Payee): string | undefined {
+  const differ = differingNumbers(numbersOf(a), numbersOf(b));
+  return differ && `${a.name} and ${b.name} have ${differ}`;
+}
+
+/** A payee's company, charity and VAT numbers, those it has. */
+function numbersOf(p: Payee): Map<string, string> {
+  const held = new Map<string, string>();
   for (const kind of [...IDENTIFIERS, 'vatNumber'] as const) {
-    const [x, y] = [identifier(a[kind]), identifier(b[kind])];
-    if (x && y && x !== y) return `${a.name} and ${b.name} have different ${kind} (${x} and ${y})`;
+    const value = identifier(p[kind]);
+    if (value) held.set(kind, value);
+  }
+  return held;
+}
+
+/** The first kind of number two holders both have with different values, in words. */
+function differingNumbers(a: Map<string, string>, b: Map<string, string>): string | undefined {
+  for (const [kind, value] of a) {
+    const other = b.get(kind);
+    if (other && other !== value) return `different ${kind} (${value} and ${other})`;
   }
   return undefined;
 }
