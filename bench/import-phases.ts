@@ -66,7 +66,7 @@ async function importInto(db: Database, file: string): Promise<number> {
       { code: 'E06009999', name: 'Example Council', kind: 'unitary', nation: 'England' },
       { create: true },
     );
-    const report = await importSpendFile(db, file, { bodyCode: 'E06009999' });
+    const report = await importSpendFile(db, { name: 'benchmark' }, file, { bodyCode: 'E06009999' });
     return report.accepted;
   } finally {
     await db.close();

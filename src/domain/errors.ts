@@ -29,6 +29,11 @@ export class NotFoundError extends Error {
   override name = 'NotFoundError';
 }
 
+/** The user may not do this; `signIn` when signing in (or as someone else) might let them. */
+export class ForbiddenError extends Error {
+  override name = 'ForbiddenError';
+}
+
 /** The request clashes with what is stored (a duplicate code, a body still in use). */
 export class ConflictError extends Error {
   override name = 'ConflictError';

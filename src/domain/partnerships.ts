@@ -105,6 +105,8 @@ export const savingsClaimInput = z.object({
     .url({ protocol: /^https?$/, message: 'Enter a web address starting with http:// or https://' })
     .optional(),
   status: oneOf(SAVINGS_STATUSES, 'Choose claimed or verified').default('claimed'),
+  /** Seen only by the partnership's members: figures not yet agreed for publication. */
+  confidential: z.boolean().default(false),
 });
 
 export const partnershipFields = z.object({
@@ -153,6 +155,8 @@ export const projectInput = z.object({
   leadBodyCode: bodyCode.optional(),
   stage: oneOf(PROJECT_STAGES, 'Choose the stage').default('idea'),
   description: text(5000).default(''),
+  /** A draft is seen only by the partnership's members until they publish it. */
+  draft: z.boolean().default(false),
 });
 export type ProjectInput = z.output<typeof projectInput>;
 

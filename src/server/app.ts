@@ -3,7 +3,14 @@ import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
-import { ConflictError, InputError, NotFoundError } from '../domain/errors.js';
+import { ConflictError, ForbiddenError, InputError, NotFoundError } from '../domain/errors.js';
+import type { AccountMail } from '../services/accounts.js';
+import { openMailer } from '../services/mail.js';
+import { accessControl, pageContext } from './access.js';
+import { accountsApi } from './api/accounts.js';
+import { accountPages } from './pages/accounts.js';
+import { auditPages } from './pages/audit.js';
+import { userPages } from './pages/users.js';
 import type { Database } from '../store/db.js';
 import { govukFrontendDir, projectRoot, render } from '../web/render.js';
 import { bodiesApi } from './api/bodies.js';
@@ -25,10 +32,19 @@ import { partnershipPages } from './pages/partnerships.js';
 export interface AppOptions {
   db: Database;
   logger?: boolean;
+  /** Where e-mailed links point and how e-mail is sent; by default, to the log with localhost links. */
+  mail?: AccountMail;
+  /** Behind a proxy that terminates TLS: trust its X-Forwarded-* headers (secure cookies, HSTS). */
+  trustProxy?: boolean;
 }
 
-export async function buildApp({ db, logger = false }: AppOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger, bodyLimit: 10 * 1024 * 1024 });
+export async function buildApp({
+  db,
+  logger = false,
+  mail = { baseUrl: 'http://localhost:3000', mailer: openMailer({ from: 'pathfinder@localhost' }) },
+  trustProxy = false,
+}: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({ logger, bodyLimit: 10 * 1024 * 1024, trustProxy });
   await app.register(formbody);
   await app.register(multipart, { limits: { files: 1, fileSize: 1024 ** 3 } });
   await app.register(fastifyStatic, { root: join(govukFrontendDir, 'govuk', 'assets'), prefix: '/assets/' });
@@ -44,6 +60,8 @@ export async function buildApp({ db, logger = false }: AppOptions): Promise<Fast
     decorateReply: false,
   });
 
+  await accessControl(app, db);
+
   app.setErrorHandler((error, request, reply) => {
     const api = request.url.startsWith('/api/');
     const { status, message, problems } = describe(error);
@@ -53,10 +71,13 @@ export async function buildApp({ db, logger = false }: AppOptions): Promise<Fast
       title:
         status === 404
           ? 'Page not found'
-          : status >= 500
-            ? 'Sorry, there is a problem with the service'
-            : 'There is a problem',
+          : status === 403
+            ? 'You cannot do this'
+            : status >= 500
+              ? 'Sorry, there is a problem with the service'
+              : 'There is a problem',
       message,
+      signInHref: status === 403 && !request.viewer ? `/sign-in?next=${encodeURIComponent(request.url)}` : undefined,
     });
   });
   app.setNotFoundHandler((request, reply) => {
@@ -68,6 +89,9 @@ export async function buildApp({ db, logger = false }: AppOptions): Promise<Fast
     });
   });
 
+  accountPages(app, db, mail);
+  userPages(app, db, mail);
+  auditPages(app, db);
   dashboardPages(app, db);
   bodyPages(app, db);
   spendPages(app, db);
@@ -82,21 +106,28 @@ export async function buildApp({ db, logger = false }: AppOptions): Promise<Fast
   suppliersApi(app, db);
   opportunitiesApi(app, db);
   businessCasesApi(app, db);
+  accountsApi(app, db);
   openApiRoute(app);
   app.get('/healthz', async () => ({ ok: true, database: db.kind }));
   return app;
 }
 
 export function page(reply: FastifyReply, template: string, context: Record<string, unknown>) {
-  return reply.type('text/html; charset=utf-8').send(render(template, context));
+  return reply.type('text/html; charset=utf-8').send(render(template, { ...pageContext(reply), ...context }));
 }
 
 /** Turns any error into a status and words fit to show; internal details never leave the server. */
 function describe(error: unknown): { status: number; message: string; problems?: unknown } {
   if (error instanceof InputError) return { status: 422, message: error.message, problems: error.problems };
   if (error instanceof NotFoundError) return { status: 404, message: error.message };
+  if (error instanceof ForbiddenError) return { status: 403, message: error.message };
   if (error instanceof ConflictError) return { status: 409, message: error.message };
   const e = error as { code?: string; statusCode?: number; message?: string };
+  if (e.code?.startsWith('FST_CSRF_'))
+    return {
+      status: 403,
+      message: 'This form has expired or was sent from another site. Go back, reload the page and try again.',
+    };
   if (e.code === '23505')
     return { status: 409, message: 'That would duplicate a record that already exists' };
   if (e.statusCode && e.statusCode < 500)

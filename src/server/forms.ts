@@ -86,6 +86,7 @@ export function projectFromForm(form: Form) {
     leadBodyCode: optionalText(form.leadBodyCode),
     stage: optionalText(form.stage),
     description: text(form.description),
+    draft: text(form.draft) === 'yes',
   };
 }
 
@@ -96,6 +97,7 @@ export function projectToForm(p: Project): Form {
     leadBodyCode: p.leadBodyCode,
     stage: p.stage,
     description: p.description,
+    draft: p.draft ? 'yes' : '',
   };
 }
 

@@ -5,6 +5,7 @@ import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyRequest } from 'fastify';
 import { InputError } from '../domain/errors.js';
+import { actorOf } from '../services/accounts.js';
 import { importSpendFile } from '../services/import-spend.js';
 import type { Sql } from '../store/db.js';
 import type { SpendImportReport } from '../store/spend.js';
@@ -74,10 +75,11 @@ export async function importUploadedSpend(
   bodyCode: string,
   onFields?: (fields: Record<string, string>) => void,
 ): Promise<SpendImportReport> {
+  const actor = actorOf(request.viewer!);
   const upload = await receiveUpload(request);
   onFields?.(upload.fields);
   try {
-    return await importSpendFile(db, upload.path, {
+    return await importSpendFile(db, actor, upload.path, {
       bodyCode,
       undatedMonth: upload.fields.month?.trim() || undefined,
       sheet: upload.fields.sheet?.trim() || undefined,

@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
+import type { Actor } from '../domain/audit.js';
 import { oneOf } from '../domain/codes.js';
+import { recordChange } from '../store/audit.js';
 import { SPEND_FIELDS } from '../domain/spend.js';
 import { parseInput } from '../domain/validation.js';
 import { openSpendFile } from '../ingest/spend/read.js';
@@ -24,9 +26,13 @@ export const spendImportOptions = z.object({
 });
 export type SpendImportOptions = z.input<typeof spendImportOptions>;
 
-/** Reads one spend file and stores it, with the columns saved for its body unless others are chosen now. */
+/**
+ * Reads one spend file and stores it, with the columns saved for its body unless others are chosen
+ * now; the import goes into the audit trail under `actor`.
+ */
 export async function importSpendFile(
   db: Sql,
+  actor: Actor,
   path: string,
   input: SpendImportOptions,
   onProgress?: (rowsRead: number) => void,
@@ -47,6 +53,21 @@ export async function importSpendFile(
   if (Object.keys(options.columns).length) {
     await saveColumnChoices(db, report.bodyCode, { ...saved, ...options.columns });
   }
+  await recordChange(db, actor, {
+    action: 'import',
+    recordType: 'spend_import',
+    recordKey: String(report.id),
+    recordName: `${report.file} for ${report.bodyName}`,
+    after: {
+      file: report.file,
+      body: report.bodyCode,
+      rowsRead: report.rowsRead,
+      accepted: report.accepted,
+      duplicates: report.duplicates,
+      rejected: report.rejected,
+      totalPence: report.totalPence,
+    },
+  });
   if (report.accepted) await refreshSpendAnalysis(db, report.bodyCode);
   return report;
 }

@@ -1,9 +1,10 @@
+import type { Actor } from '../domain/audit.js';
 import type { Category } from '../domain/categories.js';
 import { formatPounds } from '../domain/money.js';
 import { type Opportunity, OPPORTUNITY_TYPES } from '../domain/opportunities.js';
 import type { Service } from '../domain/services.js';
 import type { Sql } from '../store/db.js';
-import { saveProject } from '../store/projects.js';
+import { addProjectRecord } from './records.js';
 
 /** The register's service for an opportunity's category; supplier deals are procurement's. */
 const SERVICE_OF: Partial<Record<Category, Service>> = {
@@ -23,27 +24,28 @@ const SERVICE_OF: Partial<Record<Category, Service>> = {
   '39': 'property',
 };
 
-/** Saves an opportunity as an idea-stage project of the partnership, its figures in the description. */
+/**
+ * Saves an opportunity as an idea-stage draft project of the partnership, its figures in the
+ * description: the members decide whether to publish it.
+ */
 export async function saveOpportunityAsProject(
   db: Sql,
+  actor: Actor,
   partnership: string,
   o: Opportunity,
   period: { from?: string; to?: string },
 ) {
   const service =
     'category' in o.evidence ? (SERVICE_OF[o.evidence.category] ?? 'procurement') : 'procurement';
-  return saveProject(
-    db,
-    {
-      name: o.title.slice(0, 200),
-      service,
-      stage: 'idea',
-      description: [
-        `${OPPORTUNITY_TYPES[o.type]} found in published spend from ${period.from?.slice(0, 7)} to ${period.to?.slice(0, 7)}.`,
-        `${o.why}. Addressable spend ${formatPounds(o.addressablePence)} across ${o.bodies} bodies;`,
-        `savings of ${formatPounds(o.savingsLowPence)} to ${formatPounds(o.savingsHighPence)} on the assumptions used.`,
-      ].join(' '),
-    },
-    { partnership },
-  );
+  return addProjectRecord(db, actor, partnership, {
+    name: o.title.slice(0, 200),
+    service,
+    stage: 'idea',
+    draft: true,
+    description: [
+      `${OPPORTUNITY_TYPES[o.type]} found in published spend from ${period.from?.slice(0, 7)} to ${period.to?.slice(0, 7)}.`,
+      `${o.why}. Addressable spend ${formatPounds(o.addressablePence)} across ${o.bodies} bodies;`,
+      `savings of ${formatPounds(o.savingsLowPence)} to ${formatPounds(o.savingsHighPence)} on the assumptions used.`,
+    ].join(' '),
+  });
 }

@@ -252,3 +252,10 @@ export async function importBodies(sql: Sql, bodies: { row: number; body: BodyIn
     return { created, updated: bodies.length - created };
   });
 }
+
+/** A body's row id, or undefined when no body has the code. */
+export async function bodyIdOf(sql: Sql, code: string | undefined): Promise<number | undefined> {
+  if (!code) return undefined;
+  const [row] = await sql.query<{ id: number }>('SELECT id FROM bodies WHERE code = $1', [code]);
+  return row?.id;
+}

@@ -1,6 +1,9 @@
 import type { BusinessCaseInput } from '../domain/business-case.js';
 import { InputError, NotFoundError } from '../domain/errors.js';
+import type { Membership } from '../domain/access.js';
 import type { Sql } from './db.js';
+import { visibleTo } from './membership.js';
+import { Conditions } from './rows.js';
 import { partnershipId } from './partnerships.js';
 
 export interface StoredBusinessCase {
@@ -20,11 +23,15 @@ export async function getBusinessCase(sql: Sql, id: number): Promise<StoredBusin
   return row;
 }
 
-export async function listBusinessCases(sql: Sql, partnership?: string): Promise<StoredBusinessCase[]> {
-  return sql.query<StoredBusinessCase>(
-    `${SELECT} WHERE ($1::text IS NULL OR p.slug = $1) ORDER BY c.updated_at DESC, c.id DESC`,
-    [partnership ?? null],
-  );
+/** The business cases a reader may see (every case is private to its partnership's members). */
+export async function listBusinessCases(
+  sql: Sql,
+  m: Membership,
+  partnership?: string,
+): Promise<StoredBusinessCase[]> {
+  const c = new Conditions().add('p.slug = ?', partnership);
+  c.require(visibleTo(c, m, 'true', 'c.partnership_id'));
+  return sql.query<StoredBusinessCase>(`${SELECT} ${c.where()} ORDER BY c.updated_at DESC, c.id DESC`, c.params);
 }
 
 /** Saves a new case, or replaces case `id`; returns its number. */

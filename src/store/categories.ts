@@ -131,3 +131,9 @@ export async function categorySpend(
     payments: r.payments,
   }));
 }
+
+/** The words of an expense type (or published classification) as the body wrote them. */
+export async function labelText(sql: Sql, labelId: number): Promise<string | undefined> {
+  const [row] = await sql.query<{ value: string }>('SELECT value FROM spend_labels WHERE id = $1', [labelId]);
+  return row?.value;
+}

@@ -3,6 +3,7 @@ import register from './migrations/001_register.js';
 import spend from './migrations/002_spend.js';
 import suppliers from './migrations/003_suppliers.js';
 import businessCases from './migrations/004_business_cases.js';
+import accounts from './migrations/005_accounts.js';
 
 /** Migrations in order; a migration, once released, is never edited: add the next one instead. */
 const MIGRATIONS: { id: number; name: string; sql: string }[] = [
@@ -10,6 +11,7 @@ const MIGRATIONS: { id: number; name: string; sql: string }[] = [
   { id: 2, name: 'spend', sql: spend },
   { id: 3, name: 'suppliers', sql: suppliers },
   { id: 4, name: 'business cases', sql: businessCases },
+  { id: 5, name: 'accounts', sql: accounts },
 ];
 
 // Any constant works as long as every Pathfinder process uses the same one.

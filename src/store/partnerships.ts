@@ -1,3 +1,4 @@
+import type { Membership } from '../domain/access.js';
 import { ConflictError, NotFoundError } from '../domain/errors.js';
 import type { Member, Partnership, PartnershipInput, PartnershipKind } from '../domain/partnerships.js';
 import { slugify } from '../domain/partnerships.js';
@@ -5,6 +6,7 @@ import type { Service } from '../domain/services.js';
 import { resolveBodyIds } from './bodies.js';
 import type { Sql } from './db.js';
 import { listProjects } from './projects.js';
+import { visibleTo } from './membership.js';
 import { Conditions, containing, type Page, type Paging, withoutNulls } from './rows.js';
 
 export interface PartnershipFilter {
@@ -34,6 +36,7 @@ export async function listPartnerships(
   sql: Sql,
   filter: PartnershipFilter,
   paging: Paging,
+  m: Membership,
 ): Promise<Page<PartnershipSummary>> {
   const c = new Conditions()
     .add('(p.name ILIKE ? OR p.description ILIKE ?)', containing(filter.q))
@@ -57,6 +60,8 @@ export async function listPartnerships(
     `SELECT count(*)::int AS total FROM partnerships p ${c.where()}`,
     c.params,
   );
+  const projectCount = `(SELECT count(*)::int FROM projects j
+    WHERE j.partnership_id = p.id AND ${visibleTo(c, m, 'j.draft', 'j.partnership_id')})`;
   const rows = await sql.query<PartnershipSummary & { leadName: string | null; startDate: string | null }>(
     `SELECT p.slug, p.name, p.kind, p.status, p.start_date AS "startDate",
        (SELECT count(*)::int FROM partnership_members m WHERE m.partnership_id = p.id) AS "memberCount",
@@ -65,7 +70,7 @@ export async function listPartnerships(
        ARRAY(SELECT s.service FROM partnership_services s WHERE s.partnership_id = p.id ORDER BY s.service) AS services,
        (SELECT string_agg(b.name, ', ' ORDER BY b.name) FROM partnership_members m JOIN bodies b ON b.id = m.body_id
         WHERE m.partnership_id = p.id AND m.role = 'lead') AS "leadName",
-       (SELECT count(*)::int FROM projects j WHERE j.partnership_id = p.id) AS "projectCount"
+       ${projectCount} AS "projectCount"
      FROM partnerships p ${c.where()}
      ORDER BY p.name LIMIT ${c.param(paging.perPage)} OFFSET ${c.param((paging.page - 1) * paging.perPage)}`,
     c.params,
@@ -79,7 +84,8 @@ export async function partnershipId(sql: Sql, slug: string): Promise<number> {
   return row.id;
 }
 
-export async function getPartnership(sql: Sql, slug: string): Promise<Partnership> {
+/** A partnership as a reader may see it: confidential savings and draft projects for members only. */
+export async function getPartnership(sql: Sql, slug: string, m: Membership): Promise<Partnership> {
   const [row] = await sql.query<Record<string, unknown>>(
     `SELECT id, slug, name, kind, status, start_date AS "startDate", end_date AS "endDate", description,
        updated_at AS "updatedAt",
@@ -105,10 +111,12 @@ export async function getPartnership(sql: Sql, slug: string): Promise<Partnershi
      FROM funding_awards f LEFT JOIN bodies b ON b.id = f.body_id WHERE f.partnership_id = $1 ORDER BY f.position`,
     [id],
   );
+  const claims = new Conditions().add('s.partnership_id = ?', id);
+  claims.require(visibleTo(claims, m, 's.confidential', 's.partnership_id'));
   const savingsClaims = await sql.query<Record<string, unknown>>(
-    `SELECT amount_pence AS "amountPence", period, description, source_url AS "sourceUrl", status
-     FROM savings_claims WHERE partnership_id = $1 ORDER BY position`,
-    [id],
+    `SELECT amount_pence AS "amountPence", period, description, source_url AS "sourceUrl", status, confidential
+     FROM savings_claims s ${claims.where()} ORDER BY position`,
+    claims.params,
   );
   return {
     ...(partnership as Omit<
@@ -119,7 +127,7 @@ export async function getPartnership(sql: Sql, slug: string): Promise<Partnershi
     governance: governance.map(withoutNulls) as unknown as Partnership['governance'],
     fundingAwards: fundingAwards.map(withoutNulls) as unknown as Partnership['fundingAwards'],
     savingsClaims: savingsClaims.map(withoutNulls) as unknown as Partnership['savingsClaims'],
-    projects: await listProjects(sql, { partnership: String(partnership.slug) }),
+    projects: await listProjects(sql, { partnership: String(partnership.slug) }, m),
   };
 }
 
@@ -212,9 +220,9 @@ export async function savePartnership(
     }
     for (const [i, s] of input.savingsClaims.entries()) {
       await tx.query(
-        `INSERT INTO savings_claims (partnership_id, position, amount_pence, period, description, source_url, status)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [id, i, s.amountPence, s.period, s.description, s.sourceUrl ?? null, s.status],
+        `INSERT INTO savings_claims (partnership_id, position, amount_pence, period, description, source_url, status,
+           confidential) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [id, i, s.amountPence, s.period, s.description, s.sourceUrl ?? null, s.status, s.confidential],
       );
     }
     return { slug, created: !existing };
@@ -256,4 +264,28 @@ export async function removeMember(sql: Sql, slug: string, bodyCode: string): Pr
     if (!rows.length) throw new NotFoundError(`${bodyCode} is not a member of this partnership`);
     await tx.query('UPDATE partnerships SET updated_at = now() WHERE id = $1', [id]);
   });
+}
+
+/**
+ * The member bodies' codes of the partnership a record belongs to: the partnership named by its
+ * slug, or the one holding a project or business case; undefined when there is no such record.
+ */
+export async function memberCodes(
+  sql: Sql,
+  from: 'slug' | 'project' | 'business-case',
+  key: string,
+): Promise<string[] | undefined> {
+  if (from !== 'slug' && !/^\d{1,9}$/.test(key)) return undefined;
+  const partnership = {
+    slug: 'SELECT id FROM partnerships WHERE slug = $1',
+    project: 'SELECT partnership_id FROM projects WHERE id = $1::int',
+    'business-case': 'SELECT partnership_id FROM business_cases WHERE id = $1::int',
+  }[from];
+  const [row] = await sql.query<{ found: boolean; codes: string[] }>(
+    `SELECT EXISTS (${partnership}) AS found,
+       ARRAY(SELECT b.code FROM partnership_members m JOIN bodies b ON b.id = m.body_id
+             WHERE m.partnership_id = (${partnership})) AS codes`,
+    [key],
+  );
+  return row?.found ? row.codes : undefined;
 }

@@ -1,3 +1,4 @@
+import type { Membership } from '../domain/access.js';
 import type { BodyInput } from '../domain/bodies.js';
 import { locating } from '../domain/errors.js';
 import type { RegisterDocument } from '../domain/register.js';
@@ -47,7 +48,8 @@ function within<T>(path: string, work: () => Promise<T>): Promise<T> {
   );
 }
 
-export async function exportRegister(sql: Sql): Promise<RegisterDocument> {
+/** The register as a reader may see it: FULL_ACCESS for a backup, a viewer's membership for a download. */
+export async function exportRegister(sql: Sql, m: Membership): Promise<RegisterDocument> {
   const bodies = await sql.query<Record<string, unknown>>(
     `SELECT b.code, b.registry_code AS "registryCode", b.name, b.kind, b.nation, b.region,
        p.code AS "parentCode", b.population, b.start_date AS "startDate", b.end_date AS "endDate",
@@ -61,7 +63,7 @@ export async function exportRegister(sql: Sql): Promise<RegisterDocument> {
   const slugs = await sql.query<{ slug: string }>('SELECT slug FROM partnerships ORDER BY slug');
   const partnerships: RegisterDocument['partnerships'] = [];
   for (const { slug } of slugs) {
-    const { members, projects, governance, fundingAwards, updatedAt, ...p } = await getPartnership(sql, slug);
+    const { members, projects, governance, fundingAwards, updatedAt, ...p } = await getPartnership(sql, slug, m);
     partnerships.push({
       ...p,
       members: members.map(({ bodyCode, role }) => ({ bodyCode, role })),
@@ -71,8 +73,8 @@ export async function exportRegister(sql: Sql): Promise<RegisterDocument> {
       fundingAwards: fundingAwards.map(({ scheme, amountPence, year, bodyCode }) =>
         withoutNulls({ scheme, amountPence, year, bodyCode }),
       ),
-      projects: projects.map(({ name, service, leadBodyCode, stage, description }) =>
-        withoutNulls({ name, service, leadBodyCode, stage, description }),
+      projects: projects.map(({ name, service, leadBodyCode, stage, description, draft }) =>
+        withoutNulls({ name, service, leadBodyCode, stage, description, draft }),
       ),
     } as RegisterDocument['partnerships'][number]);
   }

@@ -30,6 +30,12 @@ export class Conditions {
     return this;
   }
 
+  /** A condition always added, its parameters already placed with param(). */
+  require(sql: string): this {
+    this.clauses.push(sql);
+    return this;
+  }
+
   where(): string {
     return this.clauses.length ? `WHERE ${this.clauses.join(' AND ')}` : '';
   }

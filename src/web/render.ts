@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import nunjucks from 'nunjucks';
+import { ROLES } from '../domain/access.js';
+import { ACTIONS, RECORD_TYPES } from '../domain/audit.js';
 import { BODY_KINDS } from '../domain/bodies.js';
 import { formatPounds, formatPoundsShort } from '../domain/money.js';
 import {
@@ -38,6 +40,14 @@ const dateFormat = new Intl.DateTimeFormat('en-GB', {
   year: 'numeric',
   timeZone: 'UTC',
 });
+const dateTimeFormat = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  timeZone: 'Europe/London',
+});
 const monthFormat = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
 const labels: Record<string, Record<string, string>> = {
   bodyKind: BODY_KINDS,
@@ -50,11 +60,15 @@ const labels: Record<string, Record<string, string>> = {
   service: SERVICES,
   spendField: SPEND_FIELDS,
   linkReason: LINK_REASONS,
+  role: ROLES,
+  recordType: RECORD_TYPES,
+  action: ACTIONS,
 };
 env.addFilter('label', (code: string, list: string) => labels[list]?.[code] ?? code);
 env.addFilter('pounds', (pence: number) => (typeof pence === 'number' ? formatPounds(pence) : ''));
 env.addFilter('poundsShort', (pence: number) => (typeof pence === 'number' ? formatPoundsShort(pence) : ''));
 env.addFilter('date', (iso: string) => (iso ? dateFormat.format(new Date(iso)) : ''));
+env.addFilter('dateTime', (iso: string) => (iso ? dateTimeFormat.format(new Date(iso)) : ''));
 /** "2025-03-01" → "March 2025": periods run in whole months. */
 env.addFilter('month', (iso: string) => (iso ? monthFormat.format(new Date(iso)) : ''));
 env.addFilter('number', (n: number) => (typeof n === 'number' ? n.toLocaleString('en-GB') : ''));

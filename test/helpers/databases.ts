@@ -1,3 +1,4 @@
+import type { Actor } from '../../src/domain/audit.js';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe } from 'node:test';
@@ -84,3 +85,6 @@ export const sharedData =
   ) ?? join(repoRoot, '..', 'shared', 'data');
 export const hasSharedData = existsSync(sharedData);
 export const needsSharedData = hasSharedData ? {} : { skip: `reference data not found at ${sharedData}` };
+
+/** Who the audit trail says made a change that a test makes directly through a service. */
+export const TESTER: Actor = { name: 'test suite' };

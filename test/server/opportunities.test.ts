@@ -8,7 +8,7 @@ import { seedDemo } from '../../src/demo/seed.js';
 import { buildApp } from '../../src/server/app.js';
 import { importSpendFile } from '../../src/services/import-spend.js';
 import { recentOpportunityReport } from '../../src/services/opportunities.js';
-import { emptyRegister, forEachDatabase, needsSharedData, sharedData } from '../helpers/databases.js';
+import { emptyRegister, forEachDatabase, needsSharedData, sharedData, TESTER } from '../helpers/databases.js';
 
 const OXFORD = 'oxford-city-jul-sep-2017.csv';
 const TRAFFORD = 'trafford-supplier-spend-2026-27.csv';
@@ -25,8 +25,8 @@ forEachDatabase('opportunity finder on real spend', (database) => {
     await emptyRegister(database());
     await seedDemo(database());
     if (!needsSharedData.skip) {
-      await importSpendFile(database(), join(sharedData, 'spend-samples', OXFORD), { bodyCode: 'E07000178' });
-      await importSpendFile(database(), join(sharedData, 'spend-samples', TRAFFORD), {
+      await importSpendFile(database(), TESTER, join(sharedData, 'spend-samples', OXFORD), { bodyCode: 'E07000178' });
+      await importSpendFile(database(), TESTER, join(sharedData, 'spend-samples', TRAFFORD), {
         bodyCode: 'E08000009',
       });
     }

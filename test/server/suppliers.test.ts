@@ -9,7 +9,7 @@ import { buildApp } from '../../src/server/app.js';
 import { importSpendFile } from '../../src/services/import-spend.js';
 import { rebuildAnalysisCube } from '../../src/store/analysis-cube.js';
 import { resolveAllSuppliers } from '../../src/store/suppliers.js';
-import { emptyRegister, forEachDatabase } from '../helpers/databases.js';
+import { emptyRegister, forEachDatabase, TESTER } from '../helpers/databases.js';
 
 const OXFORD = `Body Name,Paid Date,Trans No,Amount,Supplier Name,Expense Type,VAT Registration Number
 Oxford City Council,03/04/2024,1001,"1,200.00",Vodafone Limited (Corporate),Mobile phones,
@@ -38,10 +38,10 @@ forEachDatabase('suppliers and categories', (database) => {
     work = mkdtempSync(join(tmpdir(), 'pathfinder-suppliers-'));
     writeFileSync(join(work, 'oxford.csv'), OXFORD);
     writeFileSync(join(work, 'trafford.csv'), TRAFFORD);
-    await importSpendFile(database(), join(work, 'oxford.csv'), { bodyCode: 'E07000178' });
-    await importSpendFile(database(), join(work, 'trafford.csv'), { bodyCode: 'E08000009' });
+    await importSpendFile(database(), TESTER, join(work, 'oxford.csv'), { bodyCode: 'E07000178' });
+    await importSpendFile(database(), TESTER, join(work, 'trafford.csv'), { bodyCode: 'E08000009' });
     writeFileSync(join(work, 'bolton.csv'), BOLTON);
-    await importSpendFile(database(), join(work, 'bolton.csv'), { bodyCode: 'E08000001' });
+    await importSpendFile(database(), TESTER, join(work, 'bolton.csv'), { bodyCode: 'E08000001' });
     app = await buildApp({ db: database() });
   });
   after(async () => {

@@ -8,7 +8,7 @@ import { InputError } from '../../src/domain/errors.js';
 import { importSpendFile } from '../../src/services/import-spend.js';
 import { deleteBody } from '../../src/store/bodies.js';
 import { getColumnChoices, listSpendImports } from '../../src/store/spend.js';
-import { emptyRegister, forEachDatabase, hasSharedData, sharedData } from '../helpers/databases.js';
+import { emptyRegister, forEachDatabase, hasSharedData, sharedData, TESTER } from '../helpers/databases.js';
 
 const work = mkdtempSync(join(tmpdir(), 'pathfinder-spend-store-'));
 after(() => rmSync(work, { recursive: true, force: true }));
@@ -33,7 +33,7 @@ forEachDatabase('spend store', (database) => {
 
   test('stores a real file to the penny, and again adds nothing', { skip: !hasSharedData }, async () => {
     const db = database();
-    const first = await importSpendFile(db, sample('oxford-city-jul-sep-2017.csv'), { bodyCode: OXFORD });
+    const first = await importSpendFile(db, TESTER, sample('oxford-city-jul-sep-2017.csv'), { bodyCode: OXFORD });
     assert.deepEqual(
       [first.rowsRead, first.accepted, first.duplicates, first.rejected, first.totalPence],
       [3259, 3259, 0, 0, 1_134_400_535],
@@ -46,7 +46,7 @@ forEachDatabase('spend store', (database) => {
       cubeRows: 3259,
     });
 
-    const again = await importSpendFile(db, sample('oxford-city-jul-sep-2017.csv'), { bodyCode: OXFORD });
+    const again = await importSpendFile(db, TESTER, sample('oxford-city-jul-sep-2017.csv'), { bodyCode: OXFORD });
     assert.deepEqual([again.accepted, again.duplicates], [0, 3259]);
     assert.deepEqual(await totals(), {
       payments: 3259,
@@ -84,10 +84,10 @@ forEachDatabase('spend store', (database) => {
       const overlapping = join(work, 'card-b.csv');
       writeFileSync(firstHalf, [header, ...whole.slice(1, 8001)].join('\n'));
       writeFileSync(overlapping, [header, ...whole.slice(6001)].join('\n'));
-      const a = await importSpendFile(db, firstHalf, {});
+      const a = await importSpendFile(db, TESTER, firstHalf, {});
       assert.equal(a.bodyCode, 'E08000009');
       assert.equal(a.accepted, 8000);
-      const b = await importSpendFile(db, overlapping, {});
+      const b = await importSpendFile(db, TESTER, overlapping, {});
       assert.equal(b.accepted + b.duplicates, 14050 - 6000);
       assert.equal(b.duplicates, 2000);
       assert.equal((await totals())?.pence, 348_244_431);
@@ -96,7 +96,7 @@ forEachDatabase('spend store', (database) => {
 
   test('a file that fails part-way stores nothing of itself', async () => {
     const db = database();
-    await importSpendFile(db, writeCsv('good.csv', 'Date,Supplier,Amount\n01/04/2024,Acme Ltd,100.00\n'), {
+    await importSpendFile(db, TESTER, writeCsv('good.csv', 'Date,Supplier,Amount\n01/04/2024,Acme Ltd,100.00\n'), {
       bodyCode: OXFORD,
     });
     const before = await totals();
@@ -105,15 +105,14 @@ forEachDatabase('spend store', (database) => {
       'broken.csv',
       `Date,Supplier,Amount\n${rows}\n03/04/2024,"Never closed ${'x,'.repeat(17_000_000)}`,
     );
-    await assert.rejects(importSpendFile(db, broken, { bodyCode: OXFORD }), InputError);
+    await assert.rejects(importSpendFile(db, TESTER, broken, { bodyCode: OXFORD }), InputError);
     assert.deepEqual(await totals(), before);
     assert.equal((await listSpendImports(db, OXFORD)).length, 1);
   });
 
   test('rows for another body are refused; redacted payees are kept and counted', async () => {
     const db = database();
-    const report = await importSpendFile(
-      db,
+    const report = await importSpendFile(db, TESTER,
       writeCsv(
         'mixed.csv',
         [
@@ -143,14 +142,14 @@ forEachDatabase('spend store', (database) => {
       'a.csv',
       'Invoice Date,Paid On,Supplier,Net,Gross\n01/04/2024,05/04/2024,Acme,100,120\n',
     );
-    const report = await importSpendFile(db, a, { bodyCode: OXFORD, columns: { amount: 'Gross' } });
+    const report = await importSpendFile(db, TESTER, a, { bodyCode: OXFORD, columns: { amount: 'Gross' } });
     assert.equal(report.totalPence, 12_000);
     assert.deepEqual(await getColumnChoices(db, OXFORD), { amount: 'Gross' });
     const b = writeCsv('b.csv', 'Paid On,Supplier,Net,Gross\n06/04/2024,Acme,200,240\n');
-    assert.equal((await importSpendFile(db, b, { bodyCode: OXFORD })).totalPence, 24_000);
+    assert.equal((await importSpendFile(db, TESTER, b, { bodyCode: OXFORD })).totalPence, 24_000);
     // A later layout without that heading falls back to what is detected.
     const c = writeCsv('c.csv', 'Payment Date,Supplier,Amount\n07/04/2024,Acme,300\n');
-    assert.equal((await importSpendFile(db, c, { bodyCode: OXFORD })).totalPence, 30_000);
+    assert.equal((await importSpendFile(db, TESTER, c, { bodyCode: OXFORD })).totalPence, 30_000);
   });
 });
 

@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { bodyInput, bodyToInput } from '../../domain/bodies.js';
 import { parseInput } from '../../domain/validation.js';
-import { deleteBody, getBody, listBodies, saveBody } from '../../store/bodies.js';
+import { actorOf } from '../../services/accounts.js';
+import { deleteBodyRecord, saveBodyRecord } from '../../services/records.js';
+import { getBody, listBodies } from '../../store/bodies.js';
 import type { Database } from '../../store/db.js';
 import { bodyQuery } from '../queries.js';
 
@@ -17,7 +19,7 @@ export function bodiesApi(app: FastifyInstance, db: Database) {
 
   app.post('/api/v1/bodies', async (request, reply) => {
     const body = parseInput(bodyInput, request.body, 'body');
-    await saveBody(db, body, { create: true });
+    await saveBodyRecord(db, actorOf(request.viewer!), body, { create: true });
     return reply
       .status(201)
       .header('location', `/api/v1/bodies/${body.code}`)
@@ -26,19 +28,19 @@ export function bodiesApi(app: FastifyInstance, db: Database) {
 
   app.put<ByCode>('/api/v1/bodies/:code', async (request) => {
     const body = parseInput(bodyInput, request.body, 'body');
-    await saveBody(db, body, { update: request.params.code });
+    await saveBodyRecord(db, actorOf(request.viewer!), body, { update: request.params.code });
     return getBody(db, body.code);
   });
 
   app.patch<ByCode>('/api/v1/bodies/:code', async (request) => {
     const current = bodyToInput(await getBody(db, request.params.code));
     const body = parseInput(bodyInput, { ...current, ...(request.body as object) }, 'body');
-    await saveBody(db, body, { update: request.params.code });
+    await saveBodyRecord(db, actorOf(request.viewer!), body, { update: request.params.code });
     return getBody(db, body.code);
   });
 
   app.delete<ByCode>('/api/v1/bodies/:code', async (request, reply) => {
-    await deleteBody(db, request.params.code);
+    await deleteBodyRecord(db, actorOf(request.viewer!), request.params.code);
     return reply.status(204).send();
   });
 }

@@ -1,15 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import { CATEGORIES } from '../../domain/categories.js';
 import { parseInput } from '../../domain/validation.js';
-import { categorySpend, confirmCategory, listUnmapped } from '../../store/categories.js';
+import { actorOf } from '../../services/accounts.js';
+import {
+  confirmCategoryRecord,
+  decideReviewRecord,
+  mergeSuppliersRecord,
+  splitPayeeRecord,
+} from '../../services/records.js';
+import { categorySpend, listUnmapped } from '../../store/categories.js';
 import type { Database } from '../../store/db.js';
 import {
-  decideReview,
   getSupplier,
   listReviews,
   listSuppliers,
-  mergeSuppliers,
-  splitPayee,
 } from '../../store/suppliers.js';
 import {
   categoryChoice,
@@ -36,14 +40,14 @@ export function suppliersApi(app: FastifyInstance, db: Database) {
   app.post<ById>('/api/v1/suppliers/:id/merge', async (request) => {
     const id = parseInput(supplierId, request.params.id, 'supplier number');
     const { into } = parseInput(supplierMerge, request.body, 'merge');
-    await mergeSuppliers(db, id, into);
+    await mergeSuppliersRecord(db, actorOf(request.viewer!), id, into);
     return getSupplier(db, into);
   });
 
   app.post<ById>('/api/v1/suppliers/:id/split', async (request, reply) => {
     const id = parseInput(supplierId, request.params.id, 'supplier number');
     const { payeeId } = parseInput(supplierSplit, request.body, 'split');
-    await splitPayee(db, id, payeeId);
+    await splitPayeeRecord(db, actorOf(request.viewer!), id, payeeId);
     return reply.status(204).send();
   });
 
@@ -51,7 +55,7 @@ export function suppliersApi(app: FastifyInstance, db: Database) {
 
   app.post('/api/v1/supplier-reviews', async (request, reply) => {
     const { a, b, same } = parseInput(supplierDecision, request.body, 'decision');
-    await decideReview(db, a, b, same);
+    await decideReviewRecord(db, actorOf(request.viewer!), a, b, same);
     return reply.status(204).send();
   });
 
@@ -70,7 +74,7 @@ export function suppliersApi(app: FastifyInstance, db: Database) {
 
   app.post('/api/v1/categories/mappings', async (request, reply) => {
     const { body, labelId, category } = parseInput(categoryChoice, request.body, 'mapping');
-    await confirmCategory(db, body, labelId, category);
+    await confirmCategoryRecord(db, actorOf(request.viewer!), body, labelId, category);
     return reply.status(204).send();
   });
 }

@@ -1,14 +1,11 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { canEditBodySpend, canEditDirectory, membership } from '../../domain/access.js';
 import { bodyInput, NATIONS, REGIONS } from '../../domain/bodies.js';
 import { parseInput } from '../../domain/validation.js';
-import {
-  deleteBody,
-  getBody,
-  listBodies,
-  listPredecessors,
-  listRegions,
-  saveBody,
-} from '../../store/bodies.js';
+import { actorOf } from '../../services/accounts.js';
+import { deleteBodyRecord, saveBodyRecord } from '../../services/records.js';
+import { listChanges } from '../../store/audit.js';
+import { getBody, listBodies, listPredecessors, listRegions } from '../../store/bodies.js';
 import type { Database } from '../../store/db.js';
 import { listPartnerships } from '../../store/partnerships.js';
 import { listProjects } from '../../store/projects.js';
@@ -16,6 +13,7 @@ import { listSpendImports } from '../../store/spend.js';
 import { page } from '../app.js';
 import { bodyFromForm, bodyToForm, type Form, formErrors, problemsOf } from '../forms.js';
 import { bodyQuery } from '../queries.js';
+import { readerOf, withFields } from './audit.js';
 import { flash, pagination } from './paging.js';
 
 export function bodyPages(app: FastifyInstance, db: Database) {
@@ -63,12 +61,17 @@ export function bodyPages(app: FastifyInstance, db: Database) {
 
   const save =
     (mode: 'create' | 'update') =>
-    async (request: { body: unknown; params: unknown }, reply: FastifyReply) => {
+    async (request: FastifyRequest, reply: FastifyReply) => {
       const values = request.body as Form;
       const code = (request.params as { code?: string }).code;
       try {
         const body = parseInput(bodyInput, bodyFromForm(values), 'body');
-        await saveBody(db, body, mode === 'create' ? { create: true } : { update: code as string });
+        await saveBodyRecord(
+          db,
+          actorOf(request.viewer!),
+          body,
+          mode === 'create' ? { create: true } : { update: code as string },
+        );
         return reply.redirect(`/bodies/${body.code}?done=body-saved`, 303);
       } catch (error) {
         const problems = problemsOf(error, 'code');
@@ -85,7 +88,7 @@ export function bodyPages(app: FastifyInstance, db: Database) {
   app.post('/bodies/:code/edit', save('update'));
 
   app.post<{ Params: { code: string } }>('/bodies/:code/delete', async (request, reply) => {
-    await deleteBody(db, request.params.code);
+    await deleteBodyRecord(db, actorOf(request.viewer!), request.params.code);
     return reply.redirect('/bodies?done=body-deleted', 303);
   });
 }
@@ -98,11 +101,14 @@ export async function showBody(
   context: Record<string, unknown>,
 ) {
   const body = await getBody(db, code);
-  const [partnerships, projects, predecessors, imports] = await Promise.all([
-    listPartnerships(db, { member: body.code }, { page: 1, perPage: 200 }),
-    listProjects(db, { body: body.code }),
+  const viewer = reply.request.viewer;
+  const m = membership(viewer);
+  const [partnerships, projects, predecessors, imports, history] = await Promise.all([
+    listPartnerships(db, { member: body.code }, { page: 1, perPage: 200 }, m),
+    listProjects(db, { body: body.code }, m),
     listPredecessors(db, body.code),
     listSpendImports(db, body.code),
+    viewer ? listChanges(db, readerOf(viewer), { recordType: 'body', recordKey: body.code }) : [],
   ]);
   return page(reply, 'bodies/show.njk', {
     title: body.name,
@@ -114,6 +120,9 @@ export async function showBody(
     predecessors,
     imports,
     synthetic: imports.some((i) => i.synthetic),
+    history: withFields(history),
+    canEdit: canEditDirectory(viewer),
+    canImport: canEditBodySpend(viewer, body.code),
     errors: {},
     values: {},
     ...context,

@@ -4,7 +4,13 @@ import { APPORTIONMENT_METHODS, ONE_OFF_KINDS } from '../../domain/business-case
 import { InputError } from '../../domain/errors.js';
 import { parseInput } from '../../domain/validation.js';
 import { businessCaseReport, businessCaseTables, checkBusinessCase } from '../../services/business-case.js';
-import { getBusinessCase, saveBusinessCase } from '../../store/business-cases.js';
+import { getBusinessCase } from '../../store/business-cases.js';
+import { FULL_ACCESS } from '../../domain/access.js';
+import { actorOf } from '../../services/accounts.js';
+import { saveBusinessCaseRecord } from '../../services/records.js';
+import { listChanges } from '../../store/audit.js';
+import { checkPartnershipAccess, mayEditPartnership } from '../access.js';
+import { readerOf, withFields } from './audit.js';
 import type { Database } from '../../store/db.js';
 import { getPartnership } from '../../store/partnerships.js';
 import { page } from '../app.js';
@@ -38,7 +44,7 @@ export function businessCasePages(app: FastifyInstance, db: Database) {
     slug: string,
     context: { action: string; title: string; values: Form } & Record<string, unknown>,
   ) => {
-    const p = await getPartnership(db, slug);
+    const p = await getPartnership(db, slug, FULL_ACCESS);
     return page(reply, 'business-cases/form.njk', {
       section: 'partnerships',
       breadcrumbs: [
@@ -62,12 +68,12 @@ export function businessCasePages(app: FastifyInstance, db: Database) {
     body: Form,
     target: { id?: number; action: string; title: string },
   ) => {
-    const p = await getPartnership(db, slug);
+    const p = await getPartnership(db, slug, FULL_ACCESS);
     const members = p.members.map((m) => m.bodyCode);
     const { input, rows } = businessCaseFromForm(body, p.slug, members);
     try {
       const { input: checked } = await checkBusinessCase(db, input);
-      const id = await saveBusinessCase(db, checked, target.id);
+      const id = await saveBusinessCaseRecord(db, actorOf(reply.request.viewer!), checked, target.id);
       return reply.redirect(`/business-cases/${id}?done=business-case-saved`, 303);
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
@@ -106,13 +112,12 @@ export function businessCasePages(app: FastifyInstance, db: Database) {
       db,
       parseInput(businessCaseId, request.params.id, 'business case number'),
     );
-    const p = await getPartnership(db, stored.partnershipSlug);
-    return form(reply, p.slug, {
+    return form(reply, stored.partnershipSlug, {
       title: `Edit ${stored.input.name}`,
       action: `/business-cases/${stored.id}/edit`,
       values: businessCaseToForm(
         stored.input,
-        p.members.map((m) => m.bodyCode),
+        (await getPartnership(db, stored.partnershipSlug, FULL_ACCESS)).members.map((m) => m.bodyCode),
       ),
     });
   });
@@ -131,6 +136,7 @@ export function businessCasePages(app: FastifyInstance, db: Database) {
 
   app.get('/business-cases/compare', async (request, reply) => {
     const { ids } = parseInput(compareQuery, request.query, 'comparison');
+    for (const id of ids) await checkPartnershipAccess(db, request.viewer, 'read', 'business-case', String(id));
     const cases = await Promise.all(ids.map((id) => businessCaseReport(db, id)));
     return page(reply, 'business-cases/compare.njk', {
       title: 'Business cases side by side',
@@ -164,6 +170,10 @@ export function businessCasePages(app: FastifyInstance, db: Database) {
       ],
       flash: flash(request.query),
       r,
+      canEdit: await mayEditPartnership(db, request.viewer, r.partnershipSlug),
+      history: withFields(
+        await listChanges(db, readerOf(request.viewer), { recordType: 'business_case', recordKey: String(r.id) }),
+      ),
       methods: APPORTIONMENT_METHODS,
       // Tornado bars: each side's distance from the central NPV, 150 units for the widest.
       tornado: r.sensitivity.map((s) => ({

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { membership } from '../../domain/access.js';
 import { dashboard } from '../../store/dashboard.js';
 import type { Database } from '../../store/db.js';
 import { hasSyntheticSpend } from '../../store/spend.js';
@@ -12,7 +13,7 @@ export function dashboardPages(app: FastifyInstance, db: Database) {
       section: 'dashboard',
       flash: flash(request.query),
       synthetic: await hasSyntheticSpend(db),
-      ...(await dashboard(db)),
+      ...(await dashboard(db, membership(request.viewer))),
     }),
   );
 }

@@ -1,3 +1,6 @@
+import { PUBLIC_ONLY } from '../../domain/access.js';
+import { actorOf } from '../../services/accounts.js';
+import { checkPartnershipAccess, mayEditPartnership } from '../access.js';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { CATEGORIES } from '../../domain/categories.js';
@@ -67,7 +70,7 @@ function overlapMatrix(report: Awaited<ReturnType<typeof opportunityReport>>) {
         row.code === col.code
           ? undefined
           : (of.get(`${row.code} ${col.code}`) ?? of.get(`${col.code} ${row.code}`) ?? 0);
-      return { code: col.code, overlap, shade: overlap === undefined ? 0 : Math.round(overlap * 60) / 100 };
+      return { code: col.code, overlap, shade: overlap === undefined ? 0 : Math.round(overlap * 6) };
     }),
   }));
 }
@@ -87,7 +90,10 @@ export function opportunityPages(app: FastifyInstance, db: Database) {
       title: 'Opportunity finder',
       section: 'opportunities',
       partnerships: Object.fromEntries(
-        (await listPartnerships(db, {}, { page: 1, perPage: 200 })).items.map((p) => [p.slug, p.name]),
+        (await listPartnerships(db, {}, { page: 1, perPage: 200 }, PUBLIC_ONLY)).items.map((p) => [
+          p.slug,
+          p.name,
+        ]),
       ),
       types: OPPORTUNITY_TYPES,
       errors: {},
@@ -108,6 +114,7 @@ export function opportunityPages(app: FastifyInstance, db: Database) {
         chart: barChart(report.byCategory),
         months: columnChart(report.byMonth),
         matrix: overlapMatrix(report),
+        canSave: await mayEditPartnership(db, request.viewer, query.partnership),
       });
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
@@ -155,13 +162,20 @@ export function opportunityPages(app: FastifyInstance, db: Database) {
 
   app.post('/opportunities/projects', async (request, reply) => {
     const body = request.body as Record<string, string>;
-    const report = await opportunityReport(db, body);
     if (!body.partnership) throw new InputError('Choose the partnership the project belongs to');
+    await checkPartnershipAccess(db, request.viewer, 'edit', 'slug', body.partnership);
+    const report = await opportunityReport(db, body);
     const wanted = report.opportunities.find(
       (o) => `${o.type}:${JSON.stringify(o.evidence)}` === body.opportunity,
     );
     if (!wanted) throw new InputError('That opportunity is not in the report any more; run the report again');
-    const id = await saveOpportunityAsProject(db, body.partnership, wanted, report.period);
+    const id = await saveOpportunityAsProject(
+      db,
+      actorOf(request.viewer!),
+      body.partnership,
+      wanted,
+      report.period,
+    );
     return reply.redirect(`/partnerships/${body.partnership}?done=project-saved#project-${id}`, 303);
   });
 

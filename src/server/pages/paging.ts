@@ -44,6 +44,13 @@ const DONE: Record<string, string> = {
   'review-decided': 'Your decision has been saved and the suppliers regrouped',
   'category-confirmed': 'The category has been saved',
   'business-case-saved': 'The business case has been saved',
+  'signed-out': 'You have signed out',
+  'password-set': 'Your password has been set: sign in with it now',
+  'token-revoked': 'The API token has been revoked: scripts using it can no longer sign in',
+  'user-saved': 'The user has been saved',
+  'user-invited': 'The user has been added and sent an email to choose their password',
+  'reset-sent': 'A password reset link has been sent to the user',
+  'note-added': 'Your note has been added',
 };
 export function flash(query: unknown): string | undefined {
   const done = (query as { done?: string } | undefined)?.done;

@@ -1,4 +1,6 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { canEditPartnership, canReadPrivate, FULL_ACCESS, membership } from '../../domain/access.js';
 import {
   memberInput,
   type Partnership,
@@ -9,15 +11,21 @@ import {
 import { parseInput } from '../../domain/validation.js';
 import { listBodyRefs, listRegions } from '../../store/bodies.js';
 import type { Database } from '../../store/db.js';
+import { actorOf } from '../../services/accounts.js';
 import {
-  deletePartnership,
-  getPartnership,
-  listPartnerships,
-  removeMember,
-  savePartnership,
-  setMember,
-} from '../../store/partnerships.js';
-import { deleteProject, getProject, saveProject } from '../../store/projects.js';
+  addNoteRecord,
+  addProjectRecord,
+  deletePartnershipRecord,
+  deleteProjectRecord,
+  removeMemberRecord,
+  savePartnershipRecord,
+  setMemberRecord,
+  updateProjectRecord,
+} from '../../services/records.js';
+import { listChanges } from '../../store/audit.js';
+import { listNotes } from '../../store/notes.js';
+import { getPartnership, listPartnerships } from '../../store/partnerships.js';
+import { getProject } from '../../store/projects.js';
 import { recentOpportunityReport } from '../../services/opportunities.js';
 import { listBusinessCases } from '../../store/business-cases.js';
 import { page } from '../app.js';
@@ -31,7 +39,10 @@ import {
   projectToForm,
 } from '../forms.js';
 import { partnershipQuery, projectId } from '../queries.js';
+import { readerOf, withFields } from './audit.js';
 import { flash, pagination } from './paging.js';
+
+const noteText = z.string().trim().min(1, { message: 'Write the note' }).max(5000);
 
 export function partnershipPages(app: FastifyInstance, db: Database) {
   const bodyOptions = async (chosen: string | undefined, blank: string) => [
@@ -45,7 +56,7 @@ export function partnershipPages(app: FastifyInstance, db: Database) {
 
   app.get('/partnerships', async (request, reply) => {
     const { page: n, perPage, ...filter } = parseInput(partnershipQuery, request.query, 'filter');
-    const result = await listPartnerships(db, filter, { page: n, perPage });
+    const result = await listPartnerships(db, filter, { page: n, perPage }, membership(request.viewer));
     return page(reply, 'partnerships/list.njk', {
       title: 'Partnerships',
       section: 'partnerships',
@@ -65,8 +76,12 @@ export function partnershipPages(app: FastifyInstance, db: Database) {
     form(reply, { title: 'Add a partnership', action: '/partnerships/new' }),
   );
 
-  const showPartnership = async (reply: FastifyReply, p: Partnership, context: Record<string, unknown>) =>
-    page(reply, 'partnerships/show.njk', {
+  const showPartnership = async (reply: FastifyReply, slug: string, context: Record<string, unknown>) => {
+    const viewer = reply.request.viewer;
+    const p = await getPartnership(db, slug, membership(viewer));
+    const codes = p.members.map((m) => m.bodyCode);
+    const member = canReadPrivate(viewer, codes);
+    return page(reply, 'partnerships/show.njk', {
       title: p.name,
       section: 'partnerships',
       breadcrumbs: [{ text: 'Partnerships', href: '/partnerships' }],
@@ -76,7 +91,13 @@ export function partnershipPages(app: FastifyInstance, db: Database) {
       opportunities: p.members.length
         ? await recentOpportunityReport(db, { partnership: p.slug })
         : undefined,
-      businessCases: await listBusinessCases(db, p.slug),
+      member,
+      canEdit: canEditPartnership(viewer, codes),
+      businessCases: member ? await listBusinessCases(db, membership(viewer), p.slug) : [],
+      notes: member ? await listNotes(db, p.slug) : [],
+      history: member
+        ? withFields(await listChanges(db, readerOf(viewer), { partnershipSlug: p.slug, limit: 10 }))
+        : [],
       bodyOptions: await bodyOptions(
         (context.values as Form | undefined)?.bodyCode as string,
         'Choose a body',
@@ -85,13 +106,14 @@ export function partnershipPages(app: FastifyInstance, db: Database) {
       values: {},
       ...context,
     });
+  };
 
   app.get<{ Params: { slug: string } }>('/partnerships/:slug', async (request, reply) =>
-    showPartnership(reply, await getPartnership(db, request.params.slug), { flash: flash(request.query) }),
+    showPartnership(reply, request.params.slug, { flash: flash(request.query) }),
   );
 
   app.get<{ Params: { slug: string } }>('/partnerships/:slug/edit', async (request, reply) => {
-    const p = await getPartnership(db, request.params.slug);
+    const p = await getPartnership(db, request.params.slug, FULL_ACCESS);
     return form(reply, {
       title: `Edit ${p.name}`,
       action: `/partnerships/${p.slug}/edit`,
@@ -101,14 +123,18 @@ export function partnershipPages(app: FastifyInstance, db: Database) {
 
   const save =
     (mode: 'create' | 'update') =>
-    async (request: { body: unknown; params: unknown }, reply: FastifyReply) => {
+    async (request: FastifyRequest, reply: FastifyReply) => {
       const values = request.body as Form;
       const slug = (request.params as { slug?: string }).slug;
+      const viewer = request.viewer!;
       try {
-        const existing = slug ? await getPartnership(db, slug) : undefined;
+        const existing = slug ? await getPartnership(db, slug, FULL_ACCESS) : undefined;
         const input = parseInput(partnershipInput, partnershipFromForm(values, existing), 'partnership');
-        const saved = await savePartnership(
+        // Whoever starts a partnership leads it for their body, so they can go on to edit it.
+        if (!existing && viewer.bodyCode) input.members = [{ bodyCode: viewer.bodyCode, role: 'lead' }];
+        const saved = await savePartnershipRecord(
           db,
+          actorOf(viewer),
           input,
           mode === 'create' ? { create: true } : { update: slug as string },
         );
@@ -128,7 +154,7 @@ export function partnershipPages(app: FastifyInstance, db: Database) {
   app.post('/partnerships/:slug/edit', save('update'));
 
   app.post<{ Params: { slug: string } }>('/partnerships/:slug/delete', async (request, reply) => {
-    await deletePartnership(db, request.params.slug);
+    await deletePartnershipRecord(db, actorOf(request.viewer!), request.params.slug);
     return reply.redirect('/partnerships?done=partnership-deleted', 303);
   });
 
@@ -142,7 +168,7 @@ export function partnershipPages(app: FastifyInstance, db: Database) {
           { bodyCode: request.body.bodyCode || '', role: request.body.role },
           'member',
         );
-        await setMember(db, slug, member.bodyCode, member.role);
+        await setMemberRecord(db, actorOf(request.viewer!), slug, member.bodyCode, member.role);
         return reply.redirect(`/partnerships/${slug}?done=member-added#members`, 303);
       } catch (error) {
         const problems = problemsOf(error, 'bodyCode');
@@ -150,7 +176,7 @@ export function partnershipPages(app: FastifyInstance, db: Database) {
         const shown = problems.map((p) =>
           p.field === 'bodyCode' ? { ...p, message: 'Choose a body to add' } : p,
         );
-        return showPartnership(reply.status(422), await getPartnership(db, slug), {
+        return showPartnership(reply.status(422), slug, {
           values: request.body,
           ...formErrors(shown),
         });
@@ -161,7 +187,7 @@ export function partnershipPages(app: FastifyInstance, db: Database) {
   app.post<{ Params: { slug: string; code: string } }>(
     '/partnerships/:slug/members/:code/remove',
     async (request, reply) => {
-      await removeMember(db, request.params.slug, request.params.code);
+      await removeMemberRecord(db, actorOf(request.viewer!), request.params.slug, request.params.code);
       return reply.redirect(`/partnerships/${request.params.slug}?done=member-removed#members`, 303);
     },
   );
@@ -194,13 +220,13 @@ export function partnershipPages(app: FastifyInstance, db: Database) {
   };
 
   app.get<{ Params: { slug: string } }>('/partnerships/:slug/projects/new', async (request, reply) => {
-    const p = await getPartnership(db, request.params.slug);
+    const p = await getPartnership(db, request.params.slug, FULL_ACCESS);
     return projectForm(reply, p, { title: 'Add a project', action: `/partnerships/${p.slug}/projects/new` });
   });
 
   app.get<{ Params: { id: string } }>('/projects/:id/edit', async (request, reply) => {
-    const project = await getProject(db, parseInput(projectId, request.params.id, 'project number'));
-    return projectForm(reply, await getPartnership(db, project.partnershipSlug), {
+    const project = await getProject(db, parseInput(projectId, request.params.id, 'project number'), FULL_ACCESS);
+    return projectForm(reply, await getPartnership(db, project.partnershipSlug, FULL_ACCESS), {
       title: `Edit ${project.name}`,
       action: `/projects/${project.id}/edit`,
       projectId: project.id,
@@ -210,19 +236,21 @@ export function partnershipPages(app: FastifyInstance, db: Database) {
 
   const saveProjectForm =
     (mode: 'create' | 'update') =>
-    async (request: { body: unknown; params: unknown }, reply: FastifyReply) => {
+    async (request: FastifyRequest, reply: FastifyReply) => {
       const values = request.body as Form;
       const params = request.params as { slug?: string; id?: string };
       const id = params.id === undefined ? undefined : parseInput(projectId, params.id, 'project number');
-      const slug = params.slug ?? (await getProject(db, id as number)).partnershipSlug;
+      const slug = params.slug ?? (await getProject(db, id as number, FULL_ACCESS)).partnershipSlug;
+      const actor = actorOf(request.viewer!);
       try {
         const input = parseInput(projectInput, projectFromForm(values), 'project');
-        await saveProject(db, input, mode === 'create' ? { partnership: slug } : { update: id as number });
+        if (id === undefined) await addProjectRecord(db, actor, slug, input);
+        else await updateProjectRecord(db, actor, id, input);
         return reply.redirect(`/partnerships/${slug}?done=project-saved#projects`, 303);
       } catch (error) {
         const problems = problemsOf(error, 'name');
         if (!problems) throw error;
-        return projectForm(reply.status(422), await getPartnership(db, slug), {
+        return projectForm(reply.status(422), await getPartnership(db, slug, FULL_ACCESS), {
           title: mode === 'create' ? 'Add a project' : 'Edit project',
           action: mode === 'create' ? `/partnerships/${slug}/projects/new` : `/projects/${id}/edit`,
           projectId: id,
@@ -235,8 +263,14 @@ export function partnershipPages(app: FastifyInstance, db: Database) {
   app.post('/projects/:id/edit', saveProjectForm('update'));
 
   app.post<{ Params: { id: string } }>('/projects/:id/delete', async (request, reply) => {
-    const project = await getProject(db, parseInput(projectId, request.params.id, 'project number'));
-    await deleteProject(db, project.id);
+    const project = await getProject(db, parseInput(projectId, request.params.id, 'project number'), FULL_ACCESS);
+    await deleteProjectRecord(db, actorOf(request.viewer!), project.id);
     return reply.redirect(`/partnerships/${project.partnershipSlug}?done=project-deleted#projects`, 303);
+  });
+
+  app.post<{ Params: { slug: string }; Body: Form }>('/partnerships/:slug/notes', async (request, reply) => {
+    const text = parseInput(noteText, request.body.text, 'note');
+    await addNoteRecord(db, actorOf(request.viewer!), request.params.slug, text);
+    return reply.redirect(`/partnerships/${request.params.slug}?done=note-added#notes`, 303);
   });
 }

@@ -2,18 +2,24 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { CATEGORIES } from '../../domain/categories.js';
 import { ConflictError, InputError } from '../../domain/errors.js';
 import { parseInput } from '../../domain/validation.js';
-import { categorySpend, confirmCategory, listUnmapped } from '../../store/categories.js';
+import { actorOf } from '../../services/accounts.js';
+import {
+  confirmCategoryRecord,
+  decideReviewRecord,
+  mergeSuppliersRecord,
+  splitPayeeRecord,
+} from '../../services/records.js';
+import { categorySpend, listUnmapped } from '../../store/categories.js';
 import type { Database } from '../../store/db.js';
 import { hasSyntheticSpend } from '../../store/spend.js';
 import {
-  decideReview,
   getSupplier,
   listReviews,
   listSuppliers,
-  mergeSuppliers,
-  splitPayee,
 } from '../../store/suppliers.js';
+import { listChanges } from '../../store/audit.js';
 import { page } from '../app.js';
+import { readerOf, withFields } from './audit.js';
 import { formErrors } from '../forms.js';
 import {
   categoryChoice,
@@ -57,7 +63,7 @@ export function supplierPages(app: FastifyInstance, db: Database) {
 
   app.post('/suppliers/review', async (request, reply) => {
     const { a, b, same } = parseInput(supplierDecision, request.body, 'decision');
-    await decideReview(db, a, b, same);
+    await decideReviewRecord(db, actorOf(request.viewer!), a, b, same);
     return reply.redirect('/suppliers/review?done=review-decided', 303);
   });
 
@@ -69,6 +75,11 @@ export function supplierPages(app: FastifyInstance, db: Database) {
       section: 'suppliers',
       breadcrumbs: [{ text: 'Suppliers', href: '/suppliers' }],
       supplier,
+      history: reply.request.viewer
+        ? withFields(
+            await listChanges(db, readerOf(reply.request.viewer), { recordType: 'supplier', recordKey: String(id) }),
+          )
+        : [],
       errors: {},
       values: {},
       ...context,
@@ -85,7 +96,7 @@ export function supplierPages(app: FastifyInstance, db: Database) {
     const id = parseInput(supplierId, request.params.id, 'supplier number');
     try {
       const { into } = parseInput(supplierMerge, request.body, 'merge');
-      await mergeSuppliers(db, id, into);
+      await mergeSuppliersRecord(db, actorOf(request.viewer!), id, into);
       return reply.redirect(`/suppliers/${into}?done=suppliers-merged`, 303);
     } catch (error) {
       if (!(error instanceof InputError || error instanceof ConflictError)) throw error;
@@ -101,7 +112,7 @@ export function supplierPages(app: FastifyInstance, db: Database) {
   app.post<ById>('/suppliers/:id/split', async (request, reply) => {
     const id = parseInput(supplierId, request.params.id, 'supplier number');
     const { payeeId } = parseInput(supplierSplit, request.body, 'split');
-    await splitPayee(db, id, payeeId);
+    await splitPayeeRecord(db, actorOf(request.viewer!), id, payeeId);
     return reply.redirect(`/suppliers/${id}?done=supplier-split`, 303);
   });
 
@@ -121,7 +132,7 @@ export function supplierPages(app: FastifyInstance, db: Database) {
 
   app.post('/categories', async (request, reply) => {
     const { body, labelId, category } = parseInput(categoryChoice, request.body, 'mapping');
-    await confirmCategory(db, body, labelId, category);
+    await confirmCategoryRecord(db, actorOf(request.viewer!), body, labelId, category);
     return reply.redirect('/categories?done=category-confirmed', 303);
   });
 }

@@ -1,0 +1,210 @@
+import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  canEditBodySpend,
+  canEditDirectory,
+  canEditPartnership,
+  canEditShared,
+  canManageUsers,
+  canReadPrivate,
+  type Viewer,
+} from '../domain/access.js';
+import { ForbiddenError, NotFoundError } from '../domain/errors.js';
+import { viewerFrom } from '../services/accounts.js';
+import type { Database } from '../store/db.js';
+import { memberCodes } from '../store/partnerships.js';
+import { getUser } from '../store/users.js';
+import { type Policy, POLICIES } from './policies.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    viewer: Viewer;
+  }
+}
+
+export const SESSION_COOKIE = 'pathfinder_session';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Sign-in state, CSRF protection, security headers and the access rules of policies.ts, for every
+ * route. Pages use the session cookie; the API uses a bearer token, and a session cookie only to
+ * read, so no cross-site form can change anything through the API.
+ */
+export async function accessControl(app: FastifyInstance, db: Database) {
+  await app.register(cookie);
+  await app.register(helmet, {
+    enableCSPNonces: true,
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'", 'data:'],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    frameguard: { action: 'deny' },
+    // HSTS only over TLS (behind a proxy that says so): on plain HTTP it would mean nothing.
+    hsts: false,
+  });
+  app.addHook('onSend', async (request, reply) => {
+    if (request.protocol === 'https')
+      reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
+  });
+  await app.register(csrf, {
+    cookieKey: 'pathfinder_csrf',
+    cookieOpts: { path: '/', sameSite: 'strict', httpOnly: true, secure: 'auto' },
+    // Upload forms are multipart, read as a stream by their handler, so they carry the token in the query.
+    getToken: (request) =>
+      (request.body as { _csrf?: string } | undefined)?._csrf ?? (request.query as { _csrf?: string })._csrf,
+  });
+  await app.register(rateLimit, { global: false });
+
+  app.decorateRequest('viewer', undefined);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (
+        method === 'HEAD' ||
+        route.url.startsWith('/assets/') ||
+        route.url.startsWith('/govuk/') ||
+        route.url.startsWith('/static/')
+      )
+        continue;
+      if (!POLICIES[`${method} ${route.url}`]) throw new Error(`No access policy for ${method} ${route.url}`);
+    }
+  });
+
+  app.addHook('onRequest', async (request) => {
+    const api = request.url.startsWith('/api/');
+    const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+    if (api && bearer) {
+      request.viewer = await viewerFrom(db, { bearerToken: bearer });
+      if (!request.viewer)
+        throw Object.assign(new Error('This API token is not valid: it may have been revoked'), {
+          statusCode: 401,
+        });
+      return;
+    }
+    if (api && !SAFE_METHODS.has(request.method)) return;
+    const sessionSecret = request.cookies[SESSION_COOKIE];
+    if (sessionSecret) request.viewer = await viewerFrom(db, { sessionSecret });
+  });
+
+  app.addHook('preHandler', async (request, reply) => {
+    if (!SAFE_METHODS.has(request.method) && !request.url.startsWith('/api/')) {
+      await new Promise<void>((resolve, reject) =>
+        app.csrfProtection(request, reply, (error?: Error) => (error ? reject(error) : resolve())),
+      );
+    }
+    const route = request.routeOptions.url;
+    if (!route) return;
+    const method = request.method === 'HEAD' ? 'GET' : request.method;
+    const policy = POLICIES[`${method} ${route}`];
+    if (!policy) return; // static files
+    await enforce(db, policy, request);
+  });
+}
+
+async function enforce(db: Database, policy: Policy, request: FastifyRequest) {
+  const viewer = request.viewer;
+  const params = request.params as Record<string, string>;
+  const refuse = (what: string) => {
+    throw new ForbiddenError(
+      viewer
+        ? `Your account cannot ${what}. Ask an administrator of your body if you need to.`
+        : `Sign in to ${what}.`,
+    );
+  };
+  if (policy === 'public') return;
+  if (policy === 'signed-in') return viewer ? undefined : refuse('see this page');
+  if (policy === 'shared') return canEditShared(viewer) ? undefined : refuse('make this change');
+  if (policy === 'directory')
+    return canEditDirectory(viewer) ? undefined : refuse('change the directory of bodies');
+  if (policy === 'administrator')
+    return viewer?.via === 'session' && (viewer.siteAdmin || viewer.role === 'administrator')
+      ? undefined
+      : refuse('manage users');
+  if (policy === 'user') {
+    const id = Number(params.id);
+    const user = Number.isSafeInteger(id) ? await getUser(db, id).catch(() => undefined) : undefined;
+    if (!user || !canManageUsers(viewer, user.bodyCode)) {
+      if (viewer?.siteAdmin || user?.bodyCode === viewer?.bodyCode) refuse('manage this user');
+      throw new NotFoundError(`No user has the number ${params.id}`);
+    }
+    return;
+  }
+  if ('body' in policy) {
+    return canEditBodySpend(viewer, (params.code ?? '').toUpperCase())
+      ? undefined
+      : refuse('import spend for this body');
+  }
+  await checkPartnershipAccess(
+    db,
+    viewer,
+    policy.partnership,
+    policy.from,
+    params[policy.from === 'slug' ? 'slug' : 'id'] ?? '',
+  );
+}
+
+/**
+ * Refuses access to a partnership's records unless the viewer may read (or edit) them. The record
+ * is the partnership itself, or the project or business case with that number. Refused reading
+ * looks like a missing record, so a private business case's existence is not given away.
+ */
+export async function checkPartnershipAccess(
+  db: Database,
+  viewer: Viewer,
+  need: 'read' | 'edit',
+  from: 'slug' | 'project' | 'business-case',
+  key: string,
+) {
+  const members = await memberCodes(db, from, key);
+  const missing = () =>
+    new NotFoundError(
+      from === 'business-case'
+        ? `No business case has the number ${key}`
+        : from === 'project'
+          ? `No project has the number ${key}`
+          : `No partnership is called ${key}`,
+    );
+  if (!members) throw missing();
+  const mayRead = canReadPrivate(viewer, members);
+  if (need === 'read') {
+    if (!mayRead) throw missing();
+    return;
+  }
+  if (canEditPartnership(viewer, members)) return;
+  if (from === 'business-case' && !mayRead) throw missing();
+  throw new ForbiddenError(
+    viewer
+      ? 'Your account cannot change this partnership’s records. Ask an administrator of your body if you need to.'
+      : 'Sign in to change this partnership’s records.',
+  );
+}
+
+/** What every page needs to know about the request: who is signed in, the form token, the script nonce. */
+export function pageContext(reply: FastifyReply) {
+  const viewer = reply.request.viewer;
+  return {
+    viewer,
+    // What the viewer may do anywhere, so pages offer only the controls that would work.
+    may: {
+      editShared: canEditShared(viewer),
+      editDirectory: canEditDirectory(viewer),
+      manageUsers: viewer?.siteAdmin || viewer?.role === 'administrator',
+    },
+    csrfToken: reply.generateCsrf(),
+    cspNonce: (reply as FastifyReply & { cspNonce?: { script: string } }).cspNonce?.script,
+  };
+}
+
+/** Whether the viewer may edit a partnership's records, to show or hide the controls that would. */
+export async function mayEditPartnership(db: Database, viewer: Viewer, slug: string | undefined) {
+  const codes = slug ? await memberCodes(db, 'slug', slug) : undefined;
+  return codes !== undefined && canEditPartnership(viewer, codes);
+}

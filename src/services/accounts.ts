@@ -1,0 +1,198 @@
+import {
+  type Account,
+  INVITATION_DAYS,
+  LOCKOUT_MINUTES,
+  MAX_FAILED_SIGN_INS,
+  RESET_LINK_HOURS,
+  SESSION_HOURS,
+  type TokenScope,
+  type UserInput,
+  type Viewer,
+  ALL_SCOPES,
+} from '../domain/access.js';
+import type { Actor } from '../domain/audit.js';
+import { recordChange } from '../store/audit.js';
+import { bodyIdOf } from '../store/bodies.js';
+import type { Sql } from '../store/db.js';
+import {
+  clearFailedSignIns,
+  createApiToken,
+  createOneTimeLink,
+  createSession,
+  deleteSession,
+  findUserByEmail,
+  getUser,
+  oneTimeLinkIsLive,
+  passwordHashOf,
+  recordFailedSignIn,
+  revokeApiToken,
+  saveUser,
+  sessionAccount,
+  setPassword,
+  tokenAccount,
+  useOneTimeLink,
+} from '../store/users.js';
+import { audited } from './changes.js';
+import type { Mailer } from './mail.js';
+import { hashPassword, hashSecret, newSecret, passwordMatches } from './secrets.js';
+
+/** What account e-mails need: where links point, and how to send. */
+export interface AccountMail {
+  baseUrl: string;
+  mailer: Mailer;
+}
+
+export const actorOf = (account: Account): Actor => ({ userId: account.id, name: account.email });
+
+export type SignInResult =
+  | { outcome: 'signed-in'; sessionSecret: string; account: Account }
+  | { outcome: 'wrong' }
+  | { outcome: 'locked' };
+
+/**
+ * Checks an e-mail address and password. A wrong answer for an account that exists counts towards
+ * its lockout; a locked account refuses even the right password until the lock ends or a reset.
+ */
+export async function signIn(db: Sql, email: string, password: string): Promise<SignInResult> {
+  const user = await findUserByEmail(db, email);
+  const matches = await passwordMatches(password, user && !user.disabled ? await passwordHashOf(db, user.id) : undefined);
+  if (!user || user.disabled) return { outcome: 'wrong' };
+  if (user.lockedUntil && new Date(user.lockedUntil) > new Date()) return { outcome: 'locked' };
+  if (!matches) {
+    await recordFailedSignIn(db, user.id, MAX_FAILED_SIGN_INS, LOCKOUT_MINUTES);
+    const after = await getUser(db, user.id);
+    return after.lockedUntil ? { outcome: 'locked' } : { outcome: 'wrong' };
+  }
+  await clearFailedSignIns(db, user.id);
+  // A new session every time, so a session id planted before sign-in is never promoted (fixation).
+  const { secret, hash } = newSecret();
+  await createSession(db, hash, user.id, SESSION_HOURS);
+  return { outcome: 'signed-in', sessionSecret: secret, account: user };
+}
+
+export const signOut = (db: Sql, sessionSecret: string) => deleteSession(db, hashSecret(sessionSecret));
+
+/** Who a request comes from: a session cookie (all the user's rights) or an API token (its scopes). */
+export async function viewerFrom(
+  db: Sql,
+  credentials: { sessionSecret?: string | undefined; bearerToken?: string | undefined },
+): Promise<Viewer> {
+  if (credentials.bearerToken) {
+    const found = await tokenAccount(db, hashSecret(credentials.bearerToken));
+    return found && { ...found.account, via: 'token', scopes: found.scopes };
+  }
+  if (credentials.sessionSecret) {
+    const account = await sessionAccount(db, hashSecret(credentials.sessionSecret));
+    return account && { ...account, via: 'session', scopes: ALL_SCOPES };
+  }
+  return undefined;
+}
+
+/** Adds a user and e-mails them a link to choose their password. */
+export async function inviteUser(db: Sql, actor: Actor, input: UserInput, mail: AccountMail): Promise<number> {
+  const id = await audited(db, actor, { action: 'create', record: 'user', keyOf: String }, (tx) => saveUser(tx, input));
+  await sendLink(db, id, 'invitation', mail);
+  return id;
+}
+
+export async function updateUser(db: Sql, actor: Actor, id: number, input: UserInput) {
+  await audited(db, actor, { action: 'update', record: 'user', key: String(id) }, (tx) => saveUser(tx, input, id));
+}
+
+/**
+ * E-mails a password reset link if the address has an account; says nothing either way, so the
+ * form cannot be used to find out who has an account.
+ */
+export async function requestPasswordReset(db: Sql, email: string, mail: AccountMail) {
+  const user = await findUserByEmail(db, email);
+  if (user && !user.disabled) await sendLink(db, user.id, 'reset', mail);
+}
+
+/** Makes a one-time link for a user (a reset, or an invitation to set a first password) and sends it. */
+export async function sendLink(db: Sql, userId: number, purpose: 'reset' | 'invitation', mail: AccountMail) {
+  const link = await oneTimeLink(db, userId, purpose, mail.baseUrl);
+  const user = await getUser(db, userId);
+  const invitation = purpose === 'invitation';
+  await mail.mailer.send({
+    to: user.email,
+    subject: invitation ? 'You have been invited to Pathfinder' : 'Reset your Pathfinder password',
+    text: [
+      `Dear ${user.name},`,
+      '',
+      invitation
+        ? `An account has been made for you on Pathfinder${user.bodyName ? ` for ${user.bodyName}` : ''}. Choose your password here:`
+        : 'Someone asked to reset the password of your Pathfinder account. To choose a new password, open this link:',
+      '',
+      link,
+      '',
+      invitation
+        ? `The link works once and for ${INVITATION_DAYS} days.`
+        : `The link works once and for ${RESET_LINK_HOURS} hour. If you did not ask for it, you can ignore this e-mail: your password has not changed.`,
+    ].join('\n'),
+  });
+}
+
+/** A one-time link to choose a password; the CLI prints it where e-mail is not set up. */
+export async function oneTimeLink(db: Sql, userId: number, purpose: 'reset' | 'invitation', baseUrl: string) {
+  const { secret, hash } = newSecret();
+  const hours = purpose === 'invitation' ? INVITATION_DAYS * 24 : RESET_LINK_HOURS;
+  await createOneTimeLink(db, hash, userId, purpose, hours);
+  return `${baseUrl.replace(/\/$/, '')}/reset-password/${secret}`;
+}
+
+export const linkIsLive = (db: Sql, secret: string) => oneTimeLinkIsLive(db, hashSecret(secret));
+
+/** Uses a one-time link to set a password; false if the link is used, expired or made up. */
+export async function resetPassword(db: Sql, secret: string, password: string): Promise<boolean> {
+  const hash = await hashPassword(password);
+  return db.transaction(async (tx) => {
+    const userId = await useOneTimeLink(tx, hashSecret(secret));
+    if (userId === undefined) return false;
+    await setPassword(tx, userId, hash);
+    const user = await getUser(tx, userId);
+    await recordChange(tx, { userId, name: user.email }, {
+      action: 'update',
+      recordType: 'user',
+      recordKey: String(userId),
+      recordName: `${user.name} <${user.email}>`,
+      after: { password: 'changed by one-time link' },
+    });
+    return true;
+  });
+}
+
+/** Sets a password directly (the first administrator, created from the command line). */
+export async function choosePassword(db: Sql, userId: number, password: string) {
+  await setPassword(db, userId, await hashPassword(password));
+}
+
+/** Makes an API token; the secret is shown once and never stored. */
+export async function issueApiToken(db: Sql, account: Account, name: string, scopes: TokenScope[]) {
+  const { secret, hash } = newSecret('pf_');
+  await db.transaction(async (tx) => {
+    const id = await createApiToken(tx, account.id, name, scopes, hash);
+    await recordChange(tx, actorOf(account), {
+      action: 'create',
+      recordType: 'api_token',
+      recordKey: String(id),
+      recordName: name,
+      bodyId: await bodyIdOf(tx, account.bodyCode),
+      after: { name, scopes },
+    });
+  });
+  return secret;
+}
+
+export async function withdrawApiToken(db: Sql, account: Account, id: number) {
+  await db.transaction(async (tx) => {
+    const token = await revokeApiToken(tx, account.id, id);
+    await recordChange(tx, actorOf(account), {
+      action: 'revoke',
+      recordType: 'api_token',
+      recordKey: String(id),
+      recordName: token.name,
+      bodyId: await bodyIdOf(tx, account.bodyCode),
+      after: { revokedAt: token.revokedAt },
+    });
+  });
+}

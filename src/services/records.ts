@@ -1,0 +1,169 @@
+import type { Actor } from '../domain/audit.js';
+import type { BodyInput } from '../domain/bodies.js';
+import type { BusinessCaseInput } from '../domain/business-case.js';
+import { CATEGORIES, type Category } from '../domain/categories.js';
+import type { MemberRole, PartnershipInput, ProjectInput } from '../domain/partnerships.js';
+import type { RegisterDocument } from '../domain/register.js';
+import { recordChange } from '../store/audit.js';
+import { deleteBody, type SaveMode, saveBody } from '../store/bodies.js';
+import { deleteBusinessCase, saveBusinessCase } from '../store/business-cases.js';
+import type { Sql } from '../store/db.js';
+import { addNote } from '../store/notes.js';
+import {
+  deletePartnership,
+  partnershipId,
+  removeMember,
+  savePartnership,
+  setMember,
+} from '../store/partnerships.js';
+import { deleteProject, saveProject } from '../store/projects.js';
+import { confirmCategory, labelText } from '../store/categories.js';
+import { decideReview, mergeSuppliers, payeeNames, splitPayee } from '../store/suppliers.js';
+import { importRegister } from '../store/register.js';
+import { audited } from './changes.js';
+
+/**
+ * Every change people make to the register (bodies, partnerships, projects, business cases, notes)
+ * and to shared spend records (supplier matches, categories) goes through here, so that each is
+ * kept in the audit trail with who made it and the record before and after. Pages, the API and the
+ * CLI all call these.
+ */
+
+export const saveBodyRecord = (db: Sql, actor: Actor, input: BodyInput, mode: SaveMode) =>
+  audited(
+    db,
+    actor,
+    {
+      action: 'create' in mode ? 'create' : 'update',
+      record: 'body',
+      key: 'update' in mode ? mode.update : undefined,
+      keyOf: () => input.code.toUpperCase(),
+    },
+    (tx) => saveBody(tx, input, mode),
+  );
+
+export const deleteBodyRecord = (db: Sql, actor: Actor, code: string) =>
+  audited(db, actor, { action: 'delete', record: 'body', key: code.toUpperCase() }, (tx) => deleteBody(tx, code));
+
+export const savePartnershipRecord = (
+  db: Sql,
+  actor: Actor,
+  input: PartnershipInput,
+  mode: { create: true } | { update: string },
+) =>
+  audited(
+    db,
+    actor,
+    {
+      action: 'create' in mode ? 'create' : 'update',
+      record: 'partnership',
+      key: 'update' in mode ? mode.update : undefined,
+      keyOf: (r: { slug: string }) => r.slug,
+    },
+    (tx) => savePartnership(tx, input, mode),
+  );
+
+export const deletePartnershipRecord = (db: Sql, actor: Actor, slug: string) =>
+  audited(db, actor, { action: 'delete', record: 'partnership', key: slug }, (tx) => deletePartnership(tx, slug));
+
+export const setMemberRecord = (db: Sql, actor: Actor, slug: string, bodyCode: string, role: MemberRole) =>
+  audited(db, actor, { action: 'update', record: 'partnership', key: slug }, (tx) =>
+    setMember(tx, slug, bodyCode, role),
+  );
+
+export const removeMemberRecord = (db: Sql, actor: Actor, slug: string, bodyCode: string) =>
+  audited(db, actor, { action: 'update', record: 'partnership', key: slug }, (tx) =>
+    removeMember(tx, slug, bodyCode),
+  );
+
+export const addProjectRecord = (db: Sql, actor: Actor, slug: string, input: ProjectInput) =>
+  audited(db, actor, { action: 'create', record: 'project', keyOf: String }, (tx) =>
+    saveProject(tx, input, { partnership: slug }),
+  );
+
+export const updateProjectRecord = (db: Sql, actor: Actor, id: number, input: ProjectInput) =>
+  audited(db, actor, { action: 'update', record: 'project', key: String(id) }, (tx) =>
+    saveProject(tx, input, { update: id }),
+  );
+
+export const deleteProjectRecord = (db: Sql, actor: Actor, id: number) =>
+  audited(db, actor, { action: 'delete', record: 'project', key: String(id) }, (tx) => deleteProject(tx, id));
+
+export const saveBusinessCaseRecord = (db: Sql, actor: Actor, input: BusinessCaseInput, id?: number) =>
+  audited(
+    db,
+    actor,
+    { action: id === undefined ? 'create' : 'update', record: 'business_case', key: id?.toString(), keyOf: String },
+    (tx) => saveBusinessCase(tx, input, id),
+  );
+
+export const deleteBusinessCaseRecord = (db: Sql, actor: Actor, id: number) =>
+  audited(db, actor, { action: 'delete', record: 'business_case', key: String(id) }, (tx) =>
+    deleteBusinessCase(tx, id),
+  );
+
+/** A note for the partnership's members; notes are added, never edited, so the note is its own record. */
+export const addNoteRecord = (db: Sql, actor: Actor, slug: string, text: string) =>
+  db.transaction(async (tx) => {
+    const pid = await partnershipId(tx, slug);
+    const id = await addNote(tx, pid, actor, text);
+    await recordChange(tx, actor, {
+      action: 'create',
+      recordType: 'note',
+      recordKey: String(id),
+      recordName: text.slice(0, 60),
+      partnershipId: pid,
+      after: { text },
+    });
+    return id;
+  });
+
+/** Loads a whole register document; the trail keeps what was loaded, not each record's before. */
+export const importRegisterRecord = (db: Sql, actor: Actor, doc: RegisterDocument) =>
+  db.transaction(async (tx) => {
+    const result = await importRegister(tx, doc);
+    await recordChange(tx, actor, {
+      action: 'import',
+      recordType: 'register',
+      recordKey: 'register',
+      recordName: `${doc.bodies.length} bodies and ${doc.partnerships.length} partnerships`,
+      after: result,
+    });
+    return result;
+  });
+
+/** Two suppliers are one: kept as a change to the supplier merged into, with its names before and after. */
+export const mergeSuppliersRecord = (db: Sql, actor: Actor, id: number, into: number) =>
+  audited(db, actor, { action: 'merge', record: 'supplier', key: String(into) }, (tx) =>
+    mergeSuppliers(tx, id, into),
+  );
+
+export const splitPayeeRecord = (db: Sql, actor: Actor, supplierId: number, payeeId: number) =>
+  audited(db, actor, { action: 'split', record: 'supplier', key: String(supplierId) }, (tx) =>
+    splitPayee(tx, supplierId, payeeId),
+  );
+
+export const decideReviewRecord = (db: Sql, actor: Actor, a: number, b: number, same: boolean) =>
+  db.transaction(async (tx) => {
+    const names = await payeeNames(tx, [a, b]);
+    await decideReview(tx, a, b, same);
+    await recordChange(tx, actor, {
+      action: 'review',
+      recordType: 'supplier',
+      recordKey: `${a}-${b}`,
+      recordName: names.join(' / '),
+      after: { names, same },
+    });
+  });
+
+export const confirmCategoryRecord = (db: Sql, actor: Actor, bodyCode: string, labelId: number, category: Category) =>
+  db.transaction(async (tx) => {
+    await confirmCategory(tx, bodyCode, labelId, category);
+    await recordChange(tx, actor, {
+      action: 'update',
+      recordType: 'category',
+      recordKey: `${bodyCode}:${labelId}`,
+      recordName: `${(await labelText(tx, labelId)) ?? labelId} at ${bodyCode}`,
+      after: { category: `${category} ${CATEGORIES[category]}` },
+    });
+  });
