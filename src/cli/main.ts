@@ -34,6 +34,8 @@ import { describeSpendImport, estimateRows } from './spend-report.js';
 import { describeSupplier, describeUnmapped } from './supplier-report.js';
 import { describeOpportunities } from './opportunity-report.js';
 import { describeBusinessCase } from './business-case-report.js';
+import { baseUrl, ensureFirstAdministrator, usersCommands } from './users.js';
+import { openMailer } from '../services/mail.js';
 
 /** Changes made from the command line are the server operator's, named by their login. */
 const operator: Actor = { name: `command line (${userInfo().username})` };
@@ -88,7 +90,19 @@ program
         `Loaded ${payments.toLocaleString('en-GB')} synthetic demo payments (labelled as such on every page).`,
       );
     }
-    const app = await buildApp({ db, logger: true });
+    await ensureFirstAdministrator(db, operator);
+    const app = await buildApp({
+      db,
+      logger: true,
+      mail: {
+        baseUrl: baseUrl(),
+        mailer: openMailer({
+          smtpUrl: process.env.PATHFINDER_SMTP_URL,
+          from: process.env.PATHFINDER_MAIL_FROM ?? 'Pathfinder <pathfinder@localhost>',
+        }),
+      },
+      trustProxy: process.env.TRUST_PROXY === 'true',
+    });
     const close = async () => {
       await app.close();
       await db.close();
@@ -300,6 +314,8 @@ program
       else process.stdout.write(text);
     }),
   );
+
+usersCommands(program, withDatabase, operator);
 
 try {
   await program.parseAsync();

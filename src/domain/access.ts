@@ -84,7 +84,9 @@ export function canEditDirectory(viewer: Viewer): boolean {
  */
 export function canManageUsers(viewer: Viewer, code: string | undefined): boolean {
   if (!can(viewer, 'write') || viewer.via !== 'session') return false;
-  return viewer.siteAdmin || (viewer.role === 'administrator' && code !== undefined && viewer.bodyCode === code);
+  return (
+    viewer.siteAdmin || (viewer.role === 'administrator' && code !== undefined && viewer.bodyCode === code)
+  );
 }
 
 /** A body's administrator may grant any role up to administrator, but only a site administrator makes another. */

@@ -40,6 +40,8 @@ export async function accessControl(app: FastifyInstance, db: Database) {
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
         imgSrc: ["'self'", 'data:'],
         fontSrc: ["'self'", 'data:'],
         formAction: ["'self'"],

@@ -77,7 +77,8 @@ export async function buildApp({
               ? 'Sorry, there is a problem with the service'
               : 'There is a problem',
       message,
-      signInHref: status === 403 && !request.viewer ? `/sign-in?next=${encodeURIComponent(request.url)}` : undefined,
+      signInHref:
+        status === 403 && !request.viewer ? `/sign-in?next=${encodeURIComponent(request.url)}` : undefined,
     });
   });
   app.setNotFoundHandler((request, reply) => {

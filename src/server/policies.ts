@@ -114,6 +114,7 @@ export const POLICIES: Record<string, Policy> = {
   'PATCH /api/v1/bodies/:code': 'directory',
   'DELETE /api/v1/bodies/:code': 'directory',
   'GET /api/v1/bodies/:code/partners': 'public',
+  'GET /api/v1/opportunities': 'public',
   'GET /api/v1/bodies/:code/spend-imports': 'public',
   'POST /api/v1/bodies/:code/spend-imports': spend,
   'GET /api/v1/spend-imports/:id': 'public',

@@ -55,7 +55,10 @@ export type SignInResult =
  */
 export async function signIn(db: Sql, email: string, password: string): Promise<SignInResult> {
   const user = await findUserByEmail(db, email);
-  const matches = await passwordMatches(password, user && !user.disabled ? await passwordHashOf(db, user.id) : undefined);
+  const matches = await passwordMatches(
+    password,
+    user && !user.disabled ? await passwordHashOf(db, user.id) : undefined,
+  );
   if (!user || user.disabled) return { outcome: 'wrong' };
   if (user.lockedUntil && new Date(user.lockedUntil) > new Date()) return { outcome: 'locked' };
   if (!matches) {
@@ -89,14 +92,23 @@ export async function viewerFrom(
 }
 
 /** Adds a user and e-mails them a link to choose their password. */
-export async function inviteUser(db: Sql, actor: Actor, input: UserInput, mail: AccountMail): Promise<number> {
-  const id = await audited(db, actor, { action: 'create', record: 'user', keyOf: String }, (tx) => saveUser(tx, input));
+export async function inviteUser(
+  db: Sql,
+  actor: Actor,
+  input: UserInput,
+  mail: AccountMail,
+): Promise<number> {
+  const id = await audited(db, actor, { action: 'create', record: 'user', keyOf: String }, (tx) =>
+    saveUser(tx, input),
+  );
   await sendLink(db, id, 'invitation', mail);
   return id;
 }
 
 export async function updateUser(db: Sql, actor: Actor, id: number, input: UserInput) {
-  await audited(db, actor, { action: 'update', record: 'user', key: String(id) }, (tx) => saveUser(tx, input, id));
+  await audited(db, actor, { action: 'update', record: 'user', key: String(id) }, (tx) =>
+    saveUser(tx, input, id),
+  );
 }
 
 /**
@@ -150,13 +162,17 @@ export async function resetPassword(db: Sql, secret: string, password: string): 
     if (userId === undefined) return false;
     await setPassword(tx, userId, hash);
     const user = await getUser(tx, userId);
-    await recordChange(tx, { userId, name: user.email }, {
-      action: 'update',
-      recordType: 'user',
-      recordKey: String(userId),
-      recordName: `${user.name} <${user.email}>`,
-      after: { password: 'changed by one-time link' },
-    });
+    await recordChange(
+      tx,
+      { userId, name: user.email },
+      {
+        action: 'update',
+        recordType: 'user',
+        recordKey: String(userId),
+        recordName: `${user.name} <${user.email}>`,
+        after: { password: 'changed by one-time link' },
+      },
+    );
     return true;
   });
 }

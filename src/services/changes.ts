@@ -49,7 +49,9 @@ const SNAPSHOTS: Partial<Record<RecordType, (sql: Sql, key: string) => Promise<S
   },
   business_case: async (sql, id) => {
     const c = await orNothing(() => getBusinessCase(sql, Number(id)));
-    return c && { name: c.input.name, data: c.input, partnershipId: await partnershipId(sql, c.partnershipSlug) };
+    return (
+      c && { name: c.input.name, data: c.input, partnershipId: await partnershipId(sql, c.partnershipSlug) }
+    );
   },
   supplier: async (sql, id) => {
     const s = await orNothing(() => getSupplier(sql, Number(id)));

@@ -43,7 +43,9 @@ export const saveBodyRecord = (db: Sql, actor: Actor, input: BodyInput, mode: Sa
   );
 
 export const deleteBodyRecord = (db: Sql, actor: Actor, code: string) =>
-  audited(db, actor, { action: 'delete', record: 'body', key: code.toUpperCase() }, (tx) => deleteBody(tx, code));
+  audited(db, actor, { action: 'delete', record: 'body', key: code.toUpperCase() }, (tx) =>
+    deleteBody(tx, code),
+  );
 
 export const savePartnershipRecord = (
   db: Sql,
@@ -64,7 +66,9 @@ export const savePartnershipRecord = (
   );
 
 export const deletePartnershipRecord = (db: Sql, actor: Actor, slug: string) =>
-  audited(db, actor, { action: 'delete', record: 'partnership', key: slug }, (tx) => deletePartnership(tx, slug));
+  audited(db, actor, { action: 'delete', record: 'partnership', key: slug }, (tx) =>
+    deletePartnership(tx, slug),
+  );
 
 export const setMemberRecord = (db: Sql, actor: Actor, slug: string, bodyCode: string, role: MemberRole) =>
   audited(db, actor, { action: 'update', record: 'partnership', key: slug }, (tx) =>
@@ -93,7 +97,12 @@ export const saveBusinessCaseRecord = (db: Sql, actor: Actor, input: BusinessCas
   audited(
     db,
     actor,
-    { action: id === undefined ? 'create' : 'update', record: 'business_case', key: id?.toString(), keyOf: String },
+    {
+      action: id === undefined ? 'create' : 'update',
+      record: 'business_case',
+      key: id?.toString(),
+      keyOf: String,
+    },
     (tx) => saveBusinessCase(tx, input, id),
   );
 
@@ -156,7 +165,13 @@ export const decideReviewRecord = (db: Sql, actor: Actor, a: number, b: number, 
     });
   });
 
-export const confirmCategoryRecord = (db: Sql, actor: Actor, bodyCode: string, labelId: number, category: Category) =>
+export const confirmCategoryRecord = (
+  db: Sql,
+  actor: Actor,
+  bodyCode: string,
+  labelId: number,
+  category: Category,
+) =>
   db.transaction(async (tx) => {
     await confirmCategory(tx, bodyCode, labelId, category);
     await recordChange(tx, actor, {

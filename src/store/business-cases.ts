@@ -31,7 +31,10 @@ export async function listBusinessCases(
 ): Promise<StoredBusinessCase[]> {
   const c = new Conditions().add('p.slug = ?', partnership);
   c.require(visibleTo(c, m, 'true', 'c.partnership_id'));
-  return sql.query<StoredBusinessCase>(`${SELECT} ${c.where()} ORDER BY c.updated_at DESC, c.id DESC`, c.params);
+  return sql.query<StoredBusinessCase>(
+    `${SELECT} ${c.where()} ORDER BY c.updated_at DESC, c.id DESC`,
+    c.params,
+  );
 }
 
 /** Saves a new case, or replaces case `id`; returns its number. */

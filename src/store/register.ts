@@ -63,7 +63,11 @@ export async function exportRegister(sql: Sql, m: Membership): Promise<RegisterD
   const slugs = await sql.query<{ slug: string }>('SELECT slug FROM partnerships ORDER BY slug');
   const partnerships: RegisterDocument['partnerships'] = [];
   for (const { slug } of slugs) {
-    const { members, projects, governance, fundingAwards, updatedAt, ...p } = await getPartnership(sql, slug, m);
+    const { members, projects, governance, fundingAwards, updatedAt, ...p } = await getPartnership(
+      sql,
+      slug,
+      m,
+    );
     partnerships.push({
       ...p,
       members: members.map(({ bodyCode, role }) => ({ bodyCode, role })),

@@ -366,8 +366,9 @@ export async function decideReview(db: Sql, a: number, b: number, same: boolean)
 
 /** Payees' names as published, in the order of the ids asked for. */
 export async function payeeNames(sql: Sql, ids: number[]): Promise<string[]> {
-  const rows = await sql.query<{ id: number; name: string }>('SELECT id, name FROM payees WHERE id = ANY($1::int[])', [
-    ids,
-  ]);
+  const rows = await sql.query<{ id: number; name: string }>(
+    'SELECT id, name FROM payees WHERE id = ANY($1::int[])',
+    [ids],
+  );
   return ids.map((id) => rows.find((r) => r.id === id)?.name ?? String(id));
 }

@@ -73,19 +73,20 @@ export async function saveUser(sql: Sql, input: UserInput, id?: number): Promise
 }
 
 export async function passwordHashOf(sql: Sql, userId: number): Promise<string | undefined> {
-  const [row] = await sql.query<{ hash: string | null }>('SELECT password_hash AS hash FROM users WHERE id = $1', [
-    userId,
-  ]);
+  const [row] = await sql.query<{ hash: string | null }>(
+    'SELECT password_hash AS hash FROM users WHERE id = $1',
+    [userId],
+  );
   return row?.hash ?? undefined;
 }
 
 /** Sets a new password: any lockout ends and every session of the account is signed out. */
 export async function setPassword(sql: Sql, userId: number, hash: string) {
   await sql.transaction(async (tx) => {
-    await tx.query('UPDATE users SET password_hash = $1, failed_sign_ins = 0, locked_until = NULL WHERE id = $2', [
-      hash,
-      userId,
-    ]);
+    await tx.query(
+      'UPDATE users SET password_hash = $1, failed_sign_ins = 0, locked_until = NULL WHERE id = $2',
+      [hash, userId],
+    );
     await tx.query('DELETE FROM sessions WHERE user_id = $1', [userId]);
   });
 }
@@ -167,7 +168,13 @@ export interface ApiToken {
   revokedAt?: string;
 }
 
-export async function createApiToken(sql: Sql, userId: number, name: string, scopes: TokenScope[], hash: string) {
+export async function createApiToken(
+  sql: Sql,
+  userId: number,
+  name: string,
+  scopes: TokenScope[],
+  hash: string,
+) {
   const [row] = await sql.query<{ id: number }>(
     'INSERT INTO api_tokens (user_id, name, scopes, token_hash) VALUES ($1, $2, $3, $4) RETURNING id',
     [userId, name, scopes, hash],

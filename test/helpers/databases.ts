@@ -68,7 +68,8 @@ export function forEachDatabase(title: string, tests: (db: () => Database) => vo
 /** Empties every table, so each test starts from a known register. */
 export async function emptyRegister(db: Database) {
   await db.query(
-    `TRUNCATE bodies, partnerships, payments, spend_cube, payees, spend_labels, suppliers, analysis_cube RESTART IDENTITY CASCADE`,
+    `TRUNCATE bodies, partnerships, payments, spend_cube, payees, spend_labels, suppliers, analysis_cube, users,
+       audit_events RESTART IDENTITY CASCADE`,
   );
   // Reports kept in memory for the old contents must not answer for the new.
   await db.query('UPDATE analysis_state SET version = version + 1');

@@ -5,9 +5,11 @@ import type { FastifyInstance } from 'fastify';
 import { seedDemo } from '../../src/demo/seed.js';
 import { buildApp } from '../../src/server/app.js';
 import { emptyRegister, forEachDatabase } from '../helpers/databases.js';
+import { asSiteAdministrator, type Client } from '../helpers/accounts.js';
 
 forEachDatabase('API', (database) => {
   let app: FastifyInstance;
+  let client: Client;
   before(async () => {
     app = await buildApp({ db: database() });
   });
@@ -15,10 +17,11 @@ forEachDatabase('API', (database) => {
   beforeEach(async () => {
     await emptyRegister(database());
     await seedDemo(database());
+    client = await asSiteAdministrator(app, database());
   });
 
   const call = async (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: object) => {
-    const res = await app.inject({ method, url, ...(payload ? { payload } : {}) });
+    const res = await client.inject({ method, url, ...(payload ? { payload } : {}) });
     return {
       status: res.statusCode,
       body: res.body ? JSON.parse(res.body) : undefined,
@@ -136,6 +139,7 @@ forEachDatabase('API', (database) => {
       description: '',
       sourceUrl: 'https://example.org/fleet',
       status: 'claimed',
+      confidential: false,
     });
 
     const added = await call('PUT', '/api/v1/partnerships/greater-manchester-joint-fleet/members/e08000009', {
@@ -199,7 +203,7 @@ forEachDatabase('API', (database) => {
     });
     const json = await call('GET', '/api/v1/register');
     assert.equal(json.body.partnerships.length, 11);
-    const csv = await app.inject({ method: 'GET', url: '/api/v1/register.csv' });
+    const csv = await client.inject({ method: 'GET', url: '/api/v1/register.csv' });
     assert.match(csv.headers['content-type'] as string, /text\/csv/);
     const rows = parse(csv.body, { columns: true, bom: true }) as Record<string, string>[];
     assert.equal(rows.length, 11);
@@ -208,7 +212,7 @@ forEachDatabase('API', (database) => {
       rows.find((r) => r.slug === 'north-lincolnshire-shared-back-office')?.savings_claimed_pounds,
       '12600000.00',
     );
-    const projects = parse((await app.inject({ url: '/api/v1/register.csv?table=projects' })).body, {
+    const projects = parse((await client.inject({ url: '/api/v1/register.csv?table=projects' })).body, {
       columns: true,
       bom: true,
     });

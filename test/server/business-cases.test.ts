@@ -5,6 +5,7 @@ import { seedDemo } from '../../src/demo/seed.js';
 import { buildApp } from '../../src/server/app.js';
 import { SHARED_REVENUES_CASE } from '../helpers/business-case.js';
 import { emptyRegister, forEachDatabase } from '../helpers/databases.js';
+import { asSiteAdministrator, type Client } from '../helpers/accounts.js';
 
 const CASE = SHARED_REVENUES_CASE;
 const form = (fields: Record<string, string>) => ({
@@ -14,15 +15,17 @@ const form = (fields: Record<string, string>) => ({
 
 forEachDatabase('business cases', (database) => {
   let app: FastifyInstance;
+  let client: Client;
   before(async () => {
     await emptyRegister(database());
     await seedDemo(database());
     app = await buildApp({ db: database() });
+    client = await asSiteAdministrator(app, database());
   });
   after(() => app.close());
 
   test('through the API: populations from the directory, results, the worse-off check and its fix', async () => {
-    const created = await app.inject({ method: 'POST', url: '/api/v1/business-cases', payload: CASE });
+    const created = await client.inject({ method: 'POST', url: '/api/v1/business-cases', payload: CASE });
     assert.equal(created.statusCode, 201, created.body);
     const r = created.json();
     // Split by the directory's populations (131,084 and 79,445): 62.26% and 37.74% of £1.7m, to the penny.
@@ -40,7 +43,7 @@ forEachDatabase('business cases', (database) => {
     assert.equal(r.result.paybackYear, 2);
     assert.equal(r.sensitivity.length, 5);
     // Split equally instead, Wychavon gains £350,000 a year and Malvern Hills loses £50,000.
-    const equal = await app.inject({
+    const equal = await client.inject({
       method: 'PUT',
       url: `/api/v1/business-cases/${r.id}`,
       payload: { ...CASE, running: { method: 'equal' } },
@@ -50,26 +53,26 @@ forEachDatabase('business cases', (database) => {
       equal.json().result.repairs[0],
       /An annual payment of £[\d,]+ to Malvern Hills District Council/,
     );
-    assert.match((await app.inject(`/business-cases/${r.id}`)).body, /Not every partner is better off/);
+    assert.match((await client.inject(`/business-cases/${r.id}`)).body, /Not every partner is better off/);
     // A case may belong to one of its partnership's projects, and to no other partnership's.
-    const [elsewhere] = (await app.inject('/api/v1/projects?partnership=agma-cooperation')).json().items;
-    const wrongProject = await app.inject({
+    const [elsewhere] = (await client.inject('/api/v1/projects?partnership=agma-cooperation')).json().items;
+    const wrongProject = await client.inject({
       method: 'PUT',
       url: `/api/v1/business-cases/${r.id}`,
       payload: { ...CASE, projectId: elsewhere.id },
     });
     assert.equal(wrongProject.statusCode, 422);
     assert.equal(wrongProject.json().problems[0].field, 'projectId');
-    const csv = await app.inject(`/business-cases/${r.id}/export?table=partners`);
+    const csv = await client.inject(`/business-cases/${r.id}/export?table=partners`);
     assert.match(csv.body, /E07000235,Malvern Hills District Council,800000,850000,-50000/);
   });
 
   test('through the form: pounds typed, problems shown against their fields, saved and shown', async () => {
     const slug = 'wychavon-malvern-hills-shared-chief-executive';
-    const page = await app.inject(`/partnerships/${slug}/business-cases/new`);
+    const page = await client.inject(`/partnerships/${slug}/business-cases/new`);
     assert.equal(page.statusCode, 200);
     assert.match(page.body, /Wychavon District Council/);
-    const refused = await app.inject({
+    const refused = await client.inject({
       method: 'POST',
       url: `/partnerships/${slug}/business-cases/new`,
       ...form({
@@ -88,7 +91,7 @@ forEachDatabase('business cases', (database) => {
     assert.match(refused.body, /The horizon is 3 to 15 years/);
     assert.match(refused.body, /The percentages must add up to 100/);
     assert.match(refused.body, /value="lots"/);
-    const saved = await app.inject({
+    const saved = await client.inject({
       method: 'POST',
       url: `/partnerships/${slug}/business-cases/new`,
       ...form({
@@ -111,14 +114,14 @@ forEachDatabase('business cases', (database) => {
       }),
     });
     assert.equal(saved.statusCode, 303, saved.body);
-    const shown = await app.inject(saved.headers.location as string);
+    const shown = await client.inject(saved.headers.location as string);
     assert.match(shown.body, /Shared legal service/);
     assert.match(shown.body, /£357,500\.00|£357,500/);
-    const partnership = await app.inject(`/partnerships/${slug}`);
+    const partnership = await client.inject(`/partnerships/${slug}`);
     assert.match(partnership.body, /Compare them side by side/);
     const ids = [...partnership.body.matchAll(/href="\/business-cases\/(\d+)"/g)].map((m) => m[1]);
-    assert.equal((await app.inject(`/business-cases/compare?ids=${ids.join(',')}`)).statusCode, 200);
-    const edit = await app.inject(`/business-cases/${ids[0]}/edit`);
+    assert.equal((await client.inject(`/business-cases/compare?ids=${ids.join(',')}`)).statusCode, 200);
+    const edit = await client.inject(`/business-cases/${ids[0]}/edit`);
     assert.equal(edit.statusCode, 200);
   });
 });

@@ -9,6 +9,7 @@ import { buildApp } from '../../src/server/app.js';
 import { importSpendFile } from '../../src/services/import-spend.js';
 import { recentOpportunityReport } from '../../src/services/opportunities.js';
 import { emptyRegister, forEachDatabase, needsSharedData, sharedData, TESTER } from '../helpers/databases.js';
+import { asSiteAdministrator, type Client } from '../helpers/accounts.js';
 
 const OXFORD = 'oxford-city-jul-sep-2017.csv';
 const TRAFFORD = 'trafford-supplier-spend-2026-27.csv';
@@ -21,21 +22,25 @@ const pence = (amount: string) => Math.round(Number(amount.replace(/[£,]/g, '')
 
 forEachDatabase('opportunity finder on real spend', (database) => {
   let app: FastifyInstance;
+  let client: Client;
   before(async () => {
     await emptyRegister(database());
     await seedDemo(database());
     if (!needsSharedData.skip) {
-      await importSpendFile(database(), TESTER, join(sharedData, 'spend-samples', OXFORD), { bodyCode: 'E07000178' });
+      await importSpendFile(database(), TESTER, join(sharedData, 'spend-samples', OXFORD), {
+        bodyCode: 'E07000178',
+      });
       await importSpendFile(database(), TESTER, join(sharedData, 'spend-samples', TRAFFORD), {
         bodyCode: 'E08000009',
       });
     }
     app = await buildApp({ db: database() });
+    client = await asSiteAdministrator(app, database());
   });
   after(() => app.close());
 
   const report = async (query: string) => {
-    const res = await app.inject(`/api/v1/opportunities?${query}`);
+    const res = await client.inject(`/api/v1/opportunities?${query}`);
     assert.equal(res.statusCode, 200, res.body);
     return res.json();
   };
@@ -104,12 +109,16 @@ forEachDatabase('opportunity finder on real spend', (database) => {
     'exports every table as CSV and XLSX; the partner finder ranks by overlap',
     needsSharedData,
     async () => {
-      const csv = await app.inject('/opportunities/export?bodies=E07000178,E08000009&table=shared-suppliers');
+      const csv = await client.inject(
+        '/opportunities/export?bodies=E07000178,E08000009&table=shared-suppliers',
+      );
       assert.equal(csv.statusCode, 200);
       assert.match(csv.body, /^\uFEFFSupplier,Body code,Payments,Spend \(£\),Names used\r\n/);
-      const xlsx = await app.inject('/opportunities/export?bodies=E07000178,E08000009&format=xlsx');
+      const xlsx = await client.inject('/opportunities/export?bodies=E07000178,E08000009&format=xlsx');
       assert.equal(xlsx.rawPayload.subarray(0, 2).toString(), 'PK');
-      const partners = (await app.inject('/api/v1/bodies/E08000009/partners?from=2017-01&to=2026-12')).json();
+      const partners = (
+        await client.inject('/api/v1/bodies/E08000009/partners?from=2017-01&to=2026-12')
+      ).json();
       const oxford = partners.items.find((p: { code: string }) => p.code === 'E07000178');
       assert.ok(oxford.supplierOverlap > 0 && oxford.supplierOverlap < 1);
       assert.ok(oxford.suppliers.length > 0);
@@ -120,7 +129,7 @@ forEachDatabase('opportunity finder on real spend', (database) => {
     'an opportunity of a partnership is saved as an idea-stage project with its figures',
     needsSharedData,
     async () => {
-      const created = await app.inject({
+      const created = await client.inject({
         method: 'POST',
         url: '/api/v1/partnerships',
         payload: {
@@ -139,7 +148,7 @@ forEachDatabase('opportunity finder on real spend', (database) => {
       const r = await report('partnership=oxford-trafford-buying&from=2017-01&to=2026-12');
       const [o] = r.opportunities;
       assert.ok(o, 'the two councils share suppliers, so there is an opportunity');
-      const saved = await app.inject({
+      const saved = await client.inject({
         method: 'POST',
         url: '/opportunities/projects',
         payload: new URLSearchParams({
@@ -151,12 +160,13 @@ forEachDatabase('opportunity finder on real spend', (database) => {
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
       });
       assert.equal(saved.statusCode, 303, saved.body);
-      const projects = (await app.inject('/api/v1/projects?partnership=oxford-trafford-buying')).json().items;
+      const projects = (await client.inject('/api/v1/projects?partnership=oxford-trafford-buying')).json()
+        .items;
       assert.equal(projects.length, 1);
       assert.deepEqual([projects[0].name, projects[0].stage], [o.title.slice(0, 200), 'idea']);
       assert.match(projects[0].description, /Addressable spend £[\d,.]+ across 2 bodies/);
       assert.match(
-        (await app.inject('/partnerships/oxford-trafford-buying')).body,
+        (await client.inject('/partnerships/oxford-trafford-buying')).body,
         /Opportunities in the members’ spend/,
       );
     },
@@ -169,8 +179,8 @@ forEachDatabase('opportunity finder on real spend', (database) => {
       const query = { bodies: ['E07000178', 'E08000009'], from: '2017-01', to: '2026-12' };
       const first = await recentOpportunityReport(database(), query);
       assert.equal(await recentOpportunityReport(database(), query), first, 'reused while nothing changed');
-      const unmapped = (await app.inject('/api/v1/categories/unmapped?body=E07000178')).json().items[0];
-      const mapped = await app.inject({
+      const unmapped = (await client.inject('/api/v1/categories/unmapped?body=E07000178')).json().items[0];
+      const mapped = await client.inject({
         method: 'POST',
         url: '/api/v1/categories/mappings',
         payload: { body: 'E07000178', labelId: unmapped.labelId, category: '15' },
@@ -185,31 +195,31 @@ forEachDatabase('opportunity finder on real spend', (database) => {
   );
 
   test('bad selections get clear messages or an empty state, never an error page', async () => {
-    const unknown = await app.inject('/api/v1/opportunities?bodies=E08000009,NOPE');
+    const unknown = await client.inject('/api/v1/opportunities?bodies=E08000009,NOPE');
     assert.equal(unknown.statusCode, 422);
     assert.match(JSON.stringify(unknown.json()), /No body has the code NOPE/);
-    const none = await app.inject('/opportunities?bodies=');
+    const none = await client.inject('/opportunities?bodies=');
     assert.equal(none.statusCode, 200);
     assert.match(none.body, /Find opportunities/);
-    const empty = await app.inject('/api/v1/opportunities?bodies=E08000001');
+    const empty = await client.inject('/api/v1/opportunities?bodies=E08000001');
     assert.deepEqual([empty.statusCode, empty.json().opportunities], [200, []]);
     assert.match(
-      (await app.inject('/opportunities?bodies=E08000001')).body,
+      (await client.inject('/opportunities?bodies=E08000001')).body,
       /No spend is held for these bodies yet/,
     );
-    const backwards = await app.inject('/opportunities?bodies=E08000009&from=2026-05&to=2026-01');
+    const backwards = await client.inject('/opportunities?bodies=E08000009&from=2026-05&to=2026-01');
     assert.equal(backwards.statusCode, 422);
     assert.match(backwards.body, /The period must end after it starts/);
     const many = Array.from({ length: 501 }, (_, i) => `E0${String(8_000_001 + i)}`).join(',');
-    const tooMany = await app.inject(`/api/v1/opportunities?bodies=${many}`);
+    const tooMany = await client.inject(`/api/v1/opportunities?bodies=${many}`);
     assert.equal(tooMany.statusCode, 422);
     assert.match(JSON.stringify(tooMany.json()), /choose at most 500/);
-    const assumption = await app.inject('/api/v1/opportunities?bodies=E08000009&assume=category=9-2');
+    const assumption = await client.inject('/api/v1/opportunities?bodies=E08000009&assume=category=9-2');
     assert.match(JSON.stringify(assumption.json()), /low must not exceed high/);
   });
   test('synthetic demo spend is labelled wherever it is counted', async () => {
     const { seedDemoSpend } = await import('../../src/demo/spend.js');
-    const before = (await app.inject('/suppliers')).body;
+    const before = (await client.inject('/suppliers')).body;
     assert.doesNotMatch(before, /synthetic demo spend/);
     await seedDemoSpend(database());
     for (const url of [
@@ -219,9 +229,9 @@ forEachDatabase('opportunity finder on real spend', (database) => {
       '/opportunities?partnership=tri-council',
       '/bodies/E08000001/partners',
     ]) {
-      assert.match((await app.inject(url)).body, /These figures include synthetic demo spend/, url);
+      assert.match((await client.inject(url)).body, /These figures include synthetic demo spend/, url);
     }
     // A body without generated spend says nothing of it.
-    assert.doesNotMatch((await app.inject('/bodies/E07000178')).body, /synthetic demo spend/);
+    assert.doesNotMatch((await client.inject('/bodies/E07000178')).body, /synthetic demo spend/);
   });
 });

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { seedDemo } from '../../src/demo/seed.js';
 import { buildApp } from '../../src/server/app.js';
 import { emptyRegister, forEachDatabase, needsSharedData, sharedData } from '../helpers/databases.js';
+import { asSiteAdministrator, type Client } from '../helpers/accounts.js';
 
 /** A multipart/form-data body as a browser sends it. */
 function form(fields: Record<string, string>, file?: { name: string; content: Buffer | string }) {
@@ -32,10 +33,12 @@ function form(fields: Record<string, string>, file?: { name: string; content: Bu
 
 forEachDatabase('spend API and pages', (database) => {
   let app: FastifyInstance;
+  let client: Client;
   before(async () => {
     await emptyRegister(database());
     await seedDemo(database());
     app = await buildApp({ db: database() });
+    client = await asSiteAdministrator(app, database());
   });
   after(() => app.close());
 
@@ -44,7 +47,7 @@ forEachDatabase('spend API and pages', (database) => {
     needsSharedData,
     async () => {
       const content = readFileSync(join(sharedData, 'spend-samples', 'oxford-city-jul-sep-2017.csv'));
-      const res = await app.inject({
+      const res = await client.inject({
         method: 'POST',
         url: '/api/v1/bodies/E07000178/spend-imports',
         ...form({}, { name: 'oxford-city-jul-sep-2017.csv', content }),
@@ -55,23 +58,23 @@ forEachDatabase('spend API and pages', (database) => {
         [report.file, report.accepted, report.rejected, report.totalPence],
         ['oxford-city-jul-sep-2017.csv', 3259, 0, 1_134_400_535],
       );
-      assert.equal((await app.inject(`/api/v1/spend-imports/${report.id}`)).json().accepted, 3259);
-      const listed = (await app.inject('/api/v1/bodies/E07000178/spend-imports')).json();
+      assert.equal((await client.inject(`/api/v1/spend-imports/${report.id}`)).json().accepted, 3259);
+      const listed = (await client.inject('/api/v1/bodies/E07000178/spend-imports')).json();
       assert.deepEqual(
         listed.items.map((i: { id: number }) => i.id),
         [report.id],
       );
-      const page = (await app.inject('/bodies/E07000178')).body;
+      const page = (await client.inject('/bodies/E07000178')).body;
       assert.match(page, /oxford-city-jul-sep-2017\.csv/);
       assert.match(page, /£11,344,005\.35/);
-      const reportPage = (await app.inject(`/spend-imports/${report.id}`)).body;
+      const reportPage = (await client.inject(`/spend-imports/${report.id}`)).body;
       assert.match(reportPage, /Supplier name<\/th><td class="govuk-table__cell">Supplier Name/);
     },
   );
 
   test('the upload form explains a file it cannot read, and stores nothing', async () => {
-    const before = (await app.inject('/api/v1/bodies/E08000005/spend-imports')).json().items.length;
-    const res = await app.inject({
+    const before = (await client.inject('/api/v1/bodies/E08000005/spend-imports')).json().items.length;
+    const res = await client.inject({
       method: 'POST',
       url: '/bodies/E08000005/spend-imports',
       ...form({ month: '' }, { name: 'minutes.csv', content: 'Agenda item,Decision\n1,Agreed\n' }),
@@ -79,13 +82,13 @@ forEachDatabase('spend API and pages', (database) => {
     assert.equal(res.statusCode, 422);
     assert.match(res.body, /govuk-error-summary/);
     assert.match(res.body, /No header row found in the first 30 rows/);
-    const none = await app.inject({
+    const none = await client.inject({
       method: 'POST',
       url: '/bodies/E08000005/spend-imports',
       ...form({ month: '' }),
     });
     assert.match(none.body, /Choose a spend file to upload/);
-    assert.equal((await app.inject('/api/v1/bodies/E08000005/spend-imports')).json().items.length, before);
+    assert.equal((await client.inject('/api/v1/bodies/E08000005/spend-imports')).json().items.length, before);
   });
 
   test('asks which column holds the amount when it cannot tell, and remembers the answer', async () => {
@@ -93,7 +96,7 @@ forEachDatabase('spend API and pages', (database) => {
       name: `trafford-${month}.csv`,
       content: `Date Paid,Payee,Directorate,Sum Paid\n03/${month}/2024,Acme Care Ltd,Adults,"1,250.00"\n`,
     });
-    const refused = await app.inject({
+    const refused = await client.inject({
       method: 'POST',
       url: '/bodies/E08000009/spend-imports',
       ...form({ month: '' }, file('05')),
@@ -106,23 +109,23 @@ forEachDatabase('spend API and pages', (database) => {
     );
     assert.match(refused.body, /<option value="Sum Paid">Sum Paid<\/option>/);
     assert.match(refused.body, /As found: Payee/);
-    assert.equal((await app.inject('/api/v1/bodies/E08000009/spend-imports')).json().items.length, 0);
+    assert.equal((await client.inject('/api/v1/bodies/E08000009/spend-imports')).json().items.length, 0);
 
-    const chosen = await app.inject({
+    const chosen = await client.inject({
       method: 'POST',
       url: '/bodies/E08000009/spend-imports',
       ...form({ 'column.amount': 'Sum Paid', 'column.supplierName': '' }, file('05')),
     });
     assert.equal(chosen.statusCode, 303, chosen.body);
     // Next month's file imports without questions, and the columns page shows the saved choice.
-    const api = await app.inject({
+    const api = await client.inject({
       method: 'POST',
       url: '/api/v1/bodies/E08000009/spend-imports',
       ...form({}, file('06')),
     });
     assert.equal(api.statusCode, 201, api.body);
     assert.deepEqual([api.json().accepted, api.json().totalPence], [1, 125_000]);
-    const columns = (await app.inject('/bodies/E08000009/spend-columns')).body;
+    const columns = (await client.inject('/bodies/E08000009/spend-columns')).body;
     assert.match(columns, /trafford-06\.csv/);
     assert.match(columns, /<option value="Sum Paid" selected>Sum Paid<\/option>/);
   });

@@ -10,6 +10,7 @@ import { importSpendFile } from '../../src/services/import-spend.js';
 import { rebuildAnalysisCube } from '../../src/store/analysis-cube.js';
 import { resolveAllSuppliers } from '../../src/store/suppliers.js';
 import { emptyRegister, forEachDatabase, TESTER } from '../helpers/databases.js';
+import { asSiteAdministrator, type Client } from '../helpers/accounts.js';
 
 const OXFORD = `Body Name,Paid Date,Trans No,Amount,Supplier Name,Expense Type,VAT Registration Number
 Oxford City Council,03/04/2024,1001,"1,200.00",Vodafone Limited (Corporate),Mobile phones,
@@ -31,6 +32,7 @@ const BOLTON = `Date,Supplier,Expense Type,Amount
 
 forEachDatabase('suppliers and categories', (database) => {
   let app: FastifyInstance;
+  let client: Client;
   let work: string;
   before(async () => {
     await emptyRegister(database());
@@ -43,6 +45,7 @@ forEachDatabase('suppliers and categories', (database) => {
     writeFileSync(join(work, 'bolton.csv'), BOLTON);
     await importSpendFile(database(), TESTER, join(work, 'bolton.csv'), { bodyCode: 'E08000001' });
     app = await buildApp({ db: database() });
+    client = await asSiteAdministrator(app, database());
   });
   after(async () => {
     await app.close();
@@ -50,7 +53,7 @@ forEachDatabase('suppliers and categories', (database) => {
   });
 
   const suppliers = async (q: string) =>
-    (await app.inject(`/api/v1/suppliers?q=${encodeURIComponent(q)}`)).json().items;
+    (await client.inject(`/api/v1/suppliers?q=${encodeURIComponent(q)}`)).json().items;
 
   test('one supplier for the names two councils pay it under, with each body’s spend', async () => {
     const [vodafone, ...others] = await suppliers('vodafone');
@@ -59,7 +62,7 @@ forEachDatabase('suppliers and categories', (database) => {
       [vodafone.names, vodafone.bodies, vodafone.spendPence],
       [3, 2, 120_000 + 80_050 + 240_000],
     );
-    const detail = (await app.inject(`/api/v1/suppliers/${vodafone.id}`)).json();
+    const detail = (await client.inject(`/api/v1/suppliers/${vodafone.id}`)).json();
     assert.deepEqual(
       detail.spend.map((s: { bodyCode: string; spendPence: number }) => [s.bodyCode, s.spendPence]),
       [
@@ -68,14 +71,14 @@ forEachDatabase('suppliers and categories', (database) => {
       ],
     );
     assert.equal(detail.payments.length, 3);
-    const page = (await app.inject(`/suppliers/${vodafone.id}`)).body;
+    const page = (await client.inject(`/suppliers/${vodafone.id}`)).body;
     assert.match(page, /Vodafone Limited \(Corporate\)/);
     assert.match(page, /2024-25/);
   });
 
   test('redacted payees are counted in spend but never a supplier', async () => {
     assert.deepEqual(await suppliers('redacted'), []);
-    const categories = (await app.inject('/api/v1/categories')).json();
+    const categories = (await client.inject('/api/v1/categories')).json();
     const total = categories.spend.reduce((sum: number, c: { spendPence: number }) => sum + c.spendPence, 0);
     assert.equal(
       total,
@@ -86,14 +89,14 @@ forEachDatabase('suppliers and categories', (database) => {
   test('different VAT numbers keep two suppliers apart, and a merge is refused saying why', async () => {
     const capita = await suppliers('capita');
     assert.equal(capita.length, 2);
-    const res = await app.inject({
+    const res = await client.inject({
       method: 'POST',
       url: `/api/v1/suppliers/${capita[0].id}/merge`,
       payload: { into: capita[1].id },
     });
     assert.equal(res.statusCode, 409);
     assert.match(res.json().error, /different vatNumber \(\d{9} and \d{9}\)/);
-    const page = await app.inject({
+    const page = await client.inject({
       method: 'POST',
       url: `/suppliers/${capita[0].id}/merge`,
       payload: `into=${capita[1].id}`,
@@ -105,9 +108,9 @@ forEachDatabase('suppliers and categories', (database) => {
 
   test('merges and splits people make survive re-clustering', async () => {
     const [vodafone] = await suppliers('vodafone');
-    const names = (await app.inject(`/api/v1/suppliers/${vodafone.id}`)).json().names;
+    const names = (await client.inject(`/api/v1/suppliers/${vodafone.id}`)).json().names;
     const trafford = names.find((n: { name: string }) => n.name === 'Vodafone Ltd');
-    const split = await app.inject({
+    const split = await client.inject({
       method: 'POST',
       url: `/api/v1/suppliers/${vodafone.id}/split`,
       payload: { payeeId: trafford.payeeId },
@@ -119,7 +122,7 @@ forEachDatabase('suppliers and categories', (database) => {
     // The supplier keeps its number; the name split off is a supplier of its own.
     assert.ok(apart.some((s: { id: number }) => s.id === vodafone.id));
     const other = apart.find((s: { id: number }) => s.id !== vodafone.id);
-    const merged = await app.inject({
+    const merged = await client.inject({
       method: 'POST',
       url: `/suppliers/${other.id}/merge`,
       payload: `into=${vodafone.id}`,
@@ -134,15 +137,15 @@ forEachDatabase('suppliers and categories', (database) => {
   });
 
   test('pairs it is unsure of wait for a person, whose answer is kept', async () => {
-    const { items } = (await app.inject('/api/v1/supplier-reviews')).json();
+    const { items } = (await client.inject('/api/v1/supplier-reviews')).json();
     const pair = items.find(
       (p: { a: { name: string }; b: { name: string } }) =>
         [p.a.name, p.b.name].sort().join(' / ') ===
         'Institute of Licensing Events Ltd / Institute of Licensing Ltd',
     );
     assert.ok(pair, JSON.stringify(items));
-    assert.match((await app.inject('/suppliers/review')).body, /Institute of Licensing Events Ltd/);
-    const res = await app.inject({
+    assert.match((await client.inject('/suppliers/review')).body, /Institute of Licensing Events Ltd/);
+    const res = await client.inject({
       method: 'POST',
       url: '/suppliers/review',
       payload: `a=${pair.a.payeeId}&b=${pair.b.payeeId}&same=no`,
@@ -150,17 +153,17 @@ forEachDatabase('suppliers and categories', (database) => {
     });
     assert.equal(res.statusCode, 303);
     await resolveAllSuppliers(database());
-    assert.equal((await app.inject('/api/v1/supplier-reviews')).json().items.length, items.length - 1);
+    assert.equal((await client.inject('/api/v1/supplier-reviews')).json().items.length, items.length - 1);
     assert.equal((await suppliers('institute of licensing')).length, 2);
   });
 
   test('categories come from published codes and rules; the rest wait in a queue by spend', async () => {
-    const { spend } = (await app.inject('/api/v1/categories')).json();
+    const { spend } = (await client.inject('/api/v1/categories')).json();
     const of = (code: string) => spend.find((c: { category: string }) => c.category === code)?.spendPence;
     // Oxford's "Mobile phones" by rule, Trafford's ProClass 27 code: one ICT total.
     assert.equal(of('27'), 120_000 + 80_050 + 240_000);
     assert.equal(of('20'), 4_000_000);
-    const unmapped = (await app.inject('/api/v1/categories/unmapped')).json().items;
+    const unmapped = (await client.inject('/api/v1/categories/unmapped')).json().items;
     assert.deepEqual(
       unmapped.map((u: { value: string; spendPence: number }) => [u.value, u.spendPence]),
       [
@@ -169,7 +172,7 @@ forEachDatabase('suppliers and categories', (database) => {
         ['Misc charges Z99', 999_900],
       ],
     );
-    const res = await app.inject({
+    const res = await client.inject({
       method: 'POST',
       url: '/categories',
       payload: `body=E07000178&labelId=${unmapped[0].labelId}&category=20`,
@@ -177,17 +180,19 @@ forEachDatabase('suppliers and categories', (database) => {
     });
     assert.equal(res.statusCode, 303);
     // Bolton's expense type in the same words takes the category Oxford's was given.
-    const after = (await app.inject('/api/v1/categories')).json().spend;
+    const after = (await client.inject('/api/v1/categories')).json().spend;
     assert.equal(
       after.find((c: { category: string }) => c.category === '20').spendPence,
       6_500_000 + 1_200_000,
     );
     assert.deepEqual(
-      (await app.inject('/api/v1/categories/unmapped')).json().items.map((u: { value: string }) => u.value),
+      (await client.inject('/api/v1/categories/unmapped'))
+        .json()
+        .items.map((u: { value: string }) => u.value),
       ['Misc charges Z99'],
     );
-    assert.match((await app.inject('/categories')).body, /Misc charges Z99/);
-    const refused = await app.inject({
+    assert.match((await client.inject('/categories')).body, /Misc charges Z99/);
+    const refused = await client.inject({
       method: 'POST',
       url: '/api/v1/categories/mappings',
       payload: { body: 'E07000178', labelId: unmapped[2].labelId, category: '99' },

@@ -1,3 +1,4 @@
+import { FULL_ACCESS } from '../../src/domain/access.js';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
@@ -61,13 +62,13 @@ forEachDatabase('register store', (database) => {
     const db = database();
     assert.equal(await seedDemo(db), true);
     assert.equal(await seedDemo(db), false);
-    const agma = await getPartnership(db, 'agma-cooperation');
+    const agma = await getPartnership(db, 'agma-cooperation', FULL_ACCESS);
     assert.equal(agma.members.length, 15);
     assert.equal(agma.members[0]?.bodyName, 'Rochdale Metropolitan Borough Council');
     assert.equal(agma.members[0]?.role, 'lead');
     assert.equal(agma.projects.length, 13);
     assert.equal(agma.governance.find((g) => g.role === 'chair')?.person, 'Roger Ellis, chief executive');
-    const triCouncil = await listPartnerships(db, { member: 'E06000051' }, page);
+    const triCouncil = await listPartnerships(db, { member: 'E06000051' }, page, FULL_ACCESS);
     assert.deepEqual(
       triCouncil.items.map((p) => p.slug),
       ['tri-council'],
@@ -75,9 +76,9 @@ forEachDatabase('register store', (database) => {
     const westSuffolk = await getBody(db, 'E07000245');
     assert.ok(westSuffolk.startDate === '2019-04-01');
     assert.deepEqual(
-      (await listPartnerships(db, { service: 'trading_standards', region: 'Wales' }, page)).items.map(
-        (p) => p.slug,
-      ),
+      (
+        await listPartnerships(db, { service: 'trading_standards', region: 'Wales' }, page, FULL_ACCESS)
+      ).items.map((p) => p.slug),
       ['shared-regulatory-services'],
     );
   });
@@ -85,15 +86,15 @@ forEachDatabase('register store', (database) => {
   test('export and import round-trip the whole register into an empty database', async () => {
     const db = database();
     await seedDemo(db);
-    const exported = await exportRegister(db);
+    const exported = await exportRegister(db, FULL_ACCESS);
     const fresh = await openDatabase();
     try {
       await migrate(fresh);
       await importRegister(fresh, registerDocument.parse(JSON.parse(JSON.stringify(exported))));
-      assert.deepEqual(await exportRegister(fresh), exported);
+      assert.deepEqual(await exportRegister(fresh, FULL_ACCESS), exported);
       // Importing again changes nothing.
       await importRegister(fresh, registerDocument.parse(exported));
-      assert.deepEqual(await exportRegister(fresh), exported);
+      assert.deepEqual(await exportRegister(fresh, FULL_ACCESS), exported);
     } finally {
       await fresh.close();
     }
@@ -102,7 +103,7 @@ forEachDatabase('register store', (database) => {
   test('an import with one bad record stores nothing of itself', async () => {
     const db = database();
     await seedDemo(db);
-    const before = await exportRegister(db);
+    const before = await exportRegister(db, FULL_ACCESS);
     const doc = registerDocument.parse({
       bodies: [{ code: 'E99999999', name: 'New Council', kind: 'unitary', nation: 'England' }],
       partnerships: [
@@ -120,7 +121,7 @@ forEachDatabase('register store', (database) => {
       ]);
       return true;
     });
-    assert.deepEqual(await exportRegister(db), before);
+    assert.deepEqual(await exportRegister(db, FULL_ACCESS), before);
   });
 
   test('refuses duplicate codes and deleting a body the register uses', async () => {
@@ -154,15 +155,15 @@ forEachDatabase('register store', (database) => {
   test('editing a partnership keeps its projects; a project name is unique within it', async () => {
     const db = database();
     await seedDemo(db);
-    const p = await getPartnership(db, 'tri-council');
+    const p = await getPartnership(db, 'tri-council', FULL_ACCESS);
     await savePartnership(db, { ...partnershipToInput(p), status: 'ended' }, { update: 'tri-council' });
-    const after = await getPartnership(db, 'tri-council');
+    const after = await getPartnership(db, 'tri-council', FULL_ACCESS);
     assert.equal(after.status, 'ended');
     assert.equal(after.projects.length, 5);
     await assert.rejects(
       saveProject(
         db,
-        { name: 'IT services', service: 'it', stage: 'idea', description: '' },
+        { name: 'IT services', service: 'it', stage: 'idea', description: '', draft: false },
         { partnership: 'tri-council' },
       ),
       ConflictError,
@@ -174,11 +175,12 @@ forEachDatabase('register store', (database) => {
         service: 'fleet',
         stage: 'feasibility',
         description: '',
+        draft: false,
         leadBodyCode: 'E10000034',
       },
       { partnership: 'tri-council' },
     );
-    const [project] = await listProjects(db, { body: 'E10000034', service: 'fleet' });
+    const [project] = await listProjects(db, { body: 'E10000034', service: 'fleet' }, FULL_ACCESS);
     assert.equal(project?.id, id);
     assert.equal(project?.leadBodyName, 'Worcestershire County Council');
   });

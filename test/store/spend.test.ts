@@ -33,7 +33,9 @@ forEachDatabase('spend store', (database) => {
 
   test('stores a real file to the penny, and again adds nothing', { skip: !hasSharedData }, async () => {
     const db = database();
-    const first = await importSpendFile(db, TESTER, sample('oxford-city-jul-sep-2017.csv'), { bodyCode: OXFORD });
+    const first = await importSpendFile(db, TESTER, sample('oxford-city-jul-sep-2017.csv'), {
+      bodyCode: OXFORD,
+    });
     assert.deepEqual(
       [first.rowsRead, first.accepted, first.duplicates, first.rejected, first.totalPence],
       [3259, 3259, 0, 0, 1_134_400_535],
@@ -46,7 +48,9 @@ forEachDatabase('spend store', (database) => {
       cubeRows: 3259,
     });
 
-    const again = await importSpendFile(db, TESTER, sample('oxford-city-jul-sep-2017.csv'), { bodyCode: OXFORD });
+    const again = await importSpendFile(db, TESTER, sample('oxford-city-jul-sep-2017.csv'), {
+      bodyCode: OXFORD,
+    });
     assert.deepEqual([again.accepted, again.duplicates], [0, 3259]);
     assert.deepEqual(await totals(), {
       payments: 3259,
@@ -96,9 +100,14 @@ forEachDatabase('spend store', (database) => {
 
   test('a file that fails part-way stores nothing of itself', async () => {
     const db = database();
-    await importSpendFile(db, TESTER, writeCsv('good.csv', 'Date,Supplier,Amount\n01/04/2024,Acme Ltd,100.00\n'), {
-      bodyCode: OXFORD,
-    });
+    await importSpendFile(
+      db,
+      TESTER,
+      writeCsv('good.csv', 'Date,Supplier,Amount\n01/04/2024,Acme Ltd,100.00\n'),
+      {
+        bodyCode: OXFORD,
+      },
+    );
     const before = await totals();
     const rows = Array.from({ length: 50_000 }, (_, i) => `02/04/2024,Supplier ${i},${i}.00`).join('\n');
     const broken = writeCsv(
@@ -112,7 +121,9 @@ forEachDatabase('spend store', (database) => {
 
   test('rows for another body are refused; redacted payees are kept and counted', async () => {
     const db = database();
-    const report = await importSpendFile(db, TESTER,
+    const report = await importSpendFile(
+      db,
+      TESTER,
       writeCsv(
         'mixed.csv',
         [

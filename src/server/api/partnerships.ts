@@ -85,7 +85,11 @@ export function partnershipsApi(app: FastifyInstance, db: Database) {
   );
 
   app.get('/api/v1/projects', async (request) => ({
-    items: await listProjects(db, parseInput(projectQuery, request.query, 'query'), membership(request.viewer)),
+    items: await listProjects(
+      db,
+      parseInput(projectQuery, request.query, 'query'),
+      membership(request.viewer),
+    ),
   }));
 
   app.post<BySlug>('/api/v1/partnerships/:slug/projects', async (request, reply) => {
@@ -103,7 +107,12 @@ export function partnershipsApi(app: FastifyInstance, db: Database) {
 
   app.put<ById>('/api/v1/projects/:id', async (request) => {
     const id = parseInput(projectId, request.params.id, 'project number');
-    await updateProjectRecord(db, actorOf(request.viewer!), id, parseInput(projectInput, request.body, 'project'));
+    await updateProjectRecord(
+      db,
+      actorOf(request.viewer!),
+      id,
+      parseInput(projectInput, request.body, 'project'),
+    );
     return getProject(db, id, membership(request.viewer));
   });
 

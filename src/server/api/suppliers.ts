@@ -10,11 +10,7 @@ import {
 } from '../../services/records.js';
 import { categorySpend, listUnmapped } from '../../store/categories.js';
 import type { Database } from '../../store/db.js';
-import {
-  getSupplier,
-  listReviews,
-  listSuppliers,
-} from '../../store/suppliers.js';
+import { getSupplier, listReviews, listSuppliers } from '../../store/suppliers.js';
 import {
   categoryChoice,
   categoryQuery,

@@ -21,8 +21,7 @@ import { type Form, formErrors } from '../forms.js';
 import { flash } from './paging.js';
 
 /** Where to go after signing in: a path on this site only, never another site (open redirect). */
-const localPath = (next: unknown) =>
-  typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : '/';
+const localPath = (next: unknown) => (typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : '/');
 
 // Enough for a person who mistypes; too few for guessing passwords from one address.
 const SIGN_IN_LIMIT = { rateLimit: { max: 10, timeWindow: '1 minute' } };
@@ -30,8 +29,11 @@ const SIGN_IN_LIMIT = { rateLimit: { max: 10, timeWindow: '1 minute' } };
 const bySecret = z.object({ secret: z.string().regex(/^[A-Za-z0-9_-]{43}$/) });
 
 export function accountPages(app: FastifyInstance, db: Database, mail: AccountMail) {
-  const signInForm = (reply: FastifyReply, values: Form, problems: { field: string; message: string }[] = []) =>
-    page(reply, 'accounts/sign-in.njk', { title: 'Sign in', values, ...formErrors(problems) });
+  const signInForm = (
+    reply: FastifyReply,
+    values: Form,
+    problems: { field: string; message: string }[] = [],
+  ) => page(reply, 'accounts/sign-in.njk', { title: 'Sign in', values, ...formErrors(problems) });
 
   app.get('/sign-in', (request, reply) =>
     signInForm(reply, { next: localPath((request.query as Form).next) as string }),
@@ -87,14 +89,20 @@ export function accountPages(app: FastifyInstance, db: Database, mail: AccountMa
       return page(reply.status(422), 'accounts/forgot.njk', {
         title: 'Reset your password',
         values: form,
-        ...formErrors([{ field: 'email', message: email.error.issues[0]?.message ?? 'Enter an email address' }]),
+        ...formErrors([
+          { field: 'email', message: email.error.issues[0]?.message ?? 'Enter an email address' },
+        ]),
       });
     }
     await requestPasswordReset(db, email.data, mail);
     return page(reply, 'accounts/link-sent.njk', { title: 'Check your email', email: email.data });
   });
 
-  const resetForm = async (reply: FastifyReply, secret: string, problems: { field: string; message: string }[] = []) => {
+  const resetForm = async (
+    reply: FastifyReply,
+    secret: string,
+    problems: { field: string; message: string }[] = [],
+  ) => {
     if (!(await linkIsLive(db, secret))) {
       return page(reply.status(410), 'accounts/link-expired.njk', { title: 'This link has expired' });
     }
@@ -103,27 +111,33 @@ export function accountPages(app: FastifyInstance, db: Database, mail: AccountMa
 
   app.get<{ Params: { secret: string } }>('/reset-password/:secret', async (request, reply) => {
     const parsed = bySecret.safeParse(request.params);
-    if (!parsed.success) return page(reply.status(410), 'accounts/link-expired.njk', { title: 'This link has expired' });
+    if (!parsed.success)
+      return page(reply.status(410), 'accounts/link-expired.njk', { title: 'This link has expired' });
     return resetForm(reply, parsed.data.secret);
   });
 
-  app.post<{ Params: { secret: string } }>('/reset-password/:secret', { config: SIGN_IN_LIMIT }, async (request, reply) => {
-    const parsed = bySecret.safeParse(request.params);
-    if (!parsed.success) return page(reply.status(410), 'accounts/link-expired.njk', { title: 'This link has expired' });
-    const { secret } = parsed.data;
-    const form = request.body as Form;
-    const chosen = password.safeParse(form.password);
-    const problems = chosen.success
-      ? form.password === form.confirm
-        ? []
-        : [{ field: 'confirm', message: 'The passwords do not match' }]
-      : [{ field: 'password', message: chosen.error.issues[0]?.message ?? 'Enter a password' }];
-    if (problems.length) return resetForm(reply.status(422), secret, problems);
-    if (!(await resetPassword(db, secret, String(form.password)))) {
-      return page(reply.status(410), 'accounts/link-expired.njk', { title: 'This link has expired' });
-    }
-    return reply.redirect('/sign-in?done=password-set', 303);
-  });
+  app.post<{ Params: { secret: string } }>(
+    '/reset-password/:secret',
+    { config: SIGN_IN_LIMIT },
+    async (request, reply) => {
+      const parsed = bySecret.safeParse(request.params);
+      if (!parsed.success)
+        return page(reply.status(410), 'accounts/link-expired.njk', { title: 'This link has expired' });
+      const { secret } = parsed.data;
+      const form = request.body as Form;
+      const chosen = password.safeParse(form.password);
+      const problems = chosen.success
+        ? form.password === form.confirm
+          ? []
+          : [{ field: 'confirm', message: 'The passwords do not match' }]
+        : [{ field: 'password', message: chosen.error.issues[0]?.message ?? 'Enter a password' }];
+      if (problems.length) return resetForm(reply.status(422), secret, problems);
+      if (!(await resetPassword(db, secret, String(form.password)))) {
+        return page(reply.status(410), 'accounts/link-expired.njk', { title: 'This link has expired' });
+      }
+      return reply.redirect('/sign-in?done=password-set', 303);
+    },
+  );
 
   const accountPage = async (reply: FastifyReply, context: Record<string, unknown> = {}) => {
     const viewer = reply.request.viewer!;

@@ -54,21 +54,29 @@ function auditTable(events: AuditEvent[]): Table {
 export function auditPages(app: FastifyInstance, db: Database) {
   app.get('/audit', async (request, reply) => {
     const { format, ...filter } = parseInput(auditQuery, request.query, 'filter');
-    const events = await listChanges(db, readerOf(request.viewer), { ...filter, limit: format === 'html' ? 200 : 100_000 });
+    const events = await listChanges(db, readerOf(request.viewer), {
+      ...filter,
+      limit: format === 'html' ? 200 : 100_000,
+    });
     if (format !== 'html') return sendTables(reply, [auditTable(events)], format, 'pathfinder');
     return page(reply, 'audit/list.njk', {
       title: 'Changes',
       section: 'audit',
       filter,
       events: withFields(events),
-      query: new URLSearchParams(Object.entries(filter).filter(([, v]) => v) as [string, string][]).toString(),
+      query: new URLSearchParams(
+        Object.entries(filter).filter(([, v]) => v) as [string, string][],
+      ).toString(),
     });
   });
 
   app.get<{ Params: { slug: string } }>('/partnerships/:slug/history', async (request, reply) => {
     const p = await getPartnership(db, request.params.slug, membership(request.viewer));
     const { format } = parseInput(auditQuery, request.query, 'filter');
-    const events = await listChanges(db, readerOf(request.viewer), { partnershipSlug: p.slug, limit: 100_000 });
+    const events = await listChanges(db, readerOf(request.viewer), {
+      partnershipSlug: p.slug,
+      limit: 100_000,
+    });
     if (format !== 'html') return sendTables(reply, [auditTable(events)], format, `${p.slug}`);
     return page(reply, 'audit/list.njk', {
       title: `Changes to ${p.name}`,

@@ -59,31 +59,29 @@ export function bodyPages(app: FastifyInstance, db: Database) {
     });
   });
 
-  const save =
-    (mode: 'create' | 'update') =>
-    async (request: FastifyRequest, reply: FastifyReply) => {
-      const values = request.body as Form;
-      const code = (request.params as { code?: string }).code;
-      try {
-        const body = parseInput(bodyInput, bodyFromForm(values), 'body');
-        await saveBodyRecord(
-          db,
-          actorOf(request.viewer!),
-          body,
-          mode === 'create' ? { create: true } : { update: code as string },
-        );
-        return reply.redirect(`/bodies/${body.code}?done=body-saved`, 303);
-      } catch (error) {
-        const problems = problemsOf(error, 'code');
-        if (!problems) throw error;
-        return form(reply.status(422), {
-          title: mode === 'create' ? 'Add a public body' : 'Edit body',
-          action: mode === 'create' ? '/bodies/new' : `/bodies/${code}/edit`,
-          values,
-          ...formErrors(problems),
-        });
-      }
-    };
+  const save = (mode: 'create' | 'update') => async (request: FastifyRequest, reply: FastifyReply) => {
+    const values = request.body as Form;
+    const code = (request.params as { code?: string }).code;
+    try {
+      const body = parseInput(bodyInput, bodyFromForm(values), 'body');
+      await saveBodyRecord(
+        db,
+        actorOf(request.viewer!),
+        body,
+        mode === 'create' ? { create: true } : { update: code as string },
+      );
+      return reply.redirect(`/bodies/${body.code}?done=body-saved`, 303);
+    } catch (error) {
+      const problems = problemsOf(error, 'code');
+      if (!problems) throw error;
+      return form(reply.status(422), {
+        title: mode === 'create' ? 'Add a public body' : 'Edit body',
+        action: mode === 'create' ? '/bodies/new' : `/bodies/${code}/edit`,
+        values,
+        ...formErrors(problems),
+      });
+    }
+  };
   app.post('/bodies/new', save('create'));
   app.post('/bodies/:code/edit', save('update'));
 

@@ -136,7 +136,8 @@ export function businessCasePages(app: FastifyInstance, db: Database) {
 
   app.get('/business-cases/compare', async (request, reply) => {
     const { ids } = parseInput(compareQuery, request.query, 'comparison');
-    for (const id of ids) await checkPartnershipAccess(db, request.viewer, 'read', 'business-case', String(id));
+    for (const id of ids)
+      await checkPartnershipAccess(db, request.viewer, 'read', 'business-case', String(id));
     const cases = await Promise.all(ids.map((id) => businessCaseReport(db, id)));
     return page(reply, 'business-cases/compare.njk', {
       title: 'Business cases side by side',
@@ -172,7 +173,10 @@ export function businessCasePages(app: FastifyInstance, db: Database) {
       r,
       canEdit: await mayEditPartnership(db, request.viewer, r.partnershipSlug),
       history: withFields(
-        await listChanges(db, readerOf(request.viewer), { recordType: 'business_case', recordKey: String(r.id) }),
+        await listChanges(db, readerOf(request.viewer), {
+          recordType: 'business_case',
+          recordKey: String(r.id),
+        }),
       ),
       methods: APPORTIONMENT_METHODS,
       // Tornado bars: each side's distance from the central NPV, 150 units for the widest.

@@ -121,35 +121,33 @@ export function partnershipPages(app: FastifyInstance, db: Database) {
     });
   });
 
-  const save =
-    (mode: 'create' | 'update') =>
-    async (request: FastifyRequest, reply: FastifyReply) => {
-      const values = request.body as Form;
-      const slug = (request.params as { slug?: string }).slug;
-      const viewer = request.viewer!;
-      try {
-        const existing = slug ? await getPartnership(db, slug, FULL_ACCESS) : undefined;
-        const input = parseInput(partnershipInput, partnershipFromForm(values, existing), 'partnership');
-        // Whoever starts a partnership leads it for their body, so they can go on to edit it.
-        if (!existing && viewer.bodyCode) input.members = [{ bodyCode: viewer.bodyCode, role: 'lead' }];
-        const saved = await savePartnershipRecord(
-          db,
-          actorOf(viewer),
-          input,
-          mode === 'create' ? { create: true } : { update: slug as string },
-        );
-        return reply.redirect(`/partnerships/${saved.slug}?done=partnership-saved`, 303);
-      } catch (error) {
-        const problems = problemsOf(error, 'name');
-        if (!problems) throw error;
-        return form(reply.status(422), {
-          title: mode === 'create' ? 'Add a partnership' : 'Edit partnership',
-          action: mode === 'create' ? '/partnerships/new' : `/partnerships/${slug}/edit`,
-          values: { ...values, services: [values.services ?? []].flat() },
-          ...formErrors(problems),
-        });
-      }
-    };
+  const save = (mode: 'create' | 'update') => async (request: FastifyRequest, reply: FastifyReply) => {
+    const values = request.body as Form;
+    const slug = (request.params as { slug?: string }).slug;
+    const viewer = request.viewer!;
+    try {
+      const existing = slug ? await getPartnership(db, slug, FULL_ACCESS) : undefined;
+      const input = parseInput(partnershipInput, partnershipFromForm(values, existing), 'partnership');
+      // Whoever starts a partnership leads it for their body, so they can go on to edit it.
+      if (!existing && viewer.bodyCode) input.members = [{ bodyCode: viewer.bodyCode, role: 'lead' }];
+      const saved = await savePartnershipRecord(
+        db,
+        actorOf(viewer),
+        input,
+        mode === 'create' ? { create: true } : { update: slug as string },
+      );
+      return reply.redirect(`/partnerships/${saved.slug}?done=partnership-saved`, 303);
+    } catch (error) {
+      const problems = problemsOf(error, 'name');
+      if (!problems) throw error;
+      return form(reply.status(422), {
+        title: mode === 'create' ? 'Add a partnership' : 'Edit partnership',
+        action: mode === 'create' ? '/partnerships/new' : `/partnerships/${slug}/edit`,
+        values: { ...values, services: [values.services ?? []].flat() },
+        ...formErrors(problems),
+      });
+    }
+  };
   app.post('/partnerships/new', save('create'));
   app.post('/partnerships/:slug/edit', save('update'));
 
@@ -225,7 +223,11 @@ export function partnershipPages(app: FastifyInstance, db: Database) {
   });
 
   app.get<{ Params: { id: string } }>('/projects/:id/edit', async (request, reply) => {
-    const project = await getProject(db, parseInput(projectId, request.params.id, 'project number'), FULL_ACCESS);
+    const project = await getProject(
+      db,
+      parseInput(projectId, request.params.id, 'project number'),
+      FULL_ACCESS,
+    );
     return projectForm(reply, await getPartnership(db, project.partnershipSlug, FULL_ACCESS), {
       title: `Edit ${project.name}`,
       action: `/projects/${project.id}/edit`,
@@ -235,8 +237,7 @@ export function partnershipPages(app: FastifyInstance, db: Database) {
   });
 
   const saveProjectForm =
-    (mode: 'create' | 'update') =>
-    async (request: FastifyRequest, reply: FastifyReply) => {
+    (mode: 'create' | 'update') => async (request: FastifyRequest, reply: FastifyReply) => {
       const values = request.body as Form;
       const params = request.params as { slug?: string; id?: string };
       const id = params.id === undefined ? undefined : parseInput(projectId, params.id, 'project number');
@@ -263,7 +264,11 @@ export function partnershipPages(app: FastifyInstance, db: Database) {
   app.post('/projects/:id/edit', saveProjectForm('update'));
 
   app.post<{ Params: { id: string } }>('/projects/:id/delete', async (request, reply) => {
-    const project = await getProject(db, parseInput(projectId, request.params.id, 'project number'), FULL_ACCESS);
+    const project = await getProject(
+      db,
+      parseInput(projectId, request.params.id, 'project number'),
+      FULL_ACCESS,
+    );
     await deleteProjectRecord(db, actorOf(request.viewer!), project.id);
     return reply.redirect(`/partnerships/${project.partnershipSlug}?done=project-deleted#projects`, 303);
   });

@@ -12,11 +12,7 @@ import {
 import { categorySpend, listUnmapped } from '../../store/categories.js';
 import type { Database } from '../../store/db.js';
 import { hasSyntheticSpend } from '../../store/spend.js';
-import {
-  getSupplier,
-  listReviews,
-  listSuppliers,
-} from '../../store/suppliers.js';
+import { getSupplier, listReviews, listSuppliers } from '../../store/suppliers.js';
 import { listChanges } from '../../store/audit.js';
 import { page } from '../app.js';
 import { readerOf, withFields } from './audit.js';
@@ -77,7 +73,10 @@ export function supplierPages(app: FastifyInstance, db: Database) {
       supplier,
       history: reply.request.viewer
         ? withFields(
-            await listChanges(db, readerOf(reply.request.viewer), { recordType: 'supplier', recordKey: String(id) }),
+            await listChanges(db, readerOf(reply.request.viewer), {
+              recordType: 'supplier',
+              recordKey: String(id),
+            }),
           )
         : [],
       errors: {},

@@ -1,6 +1,13 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { canGrantSiteAdmin, canManageUsers, ROLES, type UserInput, userInput, type Viewer } from '../../domain/access.js';
+import {
+  canGrantSiteAdmin,
+  canManageUsers,
+  ROLES,
+  type UserInput,
+  userInput,
+  type Viewer,
+} from '../../domain/access.js';
 import { ForbiddenError } from '../../domain/errors.js';
 import { parseInput } from '../../domain/validation.js';
 import { type AccountMail, actorOf, inviteUser, sendLink, updateUser } from '../../services/accounts.js';
@@ -70,7 +77,12 @@ export function userPages(app: FastifyInstance, db: Database, mail: AccountMail)
     } catch (error) {
       const problems = problemsOf(error, 'email');
       if (!problems) throw error;
-      return form(reply.status(422), { title: 'Add a user', action: '/users/new', values, ...formErrors(problems) });
+      return form(reply.status(422), {
+        title: 'Add a user',
+        action: '/users/new',
+        values,
+        ...formErrors(problems),
+      });
     }
   });
 
@@ -86,7 +98,10 @@ export function userPages(app: FastifyInstance, db: Database, mail: AccountMail)
         disabled: user.disabled ? 'yes' : '',
       },
       flash: flash(reply.request.query),
-      history: await listChanges(db, readerOf(reply.request.viewer), { recordType: 'user', recordKey: String(id) }),
+      history: await listChanges(db, readerOf(reply.request.viewer), {
+        recordType: 'user',
+        recordKey: String(id),
+      }),
       ...context,
     });
   };
