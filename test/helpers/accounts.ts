@@ -1,6 +1,7 @@
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import type { Role, TokenScope } from '../../src/domain/access.js';
-import { issueApiToken } from '../../src/services/accounts.js';
+import { type AccountMail, issueApiToken } from '../../src/services/accounts.js';
+import type { Message } from '../../src/services/mail.js';
 import { hashPassword } from '../../src/services/secrets.js';
 import type { Database } from '../../src/store/db.js';
 import { getUser, saveUser, setPassword } from '../../src/store/users.js';
@@ -118,4 +119,25 @@ export async function signIn(
 export async function asSiteAdministrator(app: FastifyInstance, db: Database): Promise<Client> {
   await makeUser(db, { email: 'admin@pathfinder.test', role: 'administrator', siteAdmin: true });
   return signIn(app, db, 'admin@pathfinder.test');
+}
+
+/** A visitor who has not signed in, with the form token any visitor's browser gets. */
+export async function anonymous(app: FastifyInstance): Promise<Client> {
+  const jar = new CookieJar();
+  const form = await app.inject('/sign-in');
+  jar.take(form.headers['set-cookie']);
+  return new Client(app, jar, csrfTokenIn(form.body) as string);
+}
+
+/** E-mail that goes nowhere but is kept, for tests that do not need a real SMTP server. */
+export function quietMail(sent: Message[] = []): AccountMail {
+  return {
+    baseUrl: 'http://pathfinder.test',
+    mailer: {
+      async send(message) {
+        sent.push(message);
+      },
+      close() {},
+    },
+  };
 }
