@@ -36,6 +36,11 @@ export interface AppOptions {
   mail?: AccountMail;
   /** Behind a proxy that terminates TLS: trust its X-Forwarded-* headers (secure cookies, HSTS). */
   trustProxy?: boolean;
+  /**
+   * Sign-in and password-link attempts allowed from one address a minute. A council's staff may
+   * share one address, so this is generous; wrong passwords for one account lock it after five.
+   */
+  signInAttemptsPerMinute?: number;
 }
 
 export async function buildApp({
@@ -43,6 +48,7 @@ export async function buildApp({
   logger = false,
   mail = { baseUrl: 'http://localhost:3000', mailer: openMailer({ from: 'pathfinder@localhost' }) },
   trustProxy = false,
+  signInAttemptsPerMinute = 30,
 }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger, bodyLimit: 10 * 1024 * 1024, trustProxy });
   await app.register(formbody);
@@ -90,7 +96,7 @@ export async function buildApp({
     });
   });
 
-  accountPages(app, db, mail);
+  accountPages(app, db, mail, signInAttemptsPerMinute);
   userPages(app, db, mail);
   auditPages(app, db);
   dashboardPages(app, db);

@@ -23,7 +23,8 @@ import { SHARED_REVENUES_CASE } from '../helpers/business-case.js';
 import { emptyRegister, forEachDatabase, TESTER } from '../helpers/databases.js';
 
 /**
- * The authorisation matrix: every route of the app and the API, asked by each kind of visitor.
+ * The authorisation matrix: every route of the app and the API, asked by each kind of visitor;
+ * every answer also carries the security headers.
  * What each may do is written here from the issue's rules, not read from the app's own table, so
  * the two must agree. A refusal must be 403 or 404; a visitor who may not read the partnership's
  * private records must never see any of them in any answer (pages, lists, exports, feeds, errors).
@@ -608,6 +609,11 @@ forEachDatabase('authorisation matrix', (database) => {
           wrong.push(`${c.route} as ${role}: refused with ${res.statusCode}, not 403 or 404`);
         if (!readers.has(role) && (res.body.includes(SECRET) || /7,777|777700/.test(res.body)))
           wrong.push(`${c.route} as ${role}: shows a private record or figure`);
+        if (
+          !/frame-ancestors 'none'/.test(String(res.headers['content-security-policy'])) ||
+          res.headers['x-frame-options'] !== 'DENY'
+        )
+          wrong.push(`${c.route} as ${role}: no security headers`);
         checked++;
       }
     }

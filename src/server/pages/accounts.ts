@@ -23,12 +23,15 @@ import { flash } from './paging.js';
 /** Where to go after signing in: a path on this site only, never another site (open redirect). */
 const localPath = (next: unknown) => (typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : '/');
 
-// Enough for a person who mistypes; too few for guessing passwords from one address.
-const SIGN_IN_LIMIT = { rateLimit: { max: 10, timeWindow: '1 minute' } };
-
 const bySecret = z.object({ secret: z.string().regex(/^[A-Za-z0-9_-]{43}$/) });
 
-export function accountPages(app: FastifyInstance, db: Database, mail: AccountMail) {
+export function accountPages(
+  app: FastifyInstance,
+  db: Database,
+  mail: AccountMail,
+  attemptsPerMinute: number,
+) {
+  const SIGN_IN_LIMIT = { rateLimit: { max: attemptsPerMinute, timeWindow: '1 minute' } };
   const signInForm = (
     reply: FastifyReply,
     values: Form,

@@ -118,7 +118,7 @@ export async function showBody(
     predecessors,
     imports,
     synthetic: imports.some((i) => i.synthetic),
-    history: withFields(history),
+    changes: withFields(history),
     canEdit: canEditDirectory(viewer),
     canImport: canEditBodySpend(viewer, body.code),
     errors: {},

@@ -172,7 +172,7 @@ export function businessCasePages(app: FastifyInstance, db: Database) {
       flash: flash(request.query),
       r,
       canEdit: await mayEditPartnership(db, request.viewer, r.partnershipSlug),
-      history: withFields(
+      changes: withFields(
         await listChanges(db, readerOf(request.viewer), {
           recordType: 'business_case',
           recordKey: String(r.id),

@@ -95,7 +95,7 @@ export function partnershipPages(app: FastifyInstance, db: Database) {
       canEdit: canEditPartnership(viewer, codes),
       businessCases: member ? await listBusinessCases(db, membership(viewer), p.slug) : [],
       notes: member ? await listNotes(db, p.slug) : [],
-      history: member
+      changes: member
         ? withFields(await listChanges(db, readerOf(viewer), { partnershipSlug: p.slug, limit: 10 }))
         : [],
       bodyOptions: await bodyOptions(

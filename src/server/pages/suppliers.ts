@@ -71,7 +71,7 @@ export function supplierPages(app: FastifyInstance, db: Database) {
       section: 'suppliers',
       breadcrumbs: [{ text: 'Suppliers', href: '/suppliers' }],
       supplier,
-      history: reply.request.viewer
+      changes: reply.request.viewer
         ? withFields(
             await listChanges(db, readerOf(reply.request.viewer), {
               recordType: 'supplier',

@@ -17,7 +17,7 @@ import type { Database } from '../../store/db.js';
 import { getUser, listUsers } from '../../store/users.js';
 import { page } from '../app.js';
 import { type Form, formErrors, problemsOf } from '../forms.js';
-import { readerOf } from './audit.js';
+import { readerOf, withFields } from './audit.js';
 import { flash } from './paging.js';
 
 type ById = { Params: { id: string } };
@@ -98,10 +98,9 @@ export function userPages(app: FastifyInstance, db: Database, mail: AccountMail)
         disabled: user.disabled ? 'yes' : '',
       },
       flash: flash(reply.request.query),
-      history: await listChanges(db, readerOf(reply.request.viewer), {
-        recordType: 'user',
-        recordKey: String(id),
-      }),
+      changes: withFields(
+        await listChanges(db, readerOf(reply.request.viewer), { recordType: 'user', recordKey: String(id) }),
+      ),
       ...context,
     });
   };

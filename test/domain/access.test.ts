@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  canEditBodySpend,
+  canEditDirectory,
+  canEditPartnership,
+  canEditShared,
+  canManageUsers,
+  canReadPrivate,
+  membership,
+  type Viewer,
+} from '../../src/domain/access.js';
+import { changedFields } from '../../src/domain/audit.js';
+
+const person = (
+  role: 'viewer' | 'editor' | 'administrator',
+  extra: Partial<NonNullable<Viewer>> = {},
+): Viewer => ({
+  id: 1,
+  email: 'a@b.test',
+  name: 'A',
+  bodyCode: 'E07000238',
+  role,
+  siteAdmin: false,
+  via: 'session',
+  scopes: ['read', 'write'],
+  ...extra,
+});
+const members = ['E07000238', 'E07000235'];
+
+test('members read a partnership’s private records; editors among them change them', () => {
+  assert.equal(canReadPrivate(undefined, members), false);
+  assert.equal(canReadPrivate(person('viewer'), members), true);
+  assert.equal(canReadPrivate(person('viewer', { bodyCode: 'E08000009' }), members), false);
+  assert.equal(canEditPartnership(person('viewer'), members), false);
+  assert.equal(canEditPartnership(person('editor'), members), true);
+  assert.equal(canEditPartnership(person('administrator', { bodyCode: 'E08000009' }), members), false);
+  assert.equal(canEditPartnership(person('viewer', { siteAdmin: true, bodyCode: undefined }), members), true);
+});
+
+test('a token never does more than its scopes allow, and never manages accounts', () => {
+  const readOnly = person('administrator', { via: 'token', scopes: ['read'] });
+  assert.equal(canReadPrivate(readOnly, members), true);
+  assert.equal(canEditPartnership(readOnly, members), false);
+  assert.equal(canEditShared(readOnly), false);
+  const writeOnly = person('administrator', { via: 'token', scopes: ['write'] });
+  assert.equal(canReadPrivate(writeOnly, members), false);
+  assert.deepEqual(membership(writeOnly), { all: false, bodyCode: null });
+  assert.equal(canManageUsers(person('administrator', { via: 'token' }), 'E07000238'), false);
+  assert.equal(canManageUsers(person('administrator'), 'E07000238'), true);
+  assert.equal(canManageUsers(person('administrator'), 'E08000009'), false);
+});
+
+test('spend is imported by the body’s editors; the directory is the site administrators’', () => {
+  assert.equal(canEditBodySpend(person('editor'), 'E07000238'), true);
+  assert.equal(canEditBodySpend(person('editor'), 'E07000235'), false);
+  assert.equal(canEditBodySpend(person('viewer'), 'E07000238'), false);
+  assert.equal(canEditDirectory(person('administrator')), false);
+  assert.equal(canEditDirectory(person('viewer', { siteAdmin: true })), true);
+});
+
+test('a change is described field by field, briefly, ignoring the time it was made', () => {
+  assert.deepEqual(
+    changedFields(
+      { name: 'Tri-Council', status: 'active', members: [1, 2], updatedAt: 'then' },
+      { name: 'Tri-Council', status: 'ended', members: [1, 2, 3], updatedAt: 'now', endDate: '2026-03-31' },
+    ),
+    [
+      { field: 'status', before: 'active', after: 'ended' },
+      { field: 'members', before: '2 items', after: '3 items' },
+      { field: 'endDate', before: '(none)', after: '2026-03-31' },
+    ],
+  );
+  assert.deepEqual(changedFields(undefined, { text: 'x'.repeat(100) })[0]?.after.length, 80);
+});
