@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -140,3 +140,91 @@ test(
     assert.match(pathfinder('business-case', 'show', '99').err, /No business case has the number 99/);
   },
 );
+
+test('users are added, listed and reset from the command line, each with a one-time link', () => {
+  const added = pathfinder(
+    'users',
+    'add',
+    '--email',
+    'Chief.Officer@Example.gov.uk',
+    '--name',
+    'Chief Officer',
+    '--site-admin',
+  );
+  assert.equal(added.code, 0, added.err);
+  assert.match(added.out, /Added chief\.officer@example\.gov\.uk/);
+  assert.match(added.out, /http:\/\/localhost:3000\/reset-password\/[\w-]{43}/);
+  const listed = pathfinder('users', 'list');
+  assert.match(
+    listed.out,
+    /chief\.officer@example\.gov\.uk\tChief Officer\t-\tviewer \+ site admin\tinvited/,
+  );
+  const reset = pathfinder('users', 'reset', 'chief.officer@example.gov.uk');
+  assert.equal(reset.code, 0, reset.err);
+  assert.match(reset.out, /is unlocked/);
+  const unknown = pathfinder('users', 'reset', 'nobody@example.gov.uk');
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.err, /No account has the address nobody@example\.gov\.uk/);
+  const refused = pathfinder(
+    'users',
+    'add',
+    '--email',
+    'not-an-address',
+    '--name',
+    'X',
+    '--body',
+    'E08000009',
+  );
+  assert.equal(refused.code, 1);
+  assert.match(refused.err, /email: Enter an email address in the correct format/);
+});
+
+test('the first start makes the first site administrator from the environment, who can sign in', async () => {
+  const dataDir = join(work, 'first-start');
+  const server = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src/cli/main.ts', '--data-dir', dataDir, 'serve', '--no-demo', '--port', '0'],
+    {
+      env: {
+        ...process.env,
+        DATABASE_URL: '',
+        PATHFINDER_ADMIN_EMAIL: 'first@example.gov.uk',
+        PATHFINDER_ADMIN_PASSWORD: 'a long first password',
+      },
+    },
+  );
+  try {
+    let output = '';
+    server.stdout.on('data', (chunk: Buffer) => (output += chunk));
+    const address = await new Promise<string>((resolve, reject) => {
+      server.on('exit', () => reject(new Error(`serve stopped: ${output}`)));
+      const poll = setInterval(() => {
+        const found = /Pathfinder is running at (http:\/\/\S+)/.exec(output)?.[1];
+        if (found) {
+          clearInterval(poll);
+          resolve(found);
+        }
+      }, 100);
+    });
+    assert.match(output, /Made first@example\.gov\.uk the first site administrator/);
+    const form = await fetch(`${address}/sign-in`);
+    const cookie = form.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
+    const token = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1] as string;
+    const signedIn = await fetch(`${address}/sign-in`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        email: 'first@example.gov.uk',
+        password: 'a long first password',
+        _csrf: token,
+      }),
+    });
+    assert.equal(signedIn.status, 303);
+  } finally {
+    server.kill();
+  }
+});

@@ -1,3 +1,4 @@
+import { RECORD_TYPES } from '../../domain/audit.js';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { bodyInput } from '../../domain/bodies.js';
@@ -24,6 +25,7 @@ const json = (s: object) => ({ content: { 'application/json': { schema: s } } })
 const problem = { description: 'The input has errors; each problem names its field', ...json(ref('Error')) };
 const notFound = { description: 'Not found', ...json(ref('Error')) };
 const conflict = { description: 'Clashes with a stored record', ...json(ref('Error')) };
+const forbidden = { description: 'Your token may not do this, or there is none', ...json(ref('Error')) };
 
 /** Query parameters from the same schema that checks them. */
 function parameters(query: z.ZodObject) {
@@ -75,11 +77,49 @@ export function openApiDocument() {
     info: {
       title: 'Pathfinder API',
       version: '1',
-      description:
+      description: [
         'Public bodies and the partnerships between them. Money is in whole pence; dates are ISO 8601.',
+        'Reading public records needs no sign-in. A partnership’s private records (business cases, draft',
+        'projects, confidential savings) and every change need an API token, made on your account page and',
+        'sent as `Authorization: Bearer pf_…`; it acts with its scopes (read, write) and never beyond its',
+        'user’s rights. A refusal is 403, or 404 where the record is private.',
+      ].join(' '),
     },
     servers: [{ url: '/' }],
+    security: [{}, { token: [] }],
     paths: {
+      '/api/v1/openapi.json': {
+        get: { tags: ['API'], responses: { 200: { description: 'This document' } } },
+      },
+      '/api/v1/me': {
+        get: {
+          tags: ['API'],
+          security: [{ token: [] }],
+          responses: {
+            200: { description: 'The account the token belongs to, its body, role and scopes' },
+            401: { description: 'The token is not valid or has been revoked', ...json(ref('Error')) },
+            403: forbidden,
+          },
+        },
+      },
+      '/api/v1/audit': {
+        get: {
+          tags: ['API'],
+          security: [{ token: [] }],
+          parameters: [
+            { name: 'recordType', in: 'query', schema: { enum: Object.keys(RECORD_TYPES) } },
+            { name: 'recordKey', in: 'query', schema: { type: 'string' } },
+            { name: 'partnership', in: 'query', schema: { type: 'string' } },
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 10000 } },
+          ],
+          responses: {
+            200: {
+              description: 'Changes you may read, newest first: who, when, what, the record before and after',
+            },
+            403: forbidden,
+          },
+        },
+      },
       '/api/v1/bodies': {
         get: {
           tags: ['Bodies'],
@@ -362,6 +402,9 @@ export function openApiDocument() {
       },
     },
     components: {
+      securitySchemes: {
+        token: { type: 'http', scheme: 'bearer', description: 'An API token from your account page' },
+      },
       schemas: {
         BodyInput: schema(bodyInput),
         PartnershipInput: schema(partnershipInput),
