@@ -1,7 +1,8 @@
 /**
  * Page loads under load: the register's, suppliers' and finders' pages and API on the embedded
  * database with the demo register and its synthetic spend, each next to
- * /healthz (the same server answering without touching the database) measured in the same run.
+ * /healthz (the same server answering without touching the database) measured in the same run;
+ * the last rows are a member signed in (session cookie) and a script with an API token.
  *   npm run bench:pages [-- --seconds 5 --connections 10]
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -16,6 +17,10 @@ import { buildApp } from '../src/server/app.js';
 import { importBodies } from '../src/store/bodies.js';
 import { openDatabase } from '../src/store/db.js';
 import { migrate } from '../src/store/migrate.js';
+import { issueApiToken, signIn } from '../src/services/accounts.js';
+import { openMailer } from '../src/services/mail.js';
+import { hashPassword } from '../src/services/secrets.js';
+import { saveUser, setPassword } from '../src/store/users.js';
 
 const { values } = parseArgs({
   options: { seconds: { type: 'string', default: '5' }, connections: { type: 'string', default: '10' } },
@@ -44,11 +49,31 @@ if (existsSync(register)) {
   console.log(`import bodies: ${records.length} rows in ${(performance.now() - started).toFixed(0)} ms`);
 }
 
-const app = await buildApp({ db });
+// A member of AGMA signed in: their pages read the session and the partnership's private records too.
+const memberId = await saveUser(db, {
+  email: 'bench@rochdale.test',
+  name: 'Bench',
+  bodyCode: 'E08000005',
+  role: 'editor',
+  siteAdmin: false,
+  disabled: false,
+});
+await setPassword(db, memberId, await hashPassword('a benchmark password'));
+const signedIn = await signIn(db, 'bench@rochdale.test', 'a benchmark password');
+if (signedIn.outcome !== 'signed-in') throw new Error('The benchmark user could not sign in');
+const asMember = { cookie: `pathfinder_session=${signedIn.sessionSecret}` };
+const withToken = {
+  authorization: `Bearer ${await issueApiToken(db, signedIn.account, 'bench', ['read'])}`,
+};
+
+const app = await buildApp({
+  db,
+  mail: { baseUrl: 'http://localhost', mailer: openMailer({ from: 'bench' }) },
+});
 await app.listen({ port: 0, host: '127.0.0.1' });
 const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 
-const paths = [
+const paths: (string | { path: string; headers: Record<string, string>; as: string })[] = [
   '/healthz',
   '/',
   '/bodies',
@@ -64,18 +89,22 @@ const paths = [
   '/opportunities?partnership=tri-council',
   '/api/v1/opportunities?partnership=agma-cooperation',
   '/bodies/E08000009/partners',
+  { path: '/partnerships/agma-cooperation', headers: asMember, as: 'member' },
+  { path: '/', headers: asMember, as: 'member' },
+  { path: '/api/v1/partnerships/agma-cooperation', headers: withToken, as: 'token' },
 ];
 console.log(`${db.kind}, ${connections} connections, ${duration} s a path`);
 console.log(['path'.padEnd(40), 'req/s', 'p50 ms', 'p99 ms', 'errors', 'vs baseline'].join('\t'));
 let baseline = 0;
-for (const path of paths) {
-  const result = await autocannon({ url: base + path, connections, duration });
+for (const entry of paths) {
+  const { path, headers, as } = typeof entry === 'string' ? { path: entry, headers: {}, as: '' } : entry;
+  const result = await autocannon({ url: base + path, connections, duration, headers });
   const rps = result.requests.average;
   if (path === '/healthz') baseline = rps;
   const errors = result.errors + result.non2xx;
   console.log(
     [
-      path.padEnd(40),
+      (as ? `${path} (${as})` : path).padEnd(40),
       rps.toFixed(0),
       result.latency.p50,
       result.latency.p99,
