@@ -35,6 +35,7 @@ import { describeSupplier, describeUnmapped } from './supplier-report.js';
 import { describeOpportunities } from './opportunity-report.js';
 import { describeBusinessCase } from './business-case-report.js';
 import { baseUrl, ensureFirstAdministrator, usersCommands } from './users.js';
+import { uploadSpend } from './remote.js';
 import { openMailer } from '../services/mail.js';
 
 /** Changes made from the command line are the server operator's, named by their login. */
@@ -153,8 +154,17 @@ importCommand
     '--column <field=heading...>',
     `choose a column by its heading, saved for the body; fields: ${Object.keys(SPEND_FIELDS).join(', ')}`,
   )
-  .action((files: string[], options: { body?: string; month?: string; sheet?: string; column?: string[] }) =>
-    withDatabase(async (db) => {
+  .addOption(
+    new Option(
+      '--server <url>',
+      'send the files to a Pathfinder server instead, with the API token in PATHFINDER_TOKEN',
+    ).env('PATHFINDER_SERVER'),
+  )
+  .action(
+    async (
+      files: string[],
+      options: { body?: string; month?: string; sheet?: string; column?: string[]; server?: string },
+    ) => {
       const columns = Object.fromEntries(
         (options.column ?? []).map((c) => {
           const at = c.indexOf('=');
@@ -163,36 +173,77 @@ importCommand
           return [c.slice(0, at).trim(), c.slice(at + 1).trim()];
         }),
       );
-      let failed = 0;
-      for (const file of files) {
-        const bar = new SingleBar(
-          { format: `${basename(file)} {bar} {value} rows`, hideCursor: true, noTTYOutput: false },
-          Presets.shades_classic,
-        );
-        const estimate = await estimateRows(file);
-        // Said before the bar, so that logs without a terminal show which file was under way.
-        console.error(`Importing ${file}…`);
-        bar.start(estimate, 0);
-        try {
-          const report = await importSpendFile(
-            db,
-            operator,
-            file,
-            { bodyCode: options.body, undatedMonth: options.month, sheet: options.sheet, columns },
-            (rows) => bar.setTotal(Math.max(estimate, rows)) ?? bar.update(rows),
-          );
-          bar.stop();
-          console.log(describeSpendImport(report));
-        } catch (error) {
-          bar.stop();
-          if (!(error instanceof InputError)) throw error;
-          console.error(error.describe());
-          failed++;
-        }
-      }
-      if (failed) process.exitCode = 1;
-    }),
+      if (options.server) return importToServer(files, { ...options, server: options.server }, columns);
+      return withDatabase((db) => importHere(db, files, options, columns));
+    },
   );
+
+/** Sends each file to a server's API; a refused file is reported and the rest still go. */
+async function importToServer(
+  files: string[],
+  options: { body?: string; month?: string; sheet?: string; server: string },
+  columns: Record<string, string>,
+) {
+  const token = process.env.PATHFINDER_TOKEN;
+  if (!token)
+    throw new InvalidArgumentError(
+      'Set PATHFINDER_TOKEN to an API token from your account page on the server.',
+    );
+  if (!options.body) throw new InvalidArgumentError('Say which body the files are for with --body CODE.');
+  let failed = 0;
+  for (const file of files) {
+    console.error(`Sending ${file} to ${options.server}…`);
+    try {
+      const report = await uploadSpend(options.server, token, file, {
+        bodyCode: options.body,
+        month: options.month,
+        sheet: options.sheet,
+        columns,
+      });
+      console.log(describeSpendImport(report));
+    } catch (error) {
+      console.error(error instanceof InputError ? error.describe() : (error as Error).message);
+      failed++;
+    }
+  }
+  if (failed) process.exitCode = 1;
+}
+
+async function importHere(
+  db: Database,
+  files: string[],
+  options: { body?: string; month?: string; sheet?: string },
+  columns: Record<string, string>,
+) {
+  let failed = 0;
+  for (const file of files) {
+    const bar = new SingleBar(
+      { format: `${basename(file)} {bar} {value} rows`, hideCursor: true, noTTYOutput: false },
+      Presets.shades_classic,
+    );
+    const estimate = await estimateRows(file);
+    // Said before the bar, so that logs without a terminal show which file was under way.
+    console.error(`Importing ${file}…`);
+    bar.start(estimate, 0);
+    try {
+      const report = await importSpendFile(
+        db,
+        operator,
+        file,
+        { bodyCode: options.body, undatedMonth: options.month, sheet: options.sheet, columns },
+        (rows) => bar.setTotal(Math.max(estimate, rows)) ?? bar.update(rows),
+      );
+      bar.stop();
+      console.log(describeSpendImport(report));
+    } catch (error) {
+      bar.stop();
+      if (!(error instanceof InputError)) throw error;
+      console.error(error.describe());
+      failed++;
+    }
+  }
+  if (failed) process.exitCode = 1;
+}
 
 importCommand
   .command('register')
