@@ -76,7 +76,16 @@ test('an officer sends a spend file to the server with an API token; the server 
   assert.match(partly.out, /row 2, Amount/);
   const empty = join(work, 'empty.csv');
   writeFileSync(empty, '');
-  const refused = await pathfinder(write, 'import', 'spend', empty, '--body', 'E08000009', '--server', server);
+  const refused = await pathfinder(
+    write,
+    'import',
+    'spend',
+    empty,
+    '--body',
+    'E08000009',
+    '--server',
+    server,
+  );
   assert.equal(refused.code, 1);
   assert.match(refused.err, /empty\.csv/);
 
