@@ -89,6 +89,24 @@ export function canManageUsers(viewer: Viewer, code: string | undefined): boolea
   );
 }
 
+/** May see the users page at all: administrators of a body (their own body's users) and site administrators. */
+export function canManageSomeUsers(viewer: Viewer): boolean {
+  return (
+    can(viewer, 'write') && viewer.via === 'session' && (viewer.siteAdmin || viewer.role === 'administrator')
+  );
+}
+
+/**
+ * Whose changes a viewer may read in the audit trail: their partnerships' (as for private records),
+ * and their body's accounts if they administer it.
+ */
+export function auditReader(viewer: Viewer): Membership & { administersBody: string | null } {
+  return {
+    ...membership(viewer),
+    administersBody: viewer?.role === 'administrator' ? (viewer.bodyCode ?? null) : null,
+  };
+}
+
 /** A body's administrator may grant any role up to administrator, but only a site administrator makes another. */
 export function canGrantSiteAdmin(viewer: Viewer): boolean {
   return viewer?.siteAdmin === true && viewer.via === 'session';

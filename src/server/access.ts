@@ -8,6 +8,7 @@ import {
   canEditDirectory,
   canEditPartnership,
   canEditShared,
+  canManageSomeUsers,
   canManageUsers,
   canReadPrivate,
   type Viewer,
@@ -126,18 +127,16 @@ async function enforce(db: Database, policy: Policy, request: FastifyRequest) {
   if (policy === 'shared') return canEditShared(viewer) ? undefined : refuse('make this change');
   if (policy === 'directory')
     return canEditDirectory(viewer) ? undefined : refuse('change the directory of bodies');
-  if (policy === 'administrator')
-    return viewer?.via === 'session' && (viewer.siteAdmin || viewer.role === 'administrator')
-      ? undefined
-      : refuse('manage users');
+  if (policy === 'administrator') return canManageSomeUsers(viewer) ? undefined : refuse('manage users');
   if (policy === 'user') {
     const id = Number(params.id);
     const user = Number.isSafeInteger(id) ? await getUser(db, id).catch(() => undefined) : undefined;
-    if (!user || !canManageUsers(viewer, user.bodyCode)) {
-      if (viewer?.siteAdmin || user?.bodyCode === viewer?.bodyCode) refuse('manage this user');
-      throw new NotFoundError(`No user has the number ${params.id}`);
-    }
-    return;
+    const missing = new NotFoundError(`No user has the number ${params.id}`);
+    if (!user) throw missing;
+    if (canManageUsers(viewer, user.bodyCode)) return;
+    // Another body's people are none of the viewer's business: to them the account does not exist.
+    if (user.bodyCode !== viewer?.bodyCode) throw missing;
+    return refuse('manage this user');
   }
   if ('body' in policy) {
     return canEditBodySpend(viewer, (params.code ?? '').toUpperCase())
@@ -198,7 +197,7 @@ export function pageContext(reply: FastifyReply) {
     may: {
       editShared: canEditShared(viewer),
       editDirectory: canEditDirectory(viewer),
-      manageUsers: viewer?.siteAdmin || viewer?.role === 'administrator',
+      manageUsers: canManageSomeUsers(viewer),
     },
     csrfToken: reply.generateCsrf(),
     cspNonce: (reply as FastifyReply & { cspNonce?: { script: string } }).cspNonce?.script,

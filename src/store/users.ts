@@ -207,14 +207,13 @@ export async function tokenAccount(
   sql: Sql,
   hash: string,
 ): Promise<{ account: Account; scopes: TokenScope[] } | undefined> {
-  const [row] = await sql.query<User & { scopes: TokenScope[] }>(
-    `${SELECT_USER.replace(' FROM users u', ', t.scopes FROM users u')} JOIN api_tokens t ON t.user_id = u.id
-     WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND NOT u.disabled`,
+  const [token] = await sql.query<{ userId: number; scopes: TokenScope[] }>(
+    `UPDATE api_tokens t SET last_used_at = now() FROM users u
+     WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.id = t.user_id AND NOT u.disabled
+     RETURNING t.user_id AS "userId", t.scopes`,
     [hash],
   );
-  if (!row) return undefined;
-  await sql.query('UPDATE api_tokens SET last_used_at = now() WHERE token_hash = $1', [hash]);
-  return { account: accountOf(row), scopes: row.scopes };
+  return token && { account: accountOf(await getUser(sql, token.userId)), scopes: token.scopes };
 }
 
 function accountOf(u: User): Account {

@@ -1,3 +1,4 @@
+import { auditReader } from '../../domain/access.js';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { RECORD_TYPES } from '../../domain/audit.js';
@@ -5,7 +6,6 @@ import { oneOf } from '../../domain/codes.js';
 import { parseInput } from '../../domain/validation.js';
 import { listChanges } from '../../store/audit.js';
 import type { Database } from '../../store/db.js';
-import { readerOf } from '../pages/audit.js';
 
 const auditQuery = z.object({
   recordType: oneOf(RECORD_TYPES, 'Unknown kind of record').optional(),
@@ -24,7 +24,7 @@ export function accountsApi(app: FastifyInstance, db: Database) {
   app.get('/api/v1/audit', async (request) => {
     const { partnership, ...filter } = parseInput(auditQuery, request.query, 'query');
     return {
-      items: await listChanges(db, readerOf(request.viewer), { ...filter, partnershipSlug: partnership }),
+      items: await listChanges(db, auditReader(request.viewer), { ...filter, partnershipSlug: partnership }),
     };
   });
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { membership, type Viewer } from '../../domain/access.js';
+import { auditReader, membership } from '../../domain/access.js';
 import { ACTIONS, type AuditEvent, changedFields, RECORD_TYPES } from '../../domain/audit.js';
 import { oneOf } from '../../domain/codes.js';
 import { parseInput } from '../../domain/validation.js';
@@ -10,14 +10,6 @@ import type { Database } from '../../store/db.js';
 import { getPartnership } from '../../store/partnerships.js';
 import { page } from '../app.js';
 import { sendTables } from '../downloads.js';
-
-/** Whose changes a viewer may read: their partnerships', and their body's accounts if they administer it. */
-export function readerOf(viewer: Viewer) {
-  return {
-    ...membership(viewer),
-    administersBody: viewer?.role === 'administrator' ? (viewer.bodyCode ?? null) : null,
-  };
-}
 
 /** Each change with what it changed, field by field, for the history tables. */
 export const withFields = (events: AuditEvent[]) =>
@@ -54,7 +46,7 @@ function auditTable(events: AuditEvent[]): Table {
 export function auditPages(app: FastifyInstance, db: Database) {
   app.get('/audit', async (request, reply) => {
     const { format, ...filter } = parseInput(auditQuery, request.query, 'filter');
-    const events = await listChanges(db, readerOf(request.viewer), {
+    const events = await listChanges(db, auditReader(request.viewer), {
       ...filter,
       limit: format === 'html' ? 200 : 100_000,
     });
@@ -73,7 +65,7 @@ export function auditPages(app: FastifyInstance, db: Database) {
   app.get<{ Params: { slug: string } }>('/partnerships/:slug/history', async (request, reply) => {
     const p = await getPartnership(db, request.params.slug, membership(request.viewer));
     const { format } = parseInput(auditQuery, request.query, 'filter');
-    const events = await listChanges(db, readerOf(request.viewer), {
+    const events = await listChanges(db, auditReader(request.viewer), {
       partnershipSlug: p.slug,
       limit: 100_000,
     });

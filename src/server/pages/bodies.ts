@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { canEditBodySpend, canEditDirectory, membership } from '../../domain/access.js';
+import { auditReader, canEditBodySpend, canEditDirectory, membership } from '../../domain/access.js';
 import { bodyInput, NATIONS, REGIONS } from '../../domain/bodies.js';
 import { parseInput } from '../../domain/validation.js';
 import { actorOf } from '../../services/accounts.js';
@@ -13,7 +13,7 @@ import { listSpendImports } from '../../store/spend.js';
 import { page } from '../app.js';
 import { bodyFromForm, bodyToForm, type Form, formErrors, problemsOf } from '../forms.js';
 import { bodyQuery } from '../queries.js';
-import { readerOf, withFields } from './audit.js';
+import { withFields } from './audit.js';
 import { flash, pagination } from './paging.js';
 
 export function bodyPages(app: FastifyInstance, db: Database) {
@@ -106,7 +106,7 @@ export async function showBody(
     listProjects(db, { body: body.code }, m),
     listPredecessors(db, body.code),
     listSpendImports(db, body.code),
-    viewer ? listChanges(db, readerOf(viewer), { recordType: 'body', recordKey: body.code }) : [],
+    viewer ? listChanges(db, auditReader(viewer), { recordType: 'body', recordKey: body.code }) : [],
   ]);
   return page(reply, 'bodies/show.njk', {
     title: body.name,

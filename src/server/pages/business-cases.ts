@@ -5,12 +5,12 @@ import { InputError } from '../../domain/errors.js';
 import { parseInput } from '../../domain/validation.js';
 import { businessCaseReport, businessCaseTables, checkBusinessCase } from '../../services/business-case.js';
 import { getBusinessCase } from '../../store/business-cases.js';
-import { FULL_ACCESS } from '../../domain/access.js';
+import { auditReader, FULL_ACCESS } from '../../domain/access.js';
 import { actorOf } from '../../services/accounts.js';
 import { saveBusinessCaseRecord } from '../../services/records.js';
 import { listChanges } from '../../store/audit.js';
 import { checkPartnershipAccess, mayEditPartnership } from '../access.js';
-import { readerOf, withFields } from './audit.js';
+import { withFields } from './audit.js';
 import type { Database } from '../../store/db.js';
 import { getPartnership } from '../../store/partnerships.js';
 import { page } from '../app.js';
@@ -173,7 +173,7 @@ export function businessCasePages(app: FastifyInstance, db: Database) {
       r,
       canEdit: await mayEditPartnership(db, request.viewer, r.partnershipSlug),
       changes: withFields(
-        await listChanges(db, readerOf(request.viewer), {
+        await listChanges(db, auditReader(request.viewer), {
           recordType: 'business_case',
           recordKey: String(r.id),
         }),

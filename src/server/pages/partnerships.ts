@@ -1,6 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { canEditPartnership, canReadPrivate, FULL_ACCESS, membership } from '../../domain/access.js';
+import {
+  auditReader,
+  canEditPartnership,
+  canReadPrivate,
+  FULL_ACCESS,
+  membership,
+} from '../../domain/access.js';
 import {
   memberInput,
   type Partnership,
@@ -39,7 +45,7 @@ import {
   projectToForm,
 } from '../forms.js';
 import { partnershipQuery, projectId } from '../queries.js';
-import { readerOf, withFields } from './audit.js';
+import { withFields } from './audit.js';
 import { flash, pagination } from './paging.js';
 
 const noteText = z.string().trim().min(1, { message: 'Write the note' }).max(5000);
@@ -96,7 +102,7 @@ export function partnershipPages(app: FastifyInstance, db: Database) {
       businessCases: member ? await listBusinessCases(db, membership(viewer), p.slug) : [],
       notes: member ? await listNotes(db, p.slug) : [],
       changes: member
-        ? withFields(await listChanges(db, readerOf(viewer), { partnershipSlug: p.slug, limit: 10 }))
+        ? withFields(await listChanges(db, auditReader(viewer), { partnershipSlug: p.slug, limit: 10 }))
         : [],
       bodyOptions: await bodyOptions(
         (context.values as Form | undefined)?.bodyCode as string,

@@ -1,3 +1,4 @@
+import { auditReader } from '../../domain/access.js';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { CATEGORIES } from '../../domain/categories.js';
 import { ConflictError, InputError } from '../../domain/errors.js';
@@ -15,7 +16,7 @@ import { hasSyntheticSpend } from '../../store/spend.js';
 import { getSupplier, listReviews, listSuppliers } from '../../store/suppliers.js';
 import { listChanges } from '../../store/audit.js';
 import { page } from '../app.js';
-import { readerOf, withFields } from './audit.js';
+import { withFields } from './audit.js';
 import { formErrors } from '../forms.js';
 import {
   categoryChoice,
@@ -73,7 +74,7 @@ export function supplierPages(app: FastifyInstance, db: Database) {
       supplier,
       changes: reply.request.viewer
         ? withFields(
-            await listChanges(db, readerOf(reply.request.viewer), {
+            await listChanges(db, auditReader(reply.request.viewer), {
               recordType: 'supplier',
               recordKey: String(id),
             }),

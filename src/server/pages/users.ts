@@ -1,11 +1,12 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import {
+  auditReader,
   canGrantSiteAdmin,
   canManageUsers,
   ROLES,
-  type UserInput,
   userInput,
+  type UserInput,
   type Viewer,
 } from '../../domain/access.js';
 import { ForbiddenError } from '../../domain/errors.js';
@@ -17,7 +18,7 @@ import type { Database } from '../../store/db.js';
 import { getUser, listUsers } from '../../store/users.js';
 import { page } from '../app.js';
 import { type Form, formErrors, problemsOf } from '../forms.js';
-import { readerOf, withFields } from './audit.js';
+import { withFields } from './audit.js';
 import { flash } from './paging.js';
 
 type ById = { Params: { id: string } };
@@ -99,7 +100,10 @@ export function userPages(app: FastifyInstance, db: Database, mail: AccountMail)
       },
       flash: flash(reply.request.query),
       changes: withFields(
-        await listChanges(db, readerOf(reply.request.viewer), { recordType: 'user', recordKey: String(id) }),
+        await listChanges(db, auditReader(reply.request.viewer), {
+          recordType: 'user',
+          recordKey: String(id),
+        }),
       ),
       ...context,
     });
