@@ -105,7 +105,9 @@ export async function clearFailedSignIns(sql: Sql, userId: number) {
   await sql.query('UPDATE users SET failed_sign_ins = 0, locked_until = NULL WHERE id = $1', [userId]);
 }
 
+/** Starts a session; sessions that have run out are cleared away at the same time. */
 export async function createSession(sql: Sql, tokenHash: string, userId: number, hours: number) {
+  await sql.query('DELETE FROM sessions WHERE expires_at < now()');
   await sql.query(
     `INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2, now() + make_interval(hours => $3))`,
     [tokenHash, userId, hours],

@@ -239,6 +239,12 @@ export function partnershipPages(app: FastifyInstance, db: Database) {
       action: `/projects/${project.id}/edit`,
       projectId: project.id,
       values: projectToForm(project),
+      changes: withFields(
+        await listChanges(db, auditReader(request.viewer), {
+          recordType: 'project',
+          recordKey: String(project.id),
+        }),
+      ),
     });
   });
 
