@@ -37,6 +37,7 @@ import { describeBusinessCase } from './business-case-report.js';
 import { baseUrl, ensureFirstAdministrator, usersCommands } from './users.js';
 import { uploadSpend } from './remote.js';
 import { openMailer } from '../services/mail.js';
+import { startSendingQueue } from '../services/newsletter.js';
 
 /** Changes made from the command line are the server operator's, named by their login. */
 const operator: Actor = { name: `command line (${userInfo().username})` };
@@ -92,19 +93,18 @@ program
       );
     }
     await ensureFirstAdministrator(db, operator);
-    const app = await buildApp({
-      db,
-      logger: true,
-      mail: {
-        baseUrl: baseUrl(),
-        mailer: openMailer({
-          smtpUrl: process.env.PATHFINDER_SMTP_URL,
-          from: process.env.PATHFINDER_MAIL_FROM ?? 'Pathfinder <pathfinder@localhost>',
-        }),
-      },
-      trustProxy: process.env.TRUST_PROXY === 'true',
-    });
+    const mail = {
+      baseUrl: baseUrl(),
+      mailer: openMailer({
+        smtpUrl: process.env.PATHFINDER_SMTP_URL,
+        from: process.env.PATHFINDER_MAIL_FROM ?? 'Pathfinder <pathfinder@localhost>',
+      }),
+    };
+    const app = await buildApp({ db, logger: true, mail, trustProxy: process.env.TRUST_PROXY === 'true' });
+    // Published editions go out from here, a few at a time, surviving restarts (see services/newsletter.ts).
+    const stopSending = await startSendingQueue(db, mail, 30_000);
     const close = async () => {
+      await stopSending();
       await app.close();
       await db.close();
       process.exit(0);

@@ -2,11 +2,13 @@ import { registerDocument } from '../domain/register.js';
 import { parseInput } from '../domain/validation.js';
 import type { Sql } from '../store/db.js';
 import { importRegister } from '../store/register.js';
+import { seedDemoNews } from './news.js';
 import demo from './register.json' with { type: 'json' };
 
 /**
  * The demo register: bodies and partnerships from real collaboration news (2002–2015),
- * with their facts and our own wording. Loaded on first start so there is something to explore.
+ * with their facts and our own wording, and the weekly news summary's editions about them. Loaded
+ * on first start so there is something to explore.
  */
 export async function seedDemo(sql: Sql): Promise<boolean> {
   const [{ count } = { count: 0 }] = await sql.query<{ count: number }>(
@@ -14,5 +16,6 @@ export async function seedDemo(sql: Sql): Promise<boolean> {
   );
   if (count > 0) return false;
   await importRegister(sql, parseInput(registerDocument, demo, 'demo register'));
+  await seedDemoNews(sql);
   return true;
 }

@@ -78,6 +78,11 @@ export function canEditDirectory(viewer: Viewer): boolean {
   return can(viewer, 'write') && viewer.siteAdmin;
 }
 
+/** May compose and publish the weekly news summary's editions: site administrators, its editors. */
+export function canPublishNews(viewer: Viewer): boolean {
+  return can(viewer, 'write') && viewer.siteAdmin;
+}
+
 /**
  * May manage a body's users: its administrators, or a site administrator. Only a browser session
  * may: API tokens never manage accounts.
@@ -128,7 +133,7 @@ export function membership(viewer: Viewer): Membership {
   return { all: viewer.siteAdmin, bodyCode: viewer.bodyCode ?? null };
 }
 
-const email = z
+export const email = z
   .string({ message: 'Enter an email address' })
   .trim()
   .toLowerCase()

@@ -11,6 +11,8 @@ export const RECORD_TYPES = {
   category: 'Category mapping',
   user: 'User',
   api_token: 'API token',
+  news_item: 'News item',
+  edition: 'Edition',
 } as const;
 export type RecordType = keyof typeof RECORD_TYPES;
 
@@ -23,6 +25,7 @@ export const ACTIONS = {
   split: 'Split',
   review: 'Reviewed',
   revoke: 'Revoked',
+  publish: 'Published',
 } as const;
 export type Action = keyof typeof ACTIONS;
 

@@ -9,6 +9,7 @@ import {
   canEditPartnership,
   canEditShared,
   canManageSomeUsers,
+  canPublishNews,
   canManageUsers,
   canReadPrivate,
   type Viewer,
@@ -28,6 +29,11 @@ declare module 'fastify' {
 
 export const SESSION_COOKIE = 'pathfinder_session';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/**
+ * One-click unsubscribe (RFC 8058) is posted by the reader's mail service, which has no form
+ * token; the unsubscribe token in the address is the proof, and it can do nothing else.
+ */
+const CSRF_EXEMPT = new Set(['/unsubscribe/:token']);
 
 /**
  * Sign-in state, CSRF protection, security headers and the access rules of policies.ts, for every
@@ -98,7 +104,8 @@ export async function accessControl(app: FastifyInstance, db: Database) {
   });
 
   app.addHook('preHandler', async (request, reply) => {
-    if (!SAFE_METHODS.has(request.method) && !request.url.startsWith('/api/')) {
+    const exempt = CSRF_EXEMPT.has(request.routeOptions.url ?? '');
+    if (!SAFE_METHODS.has(request.method) && !request.url.startsWith('/api/') && !exempt) {
       await new Promise<void>((resolve, reject) =>
         app.csrfProtection(request, reply, (error?: Error) => (error ? reject(error) : resolve())),
       );
@@ -127,6 +134,7 @@ async function enforce(db: Database, policy: Policy, request: FastifyRequest) {
   if (policy === 'shared') return canEditShared(viewer) ? undefined : refuse('make this change');
   if (policy === 'directory')
     return canEditDirectory(viewer) ? undefined : refuse('change the directory of bodies');
+  if (policy === 'newsroom') return canPublishNews(viewer) ? undefined : refuse('compose the news summary');
   if (policy === 'administrator') return canManageSomeUsers(viewer) ? undefined : refuse('manage users');
   if (policy === 'user') {
     const id = Number(params.id);
@@ -198,6 +206,7 @@ export function pageContext(reply: FastifyReply) {
       editShared: canEditShared(viewer),
       editDirectory: canEditDirectory(viewer),
       manageUsers: canManageSomeUsers(viewer),
+      publishNews: canPublishNews(viewer),
     },
     csrfToken: reply.generateCsrf(),
     cspNonce: (reply as FastifyReply & { cspNonce?: { script: string } }).cspNonce?.script,

@@ -11,6 +11,8 @@ import { accountsApi } from './api/accounts.js';
 import { accountPages } from './pages/accounts.js';
 import { auditPages } from './pages/audit.js';
 import { userPages } from './pages/users.js';
+import { newsPages } from './pages/news.js';
+import { newsApi } from './api/news.js';
 import type { Database } from '../store/db.js';
 import { govukFrontendDir, projectRoot, render } from '../web/render.js';
 import { bodiesApi } from './api/bodies.js';
@@ -99,6 +101,7 @@ export async function buildApp({
   accountPages(app, db, mail, signInAttemptsPerMinute);
   userPages(app, db, mail);
   auditPages(app, db);
+  newsPages(app, db, mail);
   dashboardPages(app, db);
   bodyPages(app, db);
   spendPages(app, db);
@@ -114,6 +117,7 @@ export async function buildApp({
   opportunitiesApi(app, db);
   businessCasesApi(app, db);
   accountsApi(app, db);
+  newsApi(app, db);
   openApiRoute(app);
   app.get('/healthz', async () => ({ ok: true, database: db.kind }));
   return app;

@@ -1,4 +1,5 @@
 import type { Body } from '../domain/bodies.js';
+import type { NewsItemInput } from '../domain/news.js';
 import { ConflictError, InputError, type Problem } from '../domain/errors.js';
 import { type Partnership, type Project, partnershipToInput } from '../domain/partnerships.js';
 
@@ -119,4 +120,24 @@ export function problemsOf(error: unknown, clashField: string): Problem[] | unde
   }
   if (error instanceof ConflictError) return [{ field: clashField, message: error.message }];
   return undefined;
+}
+
+/** A news item's form: linked bodies are ticked boxes plus any codes typed; partnerships are ticked boxes. */
+export function newsItemFromForm(form: Form) {
+  return {
+    headline: text(form.headline),
+    source: text(form.source),
+    url: text(form.url),
+    publishedOn: text(form.publishedOn),
+    summary: text(form.summary),
+    section: optionalText(form.section),
+    bodyCodes: [
+      ...new Set([...all(form.bodyCodes), ...codes(form.otherBodyCodes)].map((c) => c.toUpperCase())),
+    ],
+    partnershipSlugs: all(form.partnershipSlugs),
+  };
+}
+
+export function newsItemToForm(i: NewsItemInput): Form {
+  return { ...i, bodyCodes: i.bodyCodes, partnershipSlugs: i.partnershipSlugs } as unknown as Form;
 }

@@ -10,6 +10,7 @@
  * - partnership read/edit: members of the partnership the route's record belongs to (found from
  *   the route's :slug, the project's :id or the business case's :id); read-denied looks like 404.
  * - body spend/users: editors (spend) or administrators (users) of the body in :code.
+ * - newsroom: site administrators, who compose and publish the weekly news summary.
  * - administrator: administrators of any body (what they manage is narrowed to their body).
  * - user: administrators of the body of the user in :id.
  *
@@ -22,6 +23,7 @@ export type Policy =
   | 'signed-in'
   | 'shared'
   | 'directory'
+  | 'newsroom'
   | { partnership: 'read' | 'edit'; from: 'slug' | 'project' | 'business-case' }
   | { body: 'spend' }
   | 'administrator'
@@ -86,6 +88,27 @@ export const POLICIES: Record<string, Policy> = {
   'GET /opportunities/evidence': 'public',
   'POST /opportunities/projects': 'shared',
 
+  'GET /news': 'public',
+  'GET /news.atom': 'public',
+  'GET /news/new': 'shared',
+  'POST /news/new': 'shared',
+  'GET /news/:id': 'public',
+  'GET /news/:id/edit': 'shared',
+  'POST /news/:id/edit': 'shared',
+  'POST /news/:id/savings': 'shared',
+  'GET /editions': 'public',
+  'GET /editions.atom': 'public',
+  'GET /editions/new': 'newsroom',
+  'POST /editions/new': 'newsroom',
+  'GET /editions/:id': 'public',
+  'POST /editions/:id/publish': 'newsroom',
+  'GET /subscribe': 'public',
+  'POST /subscribe': 'public',
+  'GET /subscribe/confirm/:secret': 'public',
+  'POST /subscribe/confirm/:secret': 'public',
+  'GET /unsubscribe/:token': 'public',
+  'POST /unsubscribe/:token': 'public',
+
   'GET /sign-in': 'public',
   'POST /sign-in': 'public',
   'POST /sign-out': 'public',
@@ -107,6 +130,7 @@ export const POLICIES: Record<string, Policy> = {
   'GET /api/v1/openapi.json': 'public',
   'GET /api/v1/me': 'signed-in',
   'GET /api/v1/audit': 'signed-in',
+  'GET /api/v1/news': 'public',
   'GET /api/v1/bodies': 'public',
   'POST /api/v1/bodies': 'directory',
   'GET /api/v1/bodies/:code': 'public',

@@ -9,6 +9,8 @@ import { getPartnership, partnershipId } from '../store/partnerships.js';
 import { getProject } from '../store/projects.js';
 import { getSupplier } from '../store/suppliers.js';
 import { getUser } from '../store/users.js';
+import { getEdition, getNewsItem } from '../store/news.js';
+import { editionTitle, newsItemToInput } from '../domain/news.js';
 
 /** A record as the audit trail keeps it: its whole state, its name, and who may read the change. */
 interface Snapshot {
@@ -56,6 +58,22 @@ const SNAPSHOTS: Partial<Record<RecordType, (sql: Sql, key: string) => Promise<S
   supplier: async (sql, id) => {
     const s = await orNothing(() => getSupplier(sql, Number(id)));
     return s && { name: s.name, data: { name: s.name, names: s.names.map((n) => n.name) } };
+  },
+  news_item: async (sql, id) => {
+    const item = await orNothing(() => getNewsItem(sql, Number(id)));
+    return item && { name: item.headline, data: newsItemToInput(item) };
+  },
+  edition: async (sql, id) => {
+    const e = await orNothing(() => getEdition(sql, Number(id)));
+    return (
+      e && {
+        name: editionTitle(e.weekOf),
+        data: {
+          ...e,
+          sections: e.sections.map((s) => ({ section: s.section, items: s.items.map((i) => i.id) })),
+        },
+      }
+    );
   },
   user: async (sql, id) => {
     const u = await orNothing(() => getUser(sql, Number(id)));

@@ -11,6 +11,7 @@ import type { Sql } from '../store/db.js';
 import { addNote } from '../store/notes.js';
 import {
   deletePartnership,
+  getPartnership,
   partnershipId,
   removeMember,
   savePartnership,
@@ -21,6 +22,11 @@ import { confirmCategory, labelText } from '../store/categories.js';
 import { decideReview, mergeSuppliers, payeeNames, splitPayee } from '../store/suppliers.js';
 import { importRegister } from '../store/register.js';
 import { audited } from './changes.js';
+import { FULL_ACCESS } from '../domain/access.js';
+import { ConflictError } from '../domain/errors.js';
+import type { EditionInput, NewsItemInput } from '../domain/news.js';
+import { partnershipToInput } from '../domain/partnerships.js';
+import { getNewsItem, publishEdition, saveEdition, saveNewsItem } from '../store/news.js';
 
 /**
  * Every change people make to the register (bodies, partnerships, projects, business cases, notes)
@@ -182,3 +188,63 @@ export const confirmCategoryRecord = (
       after: { category: `${category} ${CATEGORIES[category]}` },
     });
   });
+
+export const saveNewsItemRecord = (db: Sql, actor: Actor, input: NewsItemInput, id?: number) =>
+  audited(
+    db,
+    actor,
+    {
+      action: id === undefined ? 'create' : 'update',
+      record: 'news_item',
+      key: id?.toString(),
+      keyOf: String,
+    },
+    (tx) => saveNewsItem(tx, input, id),
+  );
+
+/**
+ * A savings figure a news item reports becomes a claim on the partnership it is about, with the
+ * item's article as its source.
+ */
+export const claimSavingsFromNews = (
+  db: Sql,
+  actor: Actor,
+  itemId: number,
+  slug: string,
+  amountPence: number,
+) =>
+  db.transaction(async (tx) => {
+    const item = await getNewsItem(tx, itemId);
+    const current = partnershipToInput(await getPartnership(tx, slug, FULL_ACCESS));
+    const claim = {
+      amountPence,
+      period: `reported ${item.publishedOn}`,
+      description: `${item.headline} (${item.source})`,
+      sourceUrl: item.url,
+      status: 'claimed' as const,
+      confidential: false,
+    };
+    if (current.savingsClaims.some((c) => c.sourceUrl === claim.sourceUrl && c.amountPence === amountPence))
+      throw new ConflictError('The partnership already has this saving from this article');
+    return savePartnershipRecord(
+      tx,
+      actor,
+      { ...current, savingsClaims: [...current.savingsClaims, claim] },
+      {
+        update: slug,
+      },
+    );
+  });
+
+export const saveEditionRecord = (db: Sql, actor: Actor, input: EditionInput, id?: number) =>
+  audited(
+    db,
+    actor,
+    { action: id === undefined ? 'create' : 'update', record: 'edition', key: id?.toString(), keyOf: String },
+    (tx) => saveEdition(tx, input, id),
+  );
+
+export const publishEditionRecord = (db: Sql, actor: Actor, id: number) =>
+  audited(db, actor, { action: 'publish', record: 'edition', key: String(id) }, (tx) =>
+    publishEdition(tx, id),
+  );

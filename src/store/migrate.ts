@@ -4,6 +4,7 @@ import spend from './migrations/002_spend.js';
 import suppliers from './migrations/003_suppliers.js';
 import businessCases from './migrations/004_business_cases.js';
 import accounts from './migrations/005_accounts.js';
+import news from './migrations/006_news.js';
 
 /** Migrations in order; a migration, once released, is never edited: add the next one instead. */
 const MIGRATIONS: { id: number; name: string; sql: string }[] = [
@@ -12,6 +13,7 @@ const MIGRATIONS: { id: number; name: string; sql: string }[] = [
   { id: 3, name: 'suppliers', sql: suppliers },
   { id: 4, name: 'business cases', sql: businessCases },
   { id: 5, name: 'accounts', sql: accounts },
+  { id: 6, name: 'news', sql: news },
 ];
 
 // Any constant works as long as every Pathfinder process uses the same one.

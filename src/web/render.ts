@@ -5,6 +5,7 @@ import nunjucks from 'nunjucks';
 import { ROLES } from '../domain/access.js';
 import { ACTIONS, RECORD_TYPES } from '../domain/audit.js';
 import { BODY_KINDS } from '../domain/bodies.js';
+import { SECTIONS } from '../domain/news.js';
 import { formatPounds, formatPoundsShort } from '../domain/money.js';
 import {
   GOVERNANCE_ROLES,
@@ -63,6 +64,7 @@ const labels: Record<string, Record<string, string>> = {
   role: ROLES,
   recordType: RECORD_TYPES,
   action: ACTIONS,
+  section: SECTIONS,
 };
 env.addFilter('label', (code: string, list: string) => labels[list]?.[code] ?? code);
 env.addFilter('pounds', (pence: number) => (typeof pence === 'number' ? formatPounds(pence) : ''));

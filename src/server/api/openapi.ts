@@ -1,4 +1,5 @@
 import { RECORD_TYPES } from '../../domain/audit.js';
+import { SECTIONS } from '../../domain/news.js';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { bodyInput } from '../../domain/bodies.js';
@@ -90,6 +91,30 @@ export function openApiDocument() {
     paths: {
       '/api/v1/openapi.json': {
         get: { tags: ['API'], responses: { 200: { description: 'This document' } } },
+      },
+      '/api/v1/news': {
+        get: {
+          tags: ['News'],
+          parameters: [
+            { name: 'section', in: 'query', schema: { enum: Object.keys(SECTIONS) } },
+            {
+              name: 'body',
+              in: 'query',
+              schema: { type: 'string' },
+              description: 'Items about this body (its code)',
+            },
+            {
+              name: 'partnership',
+              in: 'query',
+              schema: { type: 'string' },
+              description: 'Items about this partnership',
+            },
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500 } },
+          ],
+          responses: {
+            200: { description: 'News items, newest first, with the bodies and partnerships they mention' },
+          },
+        },
       },
       '/api/v1/me': {
         get: {

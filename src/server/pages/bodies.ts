@@ -10,6 +10,7 @@ import type { Database } from '../../store/db.js';
 import { listPartnerships } from '../../store/partnerships.js';
 import { listProjects } from '../../store/projects.js';
 import { listSpendImports } from '../../store/spend.js';
+import { listNewsItems } from '../../store/news.js';
 import { page } from '../app.js';
 import { bodyFromForm, bodyToForm, type Form, formErrors, problemsOf } from '../forms.js';
 import { bodyQuery } from '../queries.js';
@@ -101,12 +102,13 @@ export async function showBody(
   const body = await getBody(db, code);
   const viewer = reply.request.viewer;
   const m = membership(viewer);
-  const [partnerships, projects, predecessors, imports, history] = await Promise.all([
+  const [partnerships, projects, predecessors, imports, history, news] = await Promise.all([
     listPartnerships(db, { member: body.code }, { page: 1, perPage: 200 }, m),
     listProjects(db, { body: body.code }, m),
     listPredecessors(db, body.code),
     listSpendImports(db, body.code),
     viewer ? listChanges(db, auditReader(viewer), { recordType: 'body', recordKey: body.code }) : [],
+    listNewsItems(db, { body: body.code, limit: 20 }),
   ]);
   return page(reply, 'bodies/show.njk', {
     title: body.name,
@@ -119,6 +121,7 @@ export async function showBody(
     imports,
     synthetic: imports.some((i) => i.synthetic),
     changes: withFields(history),
+    news,
     canEdit: canEditDirectory(viewer),
     canImport: canEditBodySpend(viewer, body.code),
     errors: {},

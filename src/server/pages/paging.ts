@@ -51,6 +51,9 @@ const DONE: Record<string, string> = {
   'user-invited': 'The user has been added and sent an email to choose their password',
   'reset-sent': 'A password reset link has been sent to the user',
   'note-added': 'Your note has been added',
+  'news-saved': 'The news item has been saved',
+  'saving-claimed': 'The saving has been recorded as a claim, with the article as its source',
+  'edition-published': 'The edition is published; its e-mails are on their way to subscribers',
 };
 export function flash(query: unknown): string | undefined {
   const done = (query as { done?: string } | undefined)?.done;

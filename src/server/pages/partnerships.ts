@@ -30,6 +30,7 @@ import {
 } from '../../services/records.js';
 import { listChanges } from '../../store/audit.js';
 import { listNotes } from '../../store/notes.js';
+import { listNewsItems } from '../../store/news.js';
 import { getPartnership, listPartnerships } from '../../store/partnerships.js';
 import { getProject } from '../../store/projects.js';
 import { recentOpportunityReport } from '../../services/opportunities.js';
@@ -98,6 +99,7 @@ export function partnershipPages(app: FastifyInstance, db: Database) {
         ? await recentOpportunityReport(db, { partnership: p.slug })
         : undefined,
       member,
+      news: await listNewsItems(db, { partnership: p.slug, limit: 20 }),
       canEdit: canEditPartnership(viewer, codes),
       businessCases: member ? await listBusinessCases(db, membership(viewer), p.slug) : [],
       notes: member ? await listNotes(db, p.slug) : [],

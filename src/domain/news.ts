@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { bodyCode } from './bodies.js';
+import { oneOf } from './codes.js';
+import { isoDate } from './dates.js';
+import { slug } from './partnerships.js';
+
+/** The weekly summary's sections, in the order an edition shows them. */
+export const SECTIONS = {
+  local_government: 'Local Government',
+  blue_light: 'Blue Light',
+  health: 'Health',
+  wales: 'Wales',
+  scotland: 'Scotland',
+  northern_ireland: 'Northern Ireland',
+  international: 'International',
+  funding: 'Funding',
+} as const;
+export type Section = keyof typeof SECTIONS;
+
+const text = (max: number) => z.string().trim().max(max);
+
+/**
+ * A news item. Its summary is plain text: whatever is typed, tags included, is shown as typed and
+ * never run. Its link must be a web address, never javascript: or data:.
+ */
+export const newsItemInput = z.object({
+  headline: text(200).min(5, { message: 'Enter the headline' }),
+  source: text(120).min(2, { message: 'Enter who published it, like BBC News' }),
+  url: z
+    .url({ protocol: /^https?$/, message: 'Enter a web address starting with http:// or https://' })
+    .max(2000),
+  publishedOn: isoDate,
+  summary: text(3000).min(10, { message: 'Enter a summary of a sentence or two' }),
+  section: oneOf(SECTIONS, 'Choose the section'),
+  bodyCodes: z.array(bodyCode).default([]),
+  partnershipSlugs: z.array(slug).default([]),
+});
+export type NewsItemInput = z.output<typeof newsItemInput>;
+
+export interface NewsItem extends NewsItemInput {
+  id: number;
+  bodies: { code: string; name: string }[];
+  partnerships: { slug: string; name: string }[];
+}
+
+export const editionInput = z.object({
+  weekOf: isoDate,
+  introduction: text(10_000).min(10, { message: 'Write the editor’s introduction' }),
+  itemIds: z.array(z.number().int().positive()).min(1, { message: 'Choose the items for this edition' }),
+});
+export type EditionInput = z.output<typeof editionInput>;
+
+export interface Edition {
+  id: number;
+  weekOf: string;
+  introduction: string;
+  publishedAt?: string;
+  /** The items grouped by section, sections in their fixed order, only those with items. */
+  sections: { section: Section; items: NewsItem[] }[];
+}
+
+/** A stored item in the shape newsItemInput accepts, for its edit form and its history. */
+export function newsItemToInput(i: NewsItem): NewsItemInput {
+  const { headline, source, url, publishedOn, summary, section, bodyCodes, partnershipSlugs } = i;
+  return { headline, source, url, publishedOn, summary, section, bodyCodes, partnershipSlugs };
+}
+
+/** Items into the edition's sections, in the fixed section order, keeping the items' own order. */
+export function bySection(items: NewsItem[]): Edition['sections'] {
+  return (Object.keys(SECTIONS) as Section[])
+    .map((section) => ({ section, items: items.filter((i) => i.section === section) }))
+    .filter((s) => s.items.length > 0);
+}
+
+/** "News Summary of Collaboration and Shared Services, 24 February 2015" */
+export function editionTitle(weekOf: string): string {
+  const date = new Intl.DateTimeFormat('en-GB', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
+  return `News Summary of Collaboration and Shared Services, ${date.format(new Date(weekOf))}`;
+}

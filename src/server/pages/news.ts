@@ -1,0 +1,296 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { auditReader, canPublishNews, email } from '../../domain/access.js';
+import { NotFoundError } from '../../domain/errors.js';
+import { findMentions, savingsFigures } from '../../domain/mentions.js';
+import { editionInput, editionTitle, newsItemInput, newsItemToInput, SECTIONS } from '../../domain/news.js';
+import { parseInput } from '../../domain/validation.js';
+import { editionsFeed, newsFeed } from '../../export/atom.js';
+import { type AccountMail, actorOf } from '../../services/accounts.js';
+import {
+  confirm,
+  confirmationIsLive,
+  stopSubscription,
+  subscribe,
+  unsubscribeIsKnown,
+} from '../../services/newsletter.js';
+import {
+  claimSavingsFromNews,
+  publishEditionRecord,
+  saveEditionRecord,
+  saveNewsItemRecord,
+} from '../../services/records.js';
+import { listChanges } from '../../store/audit.js';
+import type { Database } from '../../store/db.js';
+import { getEdition, getNewsItem, listEditions, listNewsItems, mentionables } from '../../store/news.js';
+import { deliveryCounts, subscriberCounts } from '../../store/subscribers.js';
+import { checkPartnershipAccess } from '../access.js';
+import { page } from '../app.js';
+import { type Form, formErrors, newsItemFromForm, newsItemToForm, problemsOf } from '../forms.js';
+import { withFields } from './audit.js';
+import { flash } from './paging.js';
+
+type ById = { Params: { id: string } };
+const itemId = z.coerce.number().int().positive();
+const secret = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
+const listQuery = z.object({
+  section: z.preprocess((v) => v || undefined, z.enum(Object.keys(SECTIONS)).optional()),
+});
+const savingsChoice = z.object({
+  partnership: z.string().min(1, { message: 'Choose the partnership the saving belongs to' }),
+  amountPence: z.coerce.number().int().positive(),
+});
+
+export function newsPages(app: FastifyInstance, db: Database, mail: AccountMail) {
+  const base = mail.baseUrl.replace(/\/$/, '');
+
+  app.get('/news', async (request, reply) => {
+    const { section } = parseInput(listQuery, request.query, 'filter');
+    return page(reply, 'news/list.njk', {
+      title: 'Collaboration news',
+      section: 'news',
+      flash: flash(request.query),
+      filter: { section },
+      items: await listNewsItems(db, { section }),
+    });
+  });
+
+  app.get('/news.atom', async (_request, reply) =>
+    reply
+      .type('application/atom+xml; charset=utf-8')
+      .send(newsFeed(base, await listNewsItems(db, { limit: 50 }))),
+  );
+
+  /**
+   * The item form. "Find mentions" (no JavaScript needed) reads the headline and summary for the
+   * bodies and partnerships they name and ticks them, keeping what the editor ticked already.
+   */
+  const itemForm = async (reply: FastifyReply, values: Form, context: Record<string, unknown>) => {
+    const named = await mentionables(db);
+    const text = `${values.headline ?? ''} ${values.summary ?? ''}`;
+    const chosen = newsItemFromForm(values);
+    const suggest = values.step === 'suggest';
+    const bodyCodes = [
+      ...new Set([...chosen.bodyCodes, ...(suggest ? findMentions(text, named.bodies) : [])]),
+    ];
+    const slugs = [
+      ...new Set([...chosen.partnershipSlugs, ...(suggest ? findMentions(text, named.partnerships) : [])]),
+    ];
+    const option = (list: { key: string; name: string }[], keys: string[]) =>
+      list.filter((n) => keys.includes(n.key)).map((n) => ({ value: n.key, text: n.name, checked: true }));
+    return page(reply, 'news/form.njk', {
+      section: 'news',
+      breadcrumbs: [{ text: 'Collaboration news', href: '/news' }],
+      values,
+      bodyOptions: option(named.bodies, bodyCodes),
+      partnershipOptions: [
+        ...option(named.partnerships, slugs),
+        ...named.partnerships
+          .filter((p) => !slugs.includes(p.key))
+          .map((p) => ({ value: p.key, text: p.name, checked: false })),
+      ],
+      savings: savingsFigures(text),
+      errors: {},
+      ...context,
+    });
+  };
+
+  const saveItem = async (
+    reply: FastifyReply,
+    values: Form,
+    target: { id?: number; title: string; action: string },
+  ) => {
+    if (values.step === 'suggest') return itemForm(reply, values, target);
+    try {
+      const input = parseInput(newsItemInput, newsItemFromForm(values), 'news item');
+      const id = await saveNewsItemRecord(db, actorOf(reply.request.viewer!), input, target.id);
+      return reply.redirect(`/news/${id}?done=news-saved`, 303);
+    } catch (error) {
+      const problems = problemsOf(error, 'headline');
+      if (!problems) throw error;
+      return itemForm(reply.status(422), values, { ...target, ...formErrors(problems) });
+    }
+  };
+
+  app.get('/news/new', (_request, reply) =>
+    itemForm(reply, { section: 'local_government' }, { title: 'Add a news item', action: '/news/new' }),
+  );
+  app.post('/news/new', (request, reply) =>
+    saveItem(reply, request.body as Form, { title: 'Add a news item', action: '/news/new' }),
+  );
+
+  app.get<ById>('/news/:id', async (request, reply) => {
+    const item = await getNewsItem(db, parseInput(itemId, request.params.id, 'news item number'));
+    return page(reply, 'news/show.njk', {
+      title: item.headline,
+      section: 'news',
+      breadcrumbs: [{ text: 'Collaboration news', href: '/news' }],
+      flash: flash(request.query),
+      item,
+      savings: savingsFigures(`${item.headline} ${item.summary}`),
+      changes: request.viewer
+        ? withFields(
+            await listChanges(db, auditReader(request.viewer), {
+              recordType: 'news_item',
+              recordKey: String(item.id),
+            }),
+          )
+        : [],
+    });
+  });
+
+  app.get<ById>('/news/:id/edit', async (request, reply) => {
+    const item = await getNewsItem(db, parseInput(itemId, request.params.id, 'news item number'));
+    return itemForm(reply, newsItemToForm(newsItemToInput(item)), {
+      title: `Edit ${item.headline}`,
+      action: `/news/${item.id}/edit`,
+    });
+  });
+  app.post<ById>('/news/:id/edit', async (request, reply) => {
+    const id = parseInput(itemId, request.params.id, 'news item number');
+    return saveItem(reply, request.body as Form, { id, title: 'Edit news item', action: `/news/${id}/edit` });
+  });
+
+  app.post<ById>('/news/:id/savings', async (request, reply) => {
+    const id = parseInput(itemId, request.params.id, 'news item number');
+    const { partnership, amountPence } = parseInput(savingsChoice, request.body, 'saving');
+    await checkPartnershipAccess(db, request.viewer, 'edit', 'slug', partnership);
+    await claimSavingsFromNews(db, actorOf(request.viewer!), id, partnership, amountPence);
+    return reply.redirect(`/partnerships/${partnership}?done=saving-claimed`, 303);
+  });
+
+  app.get('/editions', async (request, reply) => {
+    const newsroom = canPublishNews(request.viewer);
+    return page(reply, 'news/editions.njk', {
+      title: 'News Summary of Collaboration and Shared Services',
+      section: 'news',
+      flash: flash(request.query),
+      editions: await listEditions(db, newsroom),
+      subscribers: newsroom ? await subscriberCounts(db) : undefined,
+    });
+  });
+
+  app.get('/editions.atom', async (_request, reply) =>
+    reply
+      .type('application/atom+xml; charset=utf-8')
+      .send(editionsFeed(base, (await listEditions(db)) as Parameters<typeof editionsFeed>[1])),
+  );
+
+  const editionForm = async (reply: FastifyReply, values: Form, context: Record<string, unknown> = {}) =>
+    page(reply, 'news/edition-form.njk', {
+      title: 'Compose an edition',
+      section: 'news',
+      breadcrumbs: [{ text: 'News Summary', href: '/editions' }],
+      values,
+      items: await listNewsItems(db, { unpublished: true, limit: 200 }),
+      errors: {},
+      ...context,
+    });
+
+  app.get('/editions/new', (_request, reply) => editionForm(reply, {}));
+
+  app.post('/editions/new', async (request, reply) => {
+    const values = request.body as Form;
+    try {
+      const input = parseInput(
+        editionInput,
+        {
+          weekOf: values.weekOf,
+          introduction: values.introduction,
+          itemIds: [values.itemIds ?? []].flat().map(Number),
+        },
+        'edition',
+      );
+      const id = await saveEditionRecord(db, actorOf(request.viewer!), input);
+      return reply.redirect(`/editions/${id}`, 303);
+    } catch (error) {
+      const problems = problemsOf(error, 'weekOf');
+      if (!problems) throw error;
+      return editionForm(reply.status(422), values, formErrors(problems));
+    }
+  });
+
+  app.get<ById>('/editions/:id', async (request, reply) => {
+    const edition = await getEdition(db, parseInput(itemId, request.params.id, 'edition number'));
+    const newsroom = canPublishNews(request.viewer);
+    // A draft is the newsroom's until it is published.
+    if (!edition.publishedAt && !newsroom) throw new NotFoundError(`No edition has the number ${edition.id}`);
+    return page(reply, 'news/edition.njk', {
+      title: editionTitle(edition.weekOf),
+      section: 'news',
+      breadcrumbs: [{ text: 'News Summary', href: '/editions' }],
+      flash: flash(request.query),
+      edition,
+      newsroom,
+      deliveries: newsroom && edition.publishedAt ? await deliveryCounts(db, edition.id) : undefined,
+    });
+  });
+
+  app.post<ById>('/editions/:id/publish', async (request, reply) => {
+    const id = parseInput(itemId, request.params.id, 'edition number');
+    await publishEditionRecord(db, actorOf(request.viewer!), id);
+    return reply.redirect(`/editions/${id}?done=edition-published`, 303);
+  });
+
+  app.get('/subscribe', (_request, reply) =>
+    page(reply, 'news/subscribe.njk', {
+      title: 'Get the News Summary by email',
+      section: 'news',
+      values: {},
+      errors: {},
+    }),
+  );
+
+  app.post(
+    '/subscribe',
+    { config: { rateLimit: { max: 10, timeWindow: '1 minute' } } },
+    async (request, reply) => {
+      const values = request.body as Form;
+      const address = email.safeParse(values.email);
+      if (!address.success) {
+        return page(reply.status(422), 'news/subscribe.njk', {
+          title: 'Get the News Summary by email',
+          section: 'news',
+          values,
+          ...formErrors([
+            { field: 'email', message: address.error.issues[0]?.message ?? 'Enter an email address' },
+          ]),
+        });
+      }
+      await subscribe(db, address.data, mail);
+      return page(reply, 'news/check-email.njk', {
+        title: 'Check your email',
+        section: 'news',
+        email: address.data,
+      });
+    },
+  );
+
+  const linkPage = (reply: FastifyReply, template: string, context: Record<string, unknown>) =>
+    page(reply, `news/${template}.njk`, { section: 'news', ...context });
+  const expired = (reply: FastifyReply) =>
+    linkPage(reply.status(410), 'link-expired', { title: 'This link has expired' });
+
+  // Confirming is a button, not the link itself: mail scanners open links, and must not subscribe anyone.
+  app.get<{ Params: { secret: string } }>('/subscribe/confirm/:secret', async (request, reply) => {
+    const s = secret.safeParse(request.params.secret);
+    if (!s.success || !(await confirmationIsLive(db, s.data))) return expired(reply);
+    return linkPage(reply, 'confirm', { title: 'Confirm your subscription', secret: s.data });
+  });
+  app.post<{ Params: { secret: string } }>('/subscribe/confirm/:secret', async (request, reply) => {
+    const s = secret.safeParse(request.params.secret);
+    if (!s.success || !(await confirm(db, s.data))) return expired(reply);
+    return linkPage(reply, 'subscribed', { title: 'You are subscribed' });
+  });
+
+  app.get<{ Params: { token: string } }>('/unsubscribe/:token', async (request, reply) => {
+    const s = secret.safeParse(request.params.token);
+    if (!s.success || !(await unsubscribeIsKnown(db, s.data))) return expired(reply);
+    return linkPage(reply, 'unsubscribe', { title: 'Unsubscribe', token: s.data });
+  });
+  app.post<{ Params: { token: string } }>('/unsubscribe/:token', async (request, reply) => {
+    const s = secret.safeParse(request.params.token);
+    if (!s.success || !(await stopSubscription(db, s.data))) return expired(reply);
+    return linkPage(reply, 'unsubscribed', { title: 'You are unsubscribed' });
+  });
+}
