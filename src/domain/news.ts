@@ -82,3 +82,32 @@ export function editionTitle(weekOf: string): string {
   });
   return `News Summary of Collaboration and Shared Services, ${date.format(new Date(weekOf))}`;
 }
+
+/** An edition as plain text, for the e-mail's text part: sections in capitals, each item with its link. */
+export function editionAsText(edition: Edition, links: { web: string; unsubscribe: string }): string {
+  const date = new Intl.DateTimeFormat('en-GB', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
+  return [
+    editionTitle(edition.weekOf),
+    '',
+    edition.introduction,
+    ...edition.sections.flatMap((s) => [
+      '',
+      SECTIONS[s.section].toUpperCase(),
+      ...s.items.flatMap((i) => [
+        '',
+        i.headline,
+        i.summary,
+        `${i.source}, ${date.format(new Date(i.publishedOn))}. Read more: ${i.url}`,
+      ]),
+    ]),
+    '',
+    '--',
+    `Read it on the web: ${links.web}`,
+    `Unsubscribe: ${links.unsubscribe}`,
+  ].join('\n');
+}

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { editionTitle } from '../domain/news.js';
+import { editionAsText, editionTitle } from '../domain/news.js';
 import { getEdition } from '../store/news.js';
 import type { Sql } from '../store/db.js';
 import {
@@ -62,7 +62,10 @@ export async function editionMessage(
   return {
     to,
     subject: context.title,
-    text: render('email/edition.txt.njk', context),
+    text: editionAsText(edition, {
+      web: `${context.base}/editions/${edition.id}`,
+      unsubscribe: context.unsubscribe,
+    }),
     html: render('email/edition.njk', context),
     headers: {
       'List-Unsubscribe': `<${context.unsubscribe}>`,

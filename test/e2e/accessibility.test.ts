@@ -49,9 +49,22 @@ const pages = [
   '/users/new',
   '/audit',
   '/partnerships/agma-cooperation/history',
+  '/news',
+  '/news/1',
+  '/news/new',
+  '/editions',
+  '/editions/1',
+  '/editions/new',
 ];
 /** Pages as someone who has not signed in sees them. */
-const publicPages = ['/sign-in', '/forgot-password', '/reset-password/not-a-real-link', '/partnerships/new'];
+const publicPages = [
+  '/sign-in',
+  '/forgot-password',
+  '/reset-password/not-a-real-link',
+  '/partnerships/new',
+  '/subscribe',
+  '/editions/2',
+];
 
 test(
   'every page passes the axe-core WCAG 2.2 AA checks, and so does a form showing its errors',

@@ -68,7 +68,7 @@ export function forEachDatabase(title: string, tests: (db: () => Database) => vo
 /** Empties every table, so each test starts from a known register. */
 export async function emptyRegister(db: Database) {
   await db.query(
-    `TRUNCATE bodies, partnerships, payments, spend_cube, payees, spend_labels, suppliers, analysis_cube, users,
+    `TRUNCATE bodies, partnerships, payments, spend_cube, payees, spend_labels, suppliers, analysis_cube, users, news_items, editions, subscribers,
        audit_events RESTART IDENTITY CASCADE`,
   );
   // Reports kept in memory for the old contents must not answer for the new.

@@ -15,6 +15,7 @@ import { saveBody } from '../../src/store/bodies.js';
 import { saveBusinessCase } from '../../src/store/business-cases.js';
 import { getPartnership, savePartnership } from '../../src/store/partnerships.js';
 import { getUser, listApiTokens } from '../../src/store/users.js';
+import { listNewsItems, saveEdition } from '../../src/store/news.js';
 import { issueApiToken } from '../../src/services/accounts.js';
 import { saveProject } from '../../src/store/projects.js';
 import { partnershipToInput } from '../../src/domain/partnerships.js';
@@ -77,6 +78,8 @@ const siteAdministrators = new Set<Role>(['site administrator']);
 
 interface Fixture {
   caseId: number;
+  newsId: number;
+  draftEditionId: number;
   projectId: number;
   importId: number;
   userId: number;
@@ -177,7 +180,21 @@ forEachDatabase('authorisation matrix', (database) => {
     const { id: importId } = await importSpendFile(db, TESTER, file, { bodyCode: MEMBER });
     const userIds: Record<string, number> = {};
     for (const [role, account] of Object.entries(ACCOUNTS)) userIds[role] = await makeUser(db, account);
-    fixture = { caseId, projectId, importId, userId: userIds['member viewer'] as number, userIds };
+    const [news] = await listNewsItems(db, { partnership: P });
+    const draftEditionId = await saveEdition(db, {
+      weekOf: '2015-03-03',
+      introduction: 'A draft edition for the matrix.',
+      itemIds: [news!.id],
+    });
+    fixture = {
+      caseId,
+      projectId,
+      importId,
+      newsId: news!.id,
+      draftEditionId,
+      userId: userIds['member viewer'] as number,
+      userIds,
+    };
     for (const role of ROLES) {
       clients.set(
         role,
@@ -568,6 +585,46 @@ forEachDatabase('authorisation matrix', (database) => {
         return `/account/tokens/${latest?.id}/revoke`;
       },
       allowed: signedIn,
+    },
+
+    // The news summary: anyone reads and subscribes; editors write items; the newsroom publishes.
+    { route: 'GET /news', url: () => '/news', allowed: everyone },
+    { route: 'GET /news.atom', url: () => '/news.atom', allowed: everyone },
+    { route: 'GET /news/:id', url: (f) => `/news/${f.newsId}`, allowed: everyone },
+    { route: 'GET /api/v1/news', url: () => `/api/v1/news?partnership=${P}`, allowed: everyone },
+    { route: 'GET /editions', url: () => '/editions', allowed: everyone },
+    { route: 'GET /editions.atom', url: () => '/editions.atom', allowed: everyone },
+    { route: 'GET /editions/:id', url: () => '/editions/1', allowed: everyone },
+    { route: 'GET /subscribe', url: () => '/subscribe', allowed: everyone },
+    { route: 'POST /subscribe', url: () => '/subscribe', allowed: everyone, payload: {} },
+    {
+      route: 'GET /subscribe/confirm/:secret',
+      url: () => `/subscribe/confirm/${'x'.repeat(43)}`,
+      allowed: everyone,
+    },
+    {
+      route: 'POST /subscribe/confirm/:secret',
+      url: () => `/subscribe/confirm/${'x'.repeat(43)}`,
+      allowed: everyone,
+    },
+    { route: 'GET /unsubscribe/:token', url: () => `/unsubscribe/${'x'.repeat(43)}`, allowed: everyone },
+    { route: 'POST /unsubscribe/:token', url: () => `/unsubscribe/${'x'.repeat(43)}`, allowed: everyone },
+    { route: 'GET /news/new', url: () => '/news/new', allowed: editors },
+    { route: 'POST /news/new', url: () => '/news/new', allowed: editors, payload: {} },
+    { route: 'GET /news/:id/edit', url: (f) => `/news/${f.newsId}/edit`, allowed: editors },
+    { route: 'POST /news/:id/edit', url: (f) => `/news/${f.newsId}/edit`, allowed: editors, payload: {} },
+    {
+      route: 'POST /news/:id/savings',
+      url: (f) => `/news/${f.newsId}/savings`,
+      allowed: memberEditors,
+      payload: { partnership: P, amountPence: 1 },
+    },
+    { route: 'GET /editions/new', url: () => '/editions/new', allowed: siteAdministrators },
+    { route: 'POST /editions/new', url: () => '/editions/new', allowed: siteAdministrators, payload: {} },
+    {
+      route: 'POST /editions/:id/publish',
+      url: (f) => `/editions/${f.draftEditionId}/publish`,
+      allowed: siteAdministrators,
     },
 
     // Signing in and out: anyone; signing out last, as it ends the session.
