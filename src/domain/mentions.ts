@@ -1,3 +1,5 @@
+import { type Service, SERVICES } from './services.js';
+
 /**
  * Finding the bodies and partnerships a piece of news names, as people write them: "Rochdale MBC"
  * for Rochdale Metropolitan Borough Council, "Northants CC" for Northamptonshire County Council,
@@ -81,6 +83,47 @@ export function findMentions(text: string, named: Named[]): string[] {
       ),
     )
     .map((n) => n.key);
+}
+
+/** Words in the news that point to a service (normalised, whole words). */
+const SERVICE_WORDS: Partial<Record<Service, string[]>> = {
+  education: ['education', 'school', 'schools'],
+  social_care_adults: ['adult social care', 'adult care', 'social care'],
+  social_care_children: ['children s services', 'children s social care', 'children s disability'],
+  public_health: ['public health', 'nhs', 'health and social care'],
+  housing: ['housing'],
+  benefits: ['benefits', 'revenues'],
+  payroll: ['payroll'],
+  finance: ['finance', 'back office', 'back office services'],
+  hr: ['human resources', 'hr'],
+  recruitment: ['recruitment'],
+  it: ['ict', 'erp', 'it services', 'it system'],
+  legal: ['legal'],
+  audit: ['audit', 'auditors'],
+  procurement: ['procurement', 'joint buying', 'purchasing'],
+  property: ['property', 'estates'],
+  trading_standards: ['trading standards'],
+  environmental_health: ['environmental health'],
+  licensing: ['licensing'],
+  waste: ['waste', 'refuse', 'rubbish', 'recycling'],
+  fleet: ['fleet'],
+  parks: ['parks', 'open spaces'],
+  highways: ['highways'],
+  planning: ['planning'],
+  economic_development: ['economic development'],
+  libraries: ['libraries', 'library'],
+  community_safety: ['community safety', 'domestic violence'],
+  emergency_services: ['fire and rescue', 'fire service', 'fire services', 'police', 'blue light'],
+  customer_services: ['customer services', 'contact centre'],
+  management: ['chief executive', 'joint management', 'senior management'],
+};
+
+/** The services the text is about, by the words used for them, in the services' own order. */
+export function findServices(text: string): Service[] {
+  const haystack = ` ${normalise(text)} `;
+  return (Object.keys(SERVICES) as Service[]).filter((s) =>
+    (SERVICE_WORDS[s] ?? []).some((w) => haystack.includes(` ${w} `)),
+  );
 }
 
 const MULTIPLIERS: Record<string, number> = { k: 1e3, m: 1e6, million: 1e6, bn: 1e9, billion: 1e9 };

@@ -3,6 +3,7 @@ import { bodyCode } from './bodies.js';
 import { oneOf } from './codes.js';
 import { isoDate } from './dates.js';
 import { slug } from './partnerships.js';
+import { SERVICES } from './services.js';
 
 /** The weekly summary's sections, in the order an edition shows them. */
 export const SECTIONS = {
@@ -34,6 +35,7 @@ export const newsItemInput = z.object({
   section: oneOf(SECTIONS, 'Choose the section'),
   bodyCodes: z.array(bodyCode).default([]),
   partnershipSlugs: z.array(slug).default([]),
+  services: z.array(oneOf(SERVICES, 'Choose services from the list')).default([]),
 });
 export type NewsItemInput = z.output<typeof newsItemInput>;
 
@@ -61,8 +63,8 @@ export interface Edition {
 
 /** A stored item in the shape newsItemInput accepts, for its edit form and its history. */
 export function newsItemToInput(i: NewsItem): NewsItemInput {
-  const { headline, source, url, publishedOn, summary, section, bodyCodes, partnershipSlugs } = i;
-  return { headline, source, url, publishedOn, summary, section, bodyCodes, partnershipSlugs };
+  const { headline, source, url, publishedOn, summary, section, bodyCodes, partnershipSlugs, services } = i;
+  return { headline, source, url, publishedOn, summary, section, bodyCodes, partnershipSlugs, services };
 }
 
 /** Items into the edition's sections, in the fixed section order, keeping the items' own order. */

@@ -135,6 +135,7 @@ export function newsItemFromForm(form: Form) {
       ...new Set([...all(form.bodyCodes), ...codes(form.otherBodyCodes)].map((c) => c.toUpperCase())),
     ],
     partnershipSlugs: all(form.partnershipSlugs),
+    services: all(form.services),
   };
 }
 

@@ -12,6 +12,7 @@ import type { Sql } from './db.js';
 import { Conditions } from './rows.js';
 
 const SELECT_ITEM = `SELECT i.id, i.headline, i.source, i.url, i.published_on AS "publishedOn", i.summary, i.section,
+    i.services,
     COALESCE((SELECT json_agg(json_build_object('code', b.code, 'name', b.name) ORDER BY b.name)
       FROM news_item_bodies ib JOIN bodies b ON b.id = ib.body_id WHERE ib.item_id = i.id), '[]') AS bodies,
     COALESCE((SELECT json_agg(json_build_object('slug', p.slug, 'name', p.name) ORDER BY p.name)
@@ -81,19 +82,27 @@ export async function saveNewsItem(sql: Sql, input: NewsItemInput, id?: number):
         'Some partnerships are not in the register',
         unknown.map((s) => ({ field: 'partnershipSlugs', message: `No partnership is called ${s}` })),
       );
-    const values = [input.headline, input.source, input.url, input.publishedOn, input.summary, input.section];
+    const values = [
+      input.headline,
+      input.source,
+      input.url,
+      input.publishedOn,
+      input.summary,
+      input.section,
+      [...new Set(input.services)],
+    ];
     let itemId: number;
     if (id === undefined) {
       const [row] = await tx.query<{ id: number }>(
-        `INSERT INTO news_items (headline, source, url, published_on, summary, section)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+        `INSERT INTO news_items (headline, source, url, published_on, summary, section, services)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
         values,
       );
       itemId = row!.id;
     } else {
       const rows = await tx.query(
         `UPDATE news_items SET headline = $1, source = $2, url = $3, published_on = $4, summary = $5, section = $6,
-           updated_at = now() WHERE id = $7 RETURNING id`,
+           services = $7, updated_at = now() WHERE id = $8 RETURNING id`,
         [...values, id],
       );
       if (!rows.length) throw new NotFoundError(`No news item has the number ${id}`);
@@ -221,4 +230,16 @@ export async function publishEdition(sql: Sql, id: number): Promise<number> {
     );
     return queued.length;
   });
+}
+
+/** The public savings claims that cite an article as their source, with their partnerships. */
+export async function claimsSourcedFrom(
+  sql: Sql,
+  url: string,
+): Promise<{ slug: string; name: string; amountPence: number }[]> {
+  return sql.query(
+    `SELECT p.slug, p.name, s.amount_pence AS "amountPence" FROM savings_claims s
+     JOIN partnerships p ON p.id = s.partnership_id WHERE s.source_url = $1 AND NOT s.confidential ORDER BY p.name`,
+    [url],
+  );
 }

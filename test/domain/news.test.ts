@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { aliasesOf, findMentions, savingsFigures } from '../../src/domain/mentions.js';
+import { aliasesOf, findMentions, findServices, savingsFigures } from '../../src/domain/mentions.js';
 import { bySection } from '../../src/domain/news.js';
 import type { NewsItem } from '../../src/domain/news.js';
 
@@ -61,4 +61,17 @@ test('an edition groups its items by section in the summary’s fixed order', ()
       ['international', [1, 3]],
     ],
   );
+});
+
+test('the services an item is about are suggested from the words used for them', () => {
+  assert.deepEqual(
+    findServices(
+      'A merger of three councils’ trading standards, environmental health and licensing services',
+    ),
+    ['trading_standards', 'environmental_health', 'licensing'],
+  );
+  assert.deepEqual(findServices('Bromsgrove councillors dispute the county’s refuse collection plan'), [
+    'waste',
+  ]);
+  assert.deepEqual(findServices('Councils win Pathfinder status'), []);
 });

@@ -79,11 +79,12 @@ forEachDatabase('news summary', (database) => {
   test('an item names its bodies and partnerships for the editor to confirm; markup in it stays text', async () => {
     const item = {
       headline: 'Rochdale MBC and Northants CC compare notes on AGMA co-operation on shared services',
+      // "chief executive" is how the text names the senior management service.
       source: 'Local Government Chronicle',
       url: 'https://www.lgcplus.com/example',
       publishedOn: '2015-03-03',
       section: 'local_government',
-      summary: 'The two councils plan to save £2.5m a year. <script>alert("x")</script> ]]> & more.',
+      summary: 'Their chief executive plans to save £2.5m a year. <script>alert("x")</script> ]]> & more.',
     };
     const suggested = await editor.inject({
       method: 'POST',
@@ -94,6 +95,7 @@ forEachDatabase('news summary', (database) => {
     for (const code of ['E08000005', 'E10000021'])
       assert.match(suggested.body, new RegExp(`name="bodyCodes" type="checkbox" value="${code}" checked`));
     assert.match(suggested.body, /name="partnershipSlugs" type="checkbox" value="agma-cooperation" checked/);
+    assert.match(suggested.body, /name="services" type="checkbox" value="management" checked/);
     assert.match(suggested.body, /£2,500,000 \(“save £2\.5m”\)/);
 
     const badLink = await editor.inject({
@@ -154,6 +156,13 @@ forEachDatabase('news summary', (database) => {
     const claim = p.savingsClaims.find((c: { sourceUrl?: string }) => c.sourceUrl === srs.url);
     assert.equal(claim?.amountPence, 130_000_000);
     assert.match(claim?.description, /Three Welsh councils could merge regulatory services/);
+    const itemPage = (await app.inject(`/news/${srs.id}`)).body;
+    assert.match(itemPage, /Savings claims it is the source of/);
+    assert.match(
+      itemPage,
+      /£1,300,000: <a class="govuk-link" href="\/partnerships\/shared-regulatory-services">/,
+    );
+    assert.match(itemPage, /Trading standards/);
     const again = await admin.inject({
       method: 'POST',
       url: `/news/${srs.id}/savings`,

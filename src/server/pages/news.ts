@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { auditReader, canPublishNews, email } from '../../domain/access.js';
 import { NotFoundError } from '../../domain/errors.js';
-import { findMentions, savingsFigures } from '../../domain/mentions.js';
+import { findMentions, findServices, savingsFigures } from '../../domain/mentions.js';
+import { type Service, SERVICES as SERVICE_LABELS } from '../../domain/services.js';
 import { editionInput, editionTitle, newsItemInput, newsItemToInput, SECTIONS } from '../../domain/news.js';
 import { parseInput } from '../../domain/validation.js';
 import { editionsFeed, newsFeed } from '../../export/atom.js';
@@ -22,7 +23,14 @@ import {
 } from '../../services/records.js';
 import { listChanges } from '../../store/audit.js';
 import type { Database } from '../../store/db.js';
-import { getEdition, getNewsItem, listEditions, listNewsItems, mentionables } from '../../store/news.js';
+import {
+  claimsSourcedFrom,
+  getEdition,
+  getNewsItem,
+  listEditions,
+  listNewsItems,
+  mentionables,
+} from '../../store/news.js';
 import { deliveryCounts, subscriberCounts } from '../../store/subscribers.js';
 import { checkPartnershipAccess } from '../access.js';
 import { page } from '../app.js';
@@ -76,6 +84,7 @@ export function newsPages(app: FastifyInstance, db: Database, mail: AccountMail)
     const slugs = [
       ...new Set([...chosen.partnershipSlugs, ...(suggest ? findMentions(text, named.partnerships) : [])]),
     ];
+    const services = [...new Set([...chosen.services, ...(suggest ? findServices(text) : [])])];
     const option = (list: { key: string; name: string }[], keys: string[]) =>
       list.filter((n) => keys.includes(n.key)).map((n) => ({ value: n.key, text: n.name, checked: true }));
     return page(reply, 'news/form.njk', {
@@ -89,6 +98,11 @@ export function newsPages(app: FastifyInstance, db: Database, mail: AccountMail)
           .filter((p) => !slugs.includes(p.key))
           .map((p) => ({ value: p.key, text: p.name, checked: false })),
       ],
+      serviceOptions: Object.entries(SERVICE_LABELS).map(([value, label]) => ({
+        value,
+        text: label,
+        checked: services.includes(value as Service),
+      })),
       savings: savingsFigures(text),
       errors: {},
       ...context,
@@ -128,6 +142,7 @@ export function newsPages(app: FastifyInstance, db: Database, mail: AccountMail)
       flash: flash(request.query),
       item,
       savings: savingsFigures(`${item.headline} ${item.summary}`),
+      claims: await claimsSourcedFrom(db, item.url),
       changes: request.viewer
         ? withFields(
             await listChanges(db, auditReader(request.viewer), {

@@ -12,6 +12,7 @@ CREATE TABLE news_items (
   published_on  date NOT NULL,
   summary       text NOT NULL,
   section       text NOT NULL,
+  services      text[] NOT NULL DEFAULT '{}',
   updated_at    timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX news_items_published ON news_items (published_on DESC, id DESC);
