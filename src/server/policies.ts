@@ -101,6 +101,8 @@ export const POLICIES: Record<string, Policy> = {
   'GET /editions/new': 'newsroom',
   'POST /editions/new': 'newsroom',
   'GET /editions/:id': 'public',
+  'GET /editions/:id/edit': 'newsroom',
+  'POST /editions/:id/edit': 'newsroom',
   'POST /editions/:id/publish': 'newsroom',
   'GET /subscribe': 'public',
   'POST /subscribe': 'public',

@@ -30,8 +30,8 @@ export interface NewsFilter {
   section?: string | undefined;
   body?: string | undefined;
   partnership?: string | undefined;
-  /** Items not yet in any edition (for composing the next one). */
-  unpublished?: boolean;
+  /** Items in no edition but this one (0 for a new edition): what an edition may be made of. */
+  availableTo?: number;
   limit?: number;
 }
 
@@ -48,7 +48,10 @@ export async function listNewsItems(sql: Sql, filter: NewsFilter = {}): Promise<
                WHERE ip.item_id = i.id AND p.slug = ?)`,
       filter.partnership,
     );
-  if (filter.unpublished) c.require('NOT EXISTS (SELECT 1 FROM edition_items e WHERE e.item_id = i.id)');
+  if (filter.availableTo !== undefined)
+    c.require(
+      `NOT EXISTS (SELECT 1 FROM edition_items e WHERE e.item_id = i.id AND e.edition_id <> ${c.param(filter.availableTo)})`,
+    );
   const rows = await sql.query<Omit<NewsItem, 'bodyCodes' | 'partnershipSlugs'>>(
     `${SELECT_ITEM} ${c.where()} ORDER BY i.published_on DESC, i.id DESC LIMIT ${c.param(filter.limit ?? 100)}`,
     c.params,

@@ -622,6 +622,17 @@ forEachDatabase('authorisation matrix', (database) => {
     { route: 'GET /editions/new', url: () => '/editions/new', allowed: siteAdministrators },
     { route: 'POST /editions/new', url: () => '/editions/new', allowed: siteAdministrators, payload: {} },
     {
+      route: 'GET /editions/:id/edit',
+      url: (f) => `/editions/${f.draftEditionId}/edit`,
+      allowed: siteAdministrators,
+    },
+    {
+      route: 'POST /editions/:id/edit',
+      url: (f) => `/editions/${f.draftEditionId}/edit`,
+      allowed: siteAdministrators,
+      payload: {},
+    },
+    {
       route: 'POST /editions/:id/publish',
       url: (f) => `/editions/${f.draftEditionId}/publish`,
       allowed: siteAdministrators,

@@ -239,8 +239,29 @@ forEachDatabase('news summary', (database) => {
     const editionPath = draft.headers.location as string;
     assert.equal((await app.inject(editionPath)).statusCode, 404, 'a draft is not public');
     assert.match((await admin.inject(editionPath)).body, /This is a draft/);
+    const form = (await admin.inject(`${editionPath}/edit`)).body;
+    assert.match(form, new RegExp(`name="itemIds" type="checkbox" value="${item.id}" checked`));
+    const changed = await admin.inject({
+      method: 'POST',
+      url: `${editionPath}/edit`,
+      payload: {
+        weekOf: '2015-03-03',
+        introduction: 'A short week for news, read on.',
+        itemIds: String(item.id),
+      },
+    });
+    assert.equal(changed.statusCode, 303);
+    assert.match((await admin.inject(editionPath)).body, /A short week for news, read on\./);
     assert.equal((await admin.inject({ method: 'POST', url: `${editionPath}/publish` })).statusCode, 303);
     assert.equal((await admin.inject({ method: 'POST', url: `${editionPath}/publish` })).statusCode, 303);
+
+    const late = await admin.inject({
+      method: 'POST',
+      url: `${editionPath}/edit`,
+      payload: { weekOf: '2015-03-03', introduction: 'Too late to change.', itemIds: String(item.id) },
+    });
+    assert.equal(late.statusCode, 422);
+    assert.match(late.body, /A published edition cannot be changed/);
 
     assert.deepEqual(await sendQueued(database(), mail), { sent: 1, failed: 0 });
     assert.deepEqual(await sendQueued(database(), mail), { sent: 0, failed: 0 }, 'nothing is sent twice');

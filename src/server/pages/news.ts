@@ -191,21 +191,24 @@ export function newsPages(app: FastifyInstance, db: Database, mail: AccountMail)
       .send(editionsFeed(base, (await listEditions(db)) as Parameters<typeof editionsFeed>[1])),
   );
 
-  const editionForm = async (reply: FastifyReply, values: Form, context: Record<string, unknown> = {}) =>
+  /** The form for a new edition, or for draft `id`; its items are those in no other edition. */
+  const editionForm = async (
+    reply: FastifyReply,
+    values: Form,
+    context: Record<string, unknown> & { id?: number },
+  ) =>
     page(reply, 'news/edition-form.njk', {
-      title: 'Compose an edition',
+      title: context.id ? 'Change the draft edition' : 'Compose an edition',
       section: 'news',
       breadcrumbs: [{ text: 'News Summary', href: '/editions' }],
+      action: context.id ? `/editions/${context.id}/edit` : '/editions/new',
       values,
-      items: await listNewsItems(db, { unpublished: true, limit: 200 }),
+      items: await listNewsItems(db, { availableTo: context.id ?? 0, limit: 200 }),
       errors: {},
       ...context,
     });
 
-  app.get('/editions/new', (_request, reply) => editionForm(reply, {}));
-
-  app.post('/editions/new', async (request, reply) => {
-    const values = request.body as Form;
+  const saveEditionForm = async (reply: FastifyReply, values: Form, id?: number) => {
     try {
       const input = parseInput(
         editionInput,
@@ -216,14 +219,33 @@ export function newsPages(app: FastifyInstance, db: Database, mail: AccountMail)
         },
         'edition',
       );
-      const id = await saveEditionRecord(db, actorOf(request.viewer!), input);
-      return reply.redirect(`/editions/${id}`, 303);
+      const saved = await saveEditionRecord(db, actorOf(reply.request.viewer!), input, id);
+      return reply.redirect(`/editions/${saved}`, 303);
     } catch (error) {
       const problems = problemsOf(error, 'weekOf');
       if (!problems) throw error;
-      return editionForm(reply.status(422), values, formErrors(problems));
+      return editionForm(reply.status(422), values, { id, ...formErrors(problems) });
     }
+  };
+
+  app.get('/editions/new', (_request, reply) => editionForm(reply, {}, {}));
+  app.post('/editions/new', (request, reply) => saveEditionForm(reply, request.body as Form));
+
+  app.get<ById>('/editions/:id/edit', async (request, reply) => {
+    const edition = await getEdition(db, parseInput(itemId, request.params.id, 'edition number'));
+    return editionForm(
+      reply,
+      {
+        weekOf: edition.weekOf,
+        introduction: edition.introduction,
+        itemIds: edition.sections.flatMap((s) => s.items.map((i) => String(i.id))),
+      },
+      { id: edition.id },
+    );
   });
+  app.post<ById>('/editions/:id/edit', (request, reply) =>
+    saveEditionForm(reply, request.body as Form, parseInput(itemId, request.params.id, 'edition number')),
+  );
 
   app.get<ById>('/editions/:id', async (request, reply) => {
     const edition = await getEdition(db, parseInput(itemId, request.params.id, 'edition number'));
