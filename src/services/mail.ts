@@ -31,7 +31,9 @@ export function openMailer(settings: MailSettings, log: (line: string) => void =
       close() {},
     };
   }
-  const transport = nodemailer.createTransport(settings.smtpUrl);
+  // A pool keeps connections open between messages: a new connection for each cost ~110 ms on loopback,
+  // a pooled one ~8 ms (bench/newsletter).
+  const transport = nodemailer.createTransport({ url: settings.smtpUrl, pool: true });
   return {
     async send(m) {
       await transport.sendMail({ from: settings.from, ...m });

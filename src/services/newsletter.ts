@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { editionAsText, editionTitle } from '../domain/news.js';
+import { type Edition, editionAsText, editionTitle } from '../domain/news.js';
 import { getEdition } from '../store/news.js';
 import type { Sql } from '../store/db.js';
 import {
@@ -45,14 +45,7 @@ export const unsubscribeIsKnown = (db: Sql, token: string) => unsubscribe(db, to
 export const stopSubscription = (db: Sql, token: string) => unsubscribe(db, token, true);
 
 /** One subscriber's e-mail of an edition: HTML and plain text, each with a one-click unsubscribe link. */
-export async function editionMessage(
-  db: Sql,
-  editionId: number,
-  to: string,
-  unsubscribeToken: string,
-  baseUrl: string,
-) {
-  const edition = await getEdition(db, editionId);
+export function editionMessage(edition: Edition, to: string, unsubscribeToken: string, baseUrl: string) {
   const context = {
     edition,
     title: editionTitle(edition.weekOf),
@@ -82,19 +75,17 @@ export async function sendQueued(
 ): Promise<{ sent: number; failed: number }> {
   let sent = 0;
   let failed = 0;
+  // Read once a run: every subscriber gets the same edition, only the unsubscribe link differs.
+  const editions = new Map<number, Promise<Edition>>();
+  const editionOf = (id: number) => editions.get(id) ?? editions.set(id, getEdition(db, id)).get(id)!;
   for (let i = 0; i < limit; i++) {
     const delivery = await takeDelivery(db, MAX_ATTEMPTS);
     if (!delivery) break;
     try {
       const { subscriber } = delivery;
+      const edition = await editionOf(delivery.editionId);
       await mail.mailer.send(
-        await editionMessage(
-          db,
-          delivery.editionId,
-          subscriber.email,
-          subscriber.unsubscribeToken,
-          mail.baseUrl,
-        ),
+        editionMessage(edition, subscriber.email, subscriber.unsubscribeToken, mail.baseUrl),
       );
       await finishDelivery(db, delivery);
       sent++;

@@ -16,6 +16,8 @@ export async function startSmtpServer(): Promise<{
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    // Loopback needs no reverse DNS, and this machine has no resolver to ask.
+    disableReverseLookup: true,
     onData(stream, _session, done) {
       simpleParser(stream)
         .then((mail) => {
