@@ -51,12 +51,14 @@ test(
     const newsroom = await site.browser.newPage({ javaScriptEnabled: false });
     await signInAs(newsroom, site.base, SITE_ADMIN);
     await newsroom.goto(`${site.base}/news/new`);
-    await newsroom.getByLabel('Headline').fill('Rochdale MBC and Wigan MBC to share a legal service');
-    await newsroom.getByLabel('Source').fill('Local Government Chronicle');
+    await newsroom
+      .getByLabel('Headline', { exact: true })
+      .fill('Rochdale MBC and Wigan MBC to share a legal service');
+    await newsroom.getByLabel('Source', { exact: true }).fill('Local Government Chronicle');
     await newsroom.getByLabel('Link to the article').fill('https://www.lgcplus.com/example');
     await newsroom.getByLabel('Date published').fill('2015-03-03');
     await newsroom
-      .getByLabel('Summary')
+      .getByLabel('Summary', { exact: true })
       .fill('The two councils expect to save £400,000 a year from one legal team.');
     await newsroom.getByRole('button', { name: 'Find the bodies and partnerships it mentions' }).click();
     assert.ok(await newsroom.getByLabel('Rochdale Metropolitan Borough Council').isChecked());
