@@ -94,6 +94,17 @@ export function canManageUsers(viewer: Viewer, code: string | undefined): boolea
   );
 }
 
+/**
+ * May change this person's account: an administrator of their body, unless they are a site
+ * administrator, whose account only another site administrator may change.
+ */
+export function canManageUser(
+  viewer: Viewer,
+  user: { bodyCode?: string | undefined; siteAdmin: boolean },
+): boolean {
+  return canManageUsers(viewer, user.bodyCode) && (!user.siteAdmin || viewer?.siteAdmin === true);
+}
+
 /** May see the users page at all: administrators of a body (their own body's users) and site administrators. */
 export function canManageSomeUsers(viewer: Viewer): boolean {
   return (

@@ -9,8 +9,8 @@ import {
   canEditPartnership,
   canEditShared,
   canManageSomeUsers,
+  canManageUser,
   canPublishNews,
-  canManageUsers,
   canReadPrivate,
   type Viewer,
 } from '../domain/access.js';
@@ -141,7 +141,7 @@ async function enforce(db: Database, policy: Policy, request: FastifyRequest) {
     const user = Number.isSafeInteger(id) ? await getUser(db, id).catch(() => undefined) : undefined;
     const missing = new NotFoundError(`No user has the number ${params.id}`);
     if (!user) throw missing;
-    if (canManageUsers(viewer, user.bodyCode)) return;
+    if (canManageUser(viewer, user)) return;
     // Another body's people are none of the viewer's business: to them the account does not exist.
     if (user.bodyCode !== viewer?.bodyCode) throw missing;
     return refuse('manage this user');

@@ -5,6 +5,7 @@ import {
   canEditDirectory,
   canEditPartnership,
   canEditShared,
+  canManageUser,
   canManageUsers,
   canReadPrivate,
   membership,
@@ -49,6 +50,13 @@ test('a token never does more than its scopes allow, and never manages accounts'
   assert.equal(canManageUsers(person('administrator', { via: 'token' }), 'E07000238'), false);
   assert.equal(canManageUsers(person('administrator'), 'E07000238'), true);
   assert.equal(canManageUsers(person('administrator'), 'E08000009'), false);
+  const siteAdminAtTheBody = { bodyCode: 'E07000238', siteAdmin: true };
+  assert.equal(
+    canManageUser(person('administrator'), siteAdminAtTheBody),
+    false,
+    'nor demote a site administrator',
+  );
+  assert.equal(canManageUser(person('viewer', { siteAdmin: true }), siteAdminAtTheBody), true);
 });
 
 test('spend is imported by the body’s editors; the directory is the site administrators’', () => {
