@@ -46,7 +46,8 @@ export interface AuditFilter {
 
 /**
  * The changes a reader may see, newest first. A change tied to a partnership is for its members;
- * one tied to a body's accounts is for that body's administrators; the rest for any signed-in user.
+ * a change to an account is for the administrators of its body (and site administrators); the rest
+ * are for any signed-in user.
  */
 export async function listChanges(
   sql: Sql,
@@ -58,8 +59,9 @@ export async function listChanges(
     .add('e.record_key = ?', filter.recordKey)
     .add('e.partnership_id = (SELECT id FROM partnerships WHERE slug = ?)', filter.partnershipSlug);
   c.require(visibleTo(c, reader, 'e.partnership_id IS NOT NULL', 'e.partnership_id'));
+  // Accounts are personal: their changes are for site administrators and the body's administrators only.
   c.require(
-    `(e.body_id IS NULL OR e.partnership_id IS NOT NULL OR ${c.param(reader.all)}::boolean
+    `(e.record_type NOT IN ('user', 'api_token') OR ${c.param(reader.all)}::boolean
       OR e.body_id = (SELECT id FROM bodies WHERE code = ${c.param(reader.administersBody)}::text))`,
   );
   const rows = await sql.query<AuditEvent>(

@@ -100,12 +100,25 @@ forEachDatabase('audit trail', (database) => {
     assert.match(page, /<strong>runningPence<\/strong>: 170000000 → 160000000/);
     assert.match(page, /admin@pathfinder\.test/);
     const outsider = await signIn(app, database(), 'viewer@trafford.test');
+    // A public change, which any signed-in user may see.
+    await admin.inject({ method: 'PATCH', url: '/api/v1/bodies/E07000238', payload: { population: 130_000 } });
+    // A site administrator's own account change (no body) is not for everyone either.
+    await admin.inject({
+      method: 'POST',
+      url: '/account/tokens',
+      payload: { name: 'Nightly export', scopes: 'read' },
+    });
     const trail = (await outsider.inject('/api/v1/audit')).json().items;
     assert.ok(trail.length > 0, 'an outsider sees the public changes');
     assert.ok(
-      trail.every((e: { recordType: string }) => !['business_case', 'partnership'].includes(e.recordType)),
-      'but none to the partnership’s records',
+      trail.every(
+        (e: { recordType: string }) =>
+          !['business_case', 'partnership', 'user', 'api_token'].includes(e.recordType),
+      ),
+      'but none to the partnership’s records, nor to anyone’s account',
     );
+    const seenByAdmin = (await admin.inject('/api/v1/audit?recordType=api_token')).json().items;
+    assert.ok(seenByAdmin.some((e: { recordName: string }) => e.recordName === 'Nightly export'));
   });
 
   test('a body’s changes show on its page to signed-in users, never to visitors', async () => {
