@@ -101,7 +101,11 @@ forEachDatabase('audit trail', (database) => {
     assert.match(page, /admin@pathfinder\.test/);
     const outsider = await signIn(app, database(), 'viewer@trafford.test');
     // A public change, which any signed-in user may see.
-    await admin.inject({ method: 'PATCH', url: '/api/v1/bodies/E07000238', payload: { population: 130_000 } });
+    await admin.inject({
+      method: 'PATCH',
+      url: '/api/v1/bodies/E07000238',
+      payload: { population: 130_000 },
+    });
     // A site administrator's own account change (no body) is not for everyone either.
     await admin.inject({
       method: 'POST',
