@@ -106,6 +106,17 @@ forEachDatabase('news summary', (database) => {
     assert.equal(badLink.statusCode, 422);
     assert.match(badLink.body, /Enter a web address starting with http:\/\/ or https:\/\//);
 
+    // Saved with nothing ticked, the form comes back once with what the text names ticked.
+    const unlinked = await editor.inject({
+      method: 'POST',
+      url: '/news/new',
+      payload: { ...item, step: 'save' },
+    });
+    assert.equal(unlinked.statusCode, 200);
+    assert.match(unlinked.body, /The item names the bodies, partnerships or services ticked below/);
+    assert.match(unlinked.body, /value="E08000005" checked/);
+    assert.match(unlinked.body, /name="suggested" value="yes"/);
+
     const saved = await editor.inject({
       method: 'POST',
       url: '/news/new',

@@ -69,6 +69,15 @@ export function newsPages(app: FastifyInstance, db: Database, mail: AccountMail)
       .send(newsFeed(base, await listNewsItems(db, { limit: 50 }))),
   );
 
+  const namesSomething = async (text: string) => {
+    const named = await mentionables(db);
+    return (
+      findMentions(text, named.bodies).length > 0 ||
+      findMentions(text, named.partnerships).length > 0 ||
+      findServices(text).length > 0
+    );
+  };
+
   /**
    * The item form. "Find mentions" (no JavaScript needed) reads the headline and summary for the
    * bodies and partnerships they name and ticks them, keeping what the editor ticked already.
@@ -117,6 +126,14 @@ export function newsPages(app: FastifyInstance, db: Database, mail: AccountMail)
     if (values.step === 'suggest') return itemForm(reply, values, target);
     try {
       const input = parseInput(newsItemInput, newsItemFromForm(values), 'news item');
+      // Saved with no links, an item whose text names something is shown once more with them ticked.
+      const unlinked = !input.bodyCodes.length && !input.partnershipSlugs.length && !input.services.length;
+      if (
+        unlinked &&
+        values.suggested !== 'yes' &&
+        (await namesSomething(`${input.headline} ${input.summary}`))
+      )
+        return itemForm(reply, { ...values, step: 'suggest' }, { ...target, suggestedOnSave: true });
       const id = await saveNewsItemRecord(db, actorOf(reply.request.viewer!), input, target.id);
       return reply.redirect(`/news/${id}?done=news-saved`, 303);
     } catch (error) {
