@@ -1,19 +1,24 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { auditReader, membership } from '../../domain/access.js';
+import { auditReader, membership, type Viewer } from '../../domain/access.js';
 import { ACTIONS, type AuditEvent, changedFields, RECORD_TYPES } from '../../domain/audit.js';
 import { oneOf } from '../../domain/codes.js';
 import { parseInput } from '../../domain/validation.js';
 import type { Table } from '../../export/table.js';
-import { listChanges } from '../../store/audit.js';
+import { type AuditFilter, listChanges } from '../../store/audit.js';
 import type { Database } from '../../store/db.js';
 import { getPartnership } from '../../store/partnerships.js';
 import { page } from '../app.js';
 import { sendTables } from '../downloads.js';
 
 /** Each change with what it changed, field by field, for the history tables. */
-export const withFields = (events: AuditEvent[]) =>
+const withFields = (events: AuditEvent[]) =>
   events.map((e) => ({ ...e, fields: changedFields(e.before, e.after) }));
+
+/** A record's changes as its page shows them: those the viewer may read, field by field; none to a visitor. */
+export async function changesTo(db: Database, viewer: Viewer, filter: AuditFilter) {
+  return viewer ? withFields(await listChanges(db, auditReader(viewer), filter)) : [];
+}
 
 const auditQuery = z.object({
   recordType: z.preprocess((v) => v || undefined, oneOf(RECORD_TYPES, 'Unknown kind of record').optional()),

@@ -1,10 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { auditReader, canEditBodySpend, canEditDirectory, membership } from '../../domain/access.js';
+import { canEditBodySpend, canEditDirectory, membership } from '../../domain/access.js';
 import { bodyInput, NATIONS, REGIONS } from '../../domain/bodies.js';
 import { parseInput } from '../../domain/validation.js';
 import { actorOf } from '../../services/accounts.js';
 import { deleteBodyRecord, saveBodyRecord } from '../../services/records.js';
-import { listChanges } from '../../store/audit.js';
 import { getBody, listBodies, listPredecessors, listRegions } from '../../store/bodies.js';
 import type { Database } from '../../store/db.js';
 import { listPartnerships } from '../../store/partnerships.js';
@@ -14,7 +13,7 @@ import { listNewsItems } from '../../store/news.js';
 import { page } from '../app.js';
 import { bodyFromForm, bodyToForm, type Form, formErrors, problemsOf } from '../forms.js';
 import { bodyQuery } from '../queries.js';
-import { withFields } from './audit.js';
+import { changesTo } from './audit.js';
 import { flash, pagination } from './paging.js';
 
 export function bodyPages(app: FastifyInstance, db: Database) {
@@ -107,7 +106,7 @@ export async function showBody(
     listProjects(db, { body: body.code }, m),
     listPredecessors(db, body.code),
     listSpendImports(db, body.code),
-    viewer ? listChanges(db, auditReader(viewer), { recordType: 'body', recordKey: body.code }) : [],
+    changesTo(db, viewer, { recordType: 'body', recordKey: body.code }),
     listNewsItems(db, { body: body.code, limit: 20 }),
   ]);
   return page(reply, 'bodies/show.njk', {
@@ -120,7 +119,7 @@ export async function showBody(
     predecessors,
     imports,
     synthetic: imports.some((i) => i.synthetic),
-    changes: withFields(history),
+    changes: history,
     news,
     canEdit: canEditDirectory(viewer),
     canImport: canEditBodySpend(viewer, body.code),

@@ -5,12 +5,11 @@ import { InputError } from '../../domain/errors.js';
 import { parseInput } from '../../domain/validation.js';
 import { businessCaseReport, businessCaseTables, checkBusinessCase } from '../../services/business-case.js';
 import { getBusinessCase } from '../../store/business-cases.js';
-import { auditReader, FULL_ACCESS } from '../../domain/access.js';
+import { FULL_ACCESS } from '../../domain/access.js';
 import { actorOf } from '../../services/accounts.js';
 import { saveBusinessCaseRecord } from '../../services/records.js';
-import { listChanges } from '../../store/audit.js';
 import { checkPartnershipAccess, mayEditPartnership } from '../access.js';
-import { withFields } from './audit.js';
+import { changesTo } from './audit.js';
 import type { Database } from '../../store/db.js';
 import { getPartnership } from '../../store/partnerships.js';
 import { page } from '../app.js';
@@ -172,12 +171,10 @@ export function businessCasePages(app: FastifyInstance, db: Database) {
       flash: flash(request.query),
       r,
       canEdit: await mayEditPartnership(db, request.viewer, r.partnershipSlug),
-      changes: withFields(
-        await listChanges(db, auditReader(request.viewer), {
-          recordType: 'business_case',
-          recordKey: String(r.id),
-        }),
-      ),
+      changes: await changesTo(db, request.viewer, {
+        recordType: 'business_case',
+        recordKey: String(r.id),
+      }),
       methods: APPORTIONMENT_METHODS,
       // Tornado bars: each side's distance from the central NPV, 150 units for the widest.
       tornado: r.sensitivity.map((s) => ({

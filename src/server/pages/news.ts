@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { auditReader, canPublishNews, email } from '../../domain/access.js';
+import { canPublishNews, email } from '../../domain/access.js';
 import { NotFoundError } from '../../domain/errors.js';
 import { findMentions, findServices, savingsFigures } from '../../domain/mentions.js';
 import { type Service, SERVICES as SERVICE_LABELS } from '../../domain/services.js';
@@ -21,7 +21,6 @@ import {
   saveEditionRecord,
   saveNewsItemRecord,
 } from '../../services/records.js';
-import { listChanges } from '../../store/audit.js';
 import type { Database } from '../../store/db.js';
 import {
   claimsSourcedFrom,
@@ -35,7 +34,7 @@ import { deliveryCounts, subscriberCounts } from '../../store/subscribers.js';
 import { checkPartnershipAccess } from '../access.js';
 import { page } from '../app.js';
 import { type Form, formErrors, newsItemFromForm, newsItemToForm, problemsOf } from '../forms.js';
-import { withFields } from './audit.js';
+import { changesTo } from './audit.js';
 import { flash } from './paging.js';
 
 type ById = { Params: { id: string } };
@@ -160,14 +159,10 @@ export function newsPages(app: FastifyInstance, db: Database, mail: AccountMail)
       item,
       savings: savingsFigures(`${item.headline} ${item.summary}`),
       claims: await claimsSourcedFrom(db, item.url),
-      changes: request.viewer
-        ? withFields(
-            await listChanges(db, auditReader(request.viewer), {
-              recordType: 'news_item',
-              recordKey: String(item.id),
-            }),
-          )
-        : [],
+      changes: await changesTo(db, request.viewer, {
+        recordType: 'news_item',
+        recordKey: String(item.id),
+      }),
     });
   });
 

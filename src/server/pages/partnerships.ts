@@ -1,12 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import {
-  auditReader,
-  canEditPartnership,
-  canReadPrivate,
-  FULL_ACCESS,
-  membership,
-} from '../../domain/access.js';
+import { canEditPartnership, canReadPrivate, FULL_ACCESS, membership } from '../../domain/access.js';
 import {
   memberInput,
   type Partnership,
@@ -28,7 +22,6 @@ import {
   setMemberRecord,
   updateProjectRecord,
 } from '../../services/records.js';
-import { listChanges } from '../../store/audit.js';
 import { listNotes } from '../../store/notes.js';
 import { listNewsItems } from '../../store/news.js';
 import { getPartnership, listPartnerships } from '../../store/partnerships.js';
@@ -46,7 +39,7 @@ import {
   projectToForm,
 } from '../forms.js';
 import { partnershipQuery, projectId } from '../queries.js';
-import { withFields } from './audit.js';
+import { changesTo } from './audit.js';
 import { flash, pagination } from './paging.js';
 
 const noteText = z.string().trim().min(1, { message: 'Write the note' }).max(5000);
@@ -103,9 +96,7 @@ export function partnershipPages(app: FastifyInstance, db: Database) {
       canEdit: canEditPartnership(viewer, codes),
       businessCases: member ? await listBusinessCases(db, membership(viewer), p.slug) : [],
       notes: member ? await listNotes(db, p.slug) : [],
-      changes: member
-        ? withFields(await listChanges(db, auditReader(viewer), { partnershipSlug: p.slug, limit: 10 }))
-        : [],
+      changes: member ? await changesTo(db, viewer, { partnershipSlug: p.slug, limit: 10 }) : [],
       bodyOptions: await bodyOptions(
         (context.values as Form | undefined)?.bodyCode as string,
         'Choose a body',
@@ -241,12 +232,10 @@ export function partnershipPages(app: FastifyInstance, db: Database) {
       action: `/projects/${project.id}/edit`,
       projectId: project.id,
       values: projectToForm(project),
-      changes: withFields(
-        await listChanges(db, auditReader(request.viewer), {
-          recordType: 'project',
-          recordKey: String(project.id),
-        }),
-      ),
+      changes: await changesTo(db, request.viewer, {
+        recordType: 'project',
+        recordKey: String(project.id),
+      }),
     });
   });
 

@@ -1,4 +1,3 @@
-import { auditReader } from '../../domain/access.js';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { CATEGORIES } from '../../domain/categories.js';
 import { ConflictError, InputError } from '../../domain/errors.js';
@@ -14,9 +13,8 @@ import { categorySpend, listUnmapped } from '../../store/categories.js';
 import type { Database } from '../../store/db.js';
 import { hasSyntheticSpend } from '../../store/spend.js';
 import { getSupplier, listReviews, listSuppliers } from '../../store/suppliers.js';
-import { listChanges } from '../../store/audit.js';
 import { page } from '../app.js';
-import { withFields } from './audit.js';
+import { changesTo } from './audit.js';
 import { formErrors } from '../forms.js';
 import {
   categoryChoice,
@@ -72,14 +70,10 @@ export function supplierPages(app: FastifyInstance, db: Database) {
       section: 'suppliers',
       breadcrumbs: [{ text: 'Suppliers', href: '/suppliers' }],
       supplier,
-      changes: reply.request.viewer
-        ? withFields(
-            await listChanges(db, auditReader(reply.request.viewer), {
-              recordType: 'supplier',
-              recordKey: String(id),
-            }),
-          )
-        : [],
+      changes: await changesTo(db, reply.request.viewer, {
+        recordType: 'supplier',
+        recordKey: String(id),
+      }),
       errors: {},
       values: {},
       ...context,

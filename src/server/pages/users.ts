@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import {
-  auditReader,
   canGrantSiteAdmin,
   canManageUsers,
   ROLES,
@@ -12,13 +11,12 @@ import {
 import { ForbiddenError } from '../../domain/errors.js';
 import { parseInput } from '../../domain/validation.js';
 import { type AccountMail, actorOf, inviteUser, sendLink, updateUser } from '../../services/accounts.js';
-import { listChanges } from '../../store/audit.js';
 import { listBodyRefs } from '../../store/bodies.js';
 import type { Database } from '../../store/db.js';
 import { getUser, listUsers } from '../../store/users.js';
 import { page } from '../app.js';
 import { type Form, formErrors, problemsOf } from '../forms.js';
-import { withFields } from './audit.js';
+import { changesTo } from './audit.js';
 import { flash } from './paging.js';
 
 type ById = { Params: { id: string } };
@@ -99,12 +97,10 @@ export function userPages(app: FastifyInstance, db: Database, mail: AccountMail)
         disabled: user.disabled ? 'yes' : '',
       },
       flash: flash(reply.request.query),
-      changes: withFields(
-        await listChanges(db, auditReader(reply.request.viewer), {
-          recordType: 'user',
-          recordKey: String(id),
-        }),
-      ),
+      changes: await changesTo(db, reply.request.viewer, {
+        recordType: 'user',
+        recordKey: String(id),
+      }),
       ...context,
     });
   };
