@@ -4,10 +4,9 @@ import { password as passwordRule, ROLES, userInput } from '../domain/access.js'
 import { NotFoundError } from '../domain/errors.js';
 import type { Actor } from '../domain/audit.js';
 import { parseInput } from '../domain/validation.js';
-import { choosePassword, oneTimeLink } from '../services/accounts.js';
-import { audited } from '../services/changes.js';
+import { addUser, choosePassword, oneTimeLink } from '../services/accounts.js';
 import type { Database } from '../store/db.js';
-import { clearFailedSignIns, countUsers, findUserByEmail, listUsers, saveUser } from '../store/users.js';
+import { clearFailedSignIns, countUsers, findUserByEmail, listUsers } from '../store/users.js';
 
 /** The address links printed by the CLI point at: the server's public address. */
 export const baseUrl = () =>
@@ -36,9 +35,7 @@ export function usersCommands(
           { email: o.email, name: o.name, bodyCode: o.body, role: o.role, siteAdmin: o.siteAdmin ?? false },
           'user',
         );
-        const id = await audited(db, operator, { action: 'create', record: 'user', keyOf: String }, (tx) =>
-          saveUser(tx, input),
-        );
+        const id = await addUser(db, operator, input);
         console.log(
           `Added ${input.email}. Send them this link to choose a password (it works once, for 7 days):`,
         );
@@ -115,9 +112,7 @@ export async function ensureFirstAdministrator(db: Database, operator: Actor) {
     { email, name: email.split('@')[0], role: 'administrator', siteAdmin: true },
     'first administrator',
   );
-  const id = await audited(db, operator, { action: 'create', record: 'user', keyOf: String }, (tx) =>
-    saveUser(tx, input),
-  );
+  const id = await addUser(db, operator, input);
   const password = fromEnvironment ? process.env.PATHFINDER_ADMIN_PASSWORD : undefined;
   if (password) {
     await choosePassword(db, id, parseInput(passwordRule, password, 'PATHFINDER_ADMIN_PASSWORD'));

@@ -62,9 +62,8 @@ export async function signIn(db: Sql, email: string, password: string): Promise<
   if (!user || user.disabled) return { outcome: 'wrong' };
   if (user.lockedUntil && new Date(user.lockedUntil) > new Date()) return { outcome: 'locked' };
   if (!matches) {
-    await recordFailedSignIn(db, user.id, MAX_FAILED_SIGN_INS, LOCKOUT_MINUTES);
-    const after = await getUser(db, user.id);
-    return after.lockedUntil ? { outcome: 'locked' } : { outcome: 'wrong' };
+    const locked = await recordFailedSignIn(db, user.id, MAX_FAILED_SIGN_INS, LOCKOUT_MINUTES);
+    return { outcome: locked ? 'locked' : 'wrong' };
   }
   await clearFailedSignIns(db, user.id);
   // A new session every time, so a session id planted before sign-in is never promoted (fixation).
@@ -98,12 +97,14 @@ export async function inviteUser(
   input: UserInput,
   mail: AccountMail,
 ): Promise<number> {
-  const id = await audited(db, actor, { action: 'create', record: 'user', keyOf: String }, (tx) =>
-    saveUser(tx, input),
-  );
+  const id = await addUser(db, actor, input);
   await sendLink(db, id, 'invitation', mail);
   return id;
 }
+
+/** Adds a user, without a password: they choose one from a one-time link. */
+export const addUser = (db: Sql, actor: Actor, input: UserInput) =>
+  audited(db, actor, { action: 'create', record: 'user', keyOf: String }, (tx) => saveUser(tx, input));
 
 export async function updateUser(db: Sql, actor: Actor, id: number, input: UserInput) {
   await audited(db, actor, { action: 'update', record: 'user', key: String(id) }, (tx) =>

@@ -1,4 +1,4 @@
-import type { Actor } from '../domain/audit.js';
+import type { Actor, RecordType } from '../domain/audit.js';
 import type { BodyInput } from '../domain/bodies.js';
 import type { BusinessCaseInput } from '../domain/business-case.js';
 import { CATEGORIES, type Category } from '../domain/categories.js';
@@ -21,7 +21,7 @@ import { deleteProject, saveProject } from '../store/projects.js';
 import { confirmCategory, labelText } from '../store/categories.js';
 import { decideReview, mergeSuppliers, payeeNames, splitPayee } from '../store/suppliers.js';
 import { importRegister } from '../store/register.js';
-import { audited } from './changes.js';
+import { type AuditedChange, audited } from './changes.js';
 import { FULL_ACCESS } from '../domain/access.js';
 import { ConflictError } from '../domain/errors.js';
 import type { EditionInput, NewsItemInput } from '../domain/news.js';
@@ -34,6 +34,14 @@ import { getNewsItem, publishEdition, saveEdition, saveNewsItem } from '../store
  * kept in the audit trail with who made it and the record before and after. Pages, the API and the
  * CLI all call these.
  */
+
+/** The audit spec of a save that makes a new numbered record, or changes the one numbered `id`. */
+const newOrNumbered = (record: RecordType, id: number | undefined): AuditedChange<number> => ({
+  action: id === undefined ? 'create' : 'update',
+  record,
+  key: id?.toString(),
+  keyOf: String,
+});
 
 export const saveBodyRecord = (db: Sql, actor: Actor, input: BodyInput, mode: SaveMode) =>
   audited(
@@ -100,17 +108,7 @@ export const deleteProjectRecord = (db: Sql, actor: Actor, id: number) =>
   audited(db, actor, { action: 'delete', record: 'project', key: String(id) }, (tx) => deleteProject(tx, id));
 
 export const saveBusinessCaseRecord = (db: Sql, actor: Actor, input: BusinessCaseInput, id?: number) =>
-  audited(
-    db,
-    actor,
-    {
-      action: id === undefined ? 'create' : 'update',
-      record: 'business_case',
-      key: id?.toString(),
-      keyOf: String,
-    },
-    (tx) => saveBusinessCase(tx, input, id),
-  );
+  audited(db, actor, newOrNumbered('business_case', id), (tx) => saveBusinessCase(tx, input, id));
 
 export const deleteBusinessCaseRecord = (db: Sql, actor: Actor, id: number) =>
   audited(db, actor, { action: 'delete', record: 'business_case', key: String(id) }, (tx) =>
@@ -190,17 +188,7 @@ export const confirmCategoryRecord = (
   });
 
 export const saveNewsItemRecord = (db: Sql, actor: Actor, input: NewsItemInput, id?: number) =>
-  audited(
-    db,
-    actor,
-    {
-      action: id === undefined ? 'create' : 'update',
-      record: 'news_item',
-      key: id?.toString(),
-      keyOf: String,
-    },
-    (tx) => saveNewsItem(tx, input, id),
-  );
+  audited(db, actor, newOrNumbered('news_item', id), (tx) => saveNewsItem(tx, input, id));
 
 /**
  * A savings figure a news item reports becomes a claim on the partnership it is about, with the
@@ -237,12 +225,7 @@ export const claimSavingsFromNews = (
   });
 
 export const saveEditionRecord = (db: Sql, actor: Actor, input: EditionInput, id?: number) =>
-  audited(
-    db,
-    actor,
-    { action: id === undefined ? 'create' : 'update', record: 'edition', key: id?.toString(), keyOf: String },
-    (tx) => saveEdition(tx, input, id),
-  );
+  audited(db, actor, newOrNumbered('edition', id), (tx) => saveEdition(tx, input, id));
 
 export const publishEditionRecord = (db: Sql, actor: Actor, id: number) =>
   audited(db, actor, { action: 'publish', record: 'edition', key: String(id) }, (tx) =>

@@ -91,14 +91,20 @@ export async function setPassword(sql: Sql, userId: number, hash: string) {
   });
 }
 
-/** Counts a wrong password; at `max` in a row the account locks for `minutes`. */
-export async function recordFailedSignIn(sql: Sql, userId: number, max: number, minutes: number) {
-  await sql.query(
+/** Counts a wrong password; at `max` in a row the account locks for `minutes`. Says whether it is now locked. */
+export async function recordFailedSignIn(
+  sql: Sql,
+  userId: number,
+  max: number,
+  minutes: number,
+): Promise<boolean> {
+  const [row] = await sql.query<{ locked: boolean }>(
     `UPDATE users SET failed_sign_ins = failed_sign_ins + 1,
        locked_until = CASE WHEN failed_sign_ins + 1 >= $2 THEN now() + make_interval(mins => $3) ELSE locked_until END
-     WHERE id = $1`,
+     WHERE id = $1 RETURNING locked_until IS NOT NULL AS locked`,
     [userId, max, minutes],
   );
+  return row?.locked ?? false;
 }
 
 export async function clearFailedSignIns(sql: Sql, userId: number) {

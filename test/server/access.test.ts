@@ -113,6 +113,13 @@ async function spareBody(db: Parameters<typeof saveBody>[0]) {
   );
   return code;
 }
+async function spareProject(db: Parameters<typeof saveBody>[0]) {
+  return saveProject(
+    db,
+    { name: `Spare ${++throwaway}`, service: 'it', stage: 'idea', description: '', draft: false },
+    { partnership: P },
+  );
+}
 async function sparePartnership(db: Parameters<typeof saveBody>[0]) {
   const { slug } = await savePartnership(
     db,
@@ -468,8 +475,7 @@ forEachDatabase('authorisation matrix', (database) => {
     },
     {
       route: 'POST /projects/:id/delete',
-      url: async () =>
-        `/projects/${await saveProject(db(), { name: `Spare ${++throwaway}`, service: 'it', stage: 'idea', description: '', draft: false }, { partnership: P })}/delete`,
+      url: async () => `/projects/${await spareProject(db())}/delete`,
       allowed: memberEditors,
     },
     {
@@ -548,8 +554,7 @@ forEachDatabase('authorisation matrix', (database) => {
     },
     {
       route: 'DELETE /api/v1/projects/:id',
-      url: async () =>
-        `/api/v1/projects/${await saveProject(db(), { name: `Spare ${++throwaway}`, service: 'it', stage: 'idea', description: '', draft: false }, { partnership: P })}`,
+      url: async () => `/api/v1/projects/${await spareProject(db())}`,
       allowed: memberEditors,
     },
     // Valid cases, so that only the rights decide: an outsider's editor passes the first check
