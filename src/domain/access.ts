@@ -183,6 +183,9 @@ export const tokenInput = z.object({
     .min(1, { message: 'Choose what the token may do' }),
 });
 
+/** The secret part of a link we e-mail (a password link, a confirmation, an unsubscribe): 256 bits, base64url. */
+export const linkSecret = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
+
 /** After this many wrong passwords in a row an account is locked for LOCKOUT_MINUTES. */
 export const MAX_FAILED_SIGN_INS = 5;
 export const LOCKOUT_MINUTES = 15;

@@ -1,6 +1,13 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { password, SESSION_HOURS, signInInput, TOKEN_SCOPES, tokenInput } from '../../domain/access.js';
+import {
+  linkSecret,
+  password,
+  SESSION_HOURS,
+  signInInput,
+  TOKEN_SCOPES,
+  tokenInput,
+} from '../../domain/access.js';
 import { InputError } from '../../domain/errors.js';
 import { parseInput } from '../../domain/validation.js';
 import {
@@ -23,7 +30,7 @@ import { flash } from './paging.js';
 /** Where to go after signing in: a path on this site only, never another site (open redirect). */
 const localPath = (next: unknown) => (typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : '/');
 
-const bySecret = z.object({ secret: z.string().regex(/^[A-Za-z0-9_-]{43}$/) });
+const bySecret = z.object({ secret: linkSecret });
 
 export function accountPages(
   app: FastifyInstance,

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { canPublishNews, email } from '../../domain/access.js';
+import { canPublishNews, email, linkSecret } from '../../domain/access.js';
 import { NotFoundError } from '../../domain/errors.js';
 import { findMentions, findServices, savingsFigures } from '../../domain/mentions.js';
 import { type Service, SERVICES as SERVICE_LABELS } from '../../domain/services.js';
@@ -39,7 +39,6 @@ import { flash } from './paging.js';
 
 type ById = { Params: { id: string } };
 const itemId = z.coerce.number().int().positive();
-const secret = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
 const listQuery = z.object({
   section: z.preprocess((v) => v || undefined, z.enum(Object.keys(SECTIONS)).optional()),
 });
@@ -322,23 +321,23 @@ export function newsPages(app: FastifyInstance, db: Database, mail: AccountMail)
 
   // Confirming is a button, not the link itself: mail scanners open links, and must not subscribe anyone.
   app.get<{ Params: { secret: string } }>('/subscribe/confirm/:secret', async (request, reply) => {
-    const s = secret.safeParse(request.params.secret);
+    const s = linkSecret.safeParse(request.params.secret);
     if (!s.success || !(await confirmationIsLive(db, s.data))) return expired(reply);
     return linkPage(reply, 'confirm', { title: 'Confirm your subscription', secret: s.data });
   });
   app.post<{ Params: { secret: string } }>('/subscribe/confirm/:secret', async (request, reply) => {
-    const s = secret.safeParse(request.params.secret);
+    const s = linkSecret.safeParse(request.params.secret);
     if (!s.success || !(await confirm(db, s.data))) return expired(reply);
     return linkPage(reply, 'subscribed', { title: 'You are subscribed' });
   });
 
   app.get<{ Params: { token: string } }>('/unsubscribe/:token', async (request, reply) => {
-    const s = secret.safeParse(request.params.token);
+    const s = linkSecret.safeParse(request.params.token);
     if (!s.success || !(await unsubscribeIsKnown(db, s.data))) return expired(reply);
     return linkPage(reply, 'unsubscribe', { title: 'Unsubscribe', token: s.data });
   });
   app.post<{ Params: { token: string } }>('/unsubscribe/:token', async (request, reply) => {
-    const s = secret.safeParse(request.params.token);
+    const s = linkSecret.safeParse(request.params.token);
     if (!s.success || !(await stopSubscription(db, s.data))) return expired(reply);
     return linkPage(reply, 'unsubscribed', { title: 'You are unsubscribed' });
   });
