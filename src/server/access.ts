@@ -29,6 +29,7 @@ declare module 'fastify' {
 
 export const SESSION_COOKIE = 'pathfinder_session';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const isStaticFile = (route: string | undefined) => /^\/(assets|govuk|static)\//.test(route ?? '');
 /**
  * One-click unsubscribe (RFC 8058) is posted by the reader's mail service, which has no form
  * token; the unsubscribe token in the address is the proof, and it can do nothing else.
@@ -76,18 +77,14 @@ export async function accessControl(app: FastifyInstance, db: Database) {
   app.decorateRequest('viewer', undefined);
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) {
-      if (
-        method === 'HEAD' ||
-        route.url.startsWith('/assets/') ||
-        route.url.startsWith('/govuk/') ||
-        route.url.startsWith('/static/')
-      )
-        continue;
+      if (method === 'HEAD' || isStaticFile(route.url)) continue;
       if (!POLICIES[`${method} ${route.url}`]) throw new Error(`No access policy for ${method} ${route.url}`);
     }
   });
 
   app.addHook('onRequest', async (request) => {
+    // Stylesheets, scripts and images are the same for everyone: no session lookup for each of them.
+    if (isStaticFile(request.routeOptions.url)) return;
     const api = request.url.startsWith('/api/');
     const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
     if (api && bearer) {
