@@ -51,7 +51,12 @@ const PROCLASS = [
   'Not Classified',
 ];
 
-export async function generateSpendFile(path: string, rows: number): Promise<void> {
+/** `bodyName` goes in every row's OrganisationLabel, as the body's own files have it. */
+export async function generateSpendFile(
+  path: string,
+  rows: number,
+  bodyName = 'Example Council',
+): Promise<void> {
   let seed = 20260401;
   const random = () => {
     seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
@@ -80,7 +85,7 @@ export async function generateSpendFile(path: string, rows: number): Promise<voi
     const amount = `${pence < 0 ? '-' : ''}${Math.trunc(Math.abs(pence) / 100)}.${String(Math.abs(pence) % 100).padStart(2, '0')}`;
     const unit = pick(UNITS);
     await write(
-      `Example Council,https://opendatacommunities.org/id/unitary-authority/example,${day},${unit},"${supplier}",${s},${day},${5_100_000_000 + i},${amount},0.00,"${unit} - payment ${i % 997}",${pick(PROCLASS)},${100_000 + (s % 90)},${60_000 + i},${250_000 + (s % 400)},GB${100_000_000 + s}\r\n`,
+      `${bodyName},https://opendatacommunities.org/id/unitary-authority/example,${day},${unit},"${supplier}",${s},${day},${5_100_000_000 + i},${amount},0.00,"${unit} - payment ${i % 997}",${pick(PROCLASS)},${100_000 + (s % 90)},${60_000 + i},${250_000 + (s % 400)},GB${100_000_000 + s}\r\n`,
     );
   }
   out.end();

@@ -5,7 +5,7 @@
  * the same supplier written differently by each council, expense types in each council's own words
  * (Trafford's with ProClass codes, as its real files have), and some redacted payees.
  */
-import type { SpendRow } from '../domain/spend.js';
+import type { SpendItem, SpendRow } from '../domain/spend.js';
 import { refreshSpendAnalysis } from '../services/spend-analysis.js';
 import type { Sql } from '../store/db.js';
 import { importSpend } from '../store/spend.js';
@@ -229,8 +229,16 @@ export async function seedDemoSpend(db: Sql): Promise<number> {
   ]);
   let stored = 0;
   for (const { code } of held) {
-    const items = (async function* () {
-      for (const payment of demoPayments(code)) yield { kind: 'payment' as const, payment };
+    const batches = (async function* () {
+      let batch: SpendItem[] = [];
+      for (const payment of demoPayments(code)) {
+        batch.push({ kind: 'payment', payment });
+        if (batch.length === 5_000) {
+          yield batch;
+          batch = [];
+        }
+      }
+      yield batch;
     })();
     const report = await importSpend(
       db,
@@ -239,7 +247,7 @@ export async function seedDemoSpend(db: Sql): Promise<number> {
         sha256: 'synthetic',
         synthetic: true,
         layout: { file: 'synthetic', format: 'csv', headerRow: 1, header: [], mapping: {} },
-        items,
+        batches,
       },
       { bodyCode: code },
     );

@@ -39,7 +39,7 @@ export async function importSpendFile(
 ): Promise<SpendImportReport> {
   const options = parseInput(spendImportOptions, input, 'import options');
   const saved = options.bodyCode ? await getColumnChoices(db, options.bodyCode) : {};
-  const { layout, items } = await openSpendFile(path, {
+  const { layout, batches } = await openSpendFile(path, {
     columns: options.columns,
     savedColumns: saved,
     undatedMonth: options.undatedMonth,
@@ -47,7 +47,7 @@ export async function importSpendFile(
   });
   const report = await importSpend(
     db,
-    { file: layout.file, sha256: await sha256(path), layout, items },
+    { file: layout.file, sha256: await sha256(path), layout, batches },
     { bodyCode: options.bodyCode, onProgress },
   );
   if (Object.keys(options.columns).length) {

@@ -3,6 +3,7 @@ import { today } from '../domain/dates.js';
 import { ConflictError, InputError, locating, NotFoundError, type Problem } from '../domain/errors.js';
 import { analysisChanged } from './analysis-cube.js';
 import type { Sql } from './db.js';
+import { dropBodyPayments } from './payment-tables.js';
 import { Conditions, containing, type Page, type Paging, withoutNulls } from './rows.js';
 
 export interface BodyFilter {
@@ -222,7 +223,7 @@ export async function deleteBody(sql: Sql, code: string): Promise<void> {
       );
     }
     // Spend tables carry no foreign keys (for load speed), so the body's spend goes explicitly.
-    await tx.query('DELETE FROM payments WHERE body_id = $1', [body.id]);
+    await dropBodyPayments(tx, body.id);
     await tx.query('DELETE FROM spend_cube WHERE body_id = $1', [body.id]);
     await tx.query('DELETE FROM analysis_cube WHERE body_id = $1', [body.id]);
     await analysisChanged(tx);

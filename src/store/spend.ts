@@ -1,9 +1,11 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { InputError, NotFoundError } from '../domain/errors.js';
 import type { Rejection, SpendItem, SpendLayout, SpendRow } from '../domain/spend.js';
 import { resolveBodyIds } from './bodies.js';
 import type { Sql } from './db.js';
 import { OccurrenceCounter } from './occurrences.js';
+import { openPaymentLoad } from './payment-tables.js';
+import { SpendDictionaries } from './spend-dictionaries.js';
 import { withoutNulls } from './rows.js';
 
 export interface SpendImportReport {
@@ -33,15 +35,16 @@ export interface SpendSource {
   file: string;
   sha256: string;
   layout: SpendLayout;
-  items: AsyncIterable<SpendItem>;
+  /** The file's payments, rejections and notes, a batch at a time. */
+  batches: AsyncIterable<SpendItem[]>;
   /** Generated, not published: the demo's spend. */
   synthetic?: boolean;
 }
 
-const BATCH = 20_000;
+/** Payments written to the database at a time, while the next are read. */
+const BATCH = 5_000;
 /** Rejections kept in the report; the count is always exact. */
 const KEEP_REJECTIONS = 1_000;
-const LABELS = ['expenseArea', 'expenseType', 'categoryLabel', 'purpose'] as const;
 const PAYMENT_COLUMNS = [
   'body_id',
   'content_key',
@@ -57,10 +60,13 @@ const PAYMENT_COLUMNS = [
   'category_id',
   'purpose_id',
 ];
+// Any constant works as long as every Pathfinder process uses the same one.
+const BODY_SPEND_LOCK = 7_115_2003;
 
 /**
  * Stores a spend file's payments as one transaction: if anything fails, nothing of the file is kept.
  * A payment already stored (same body and content) is counted as a duplicate, not stored twice.
+ * Imports for one body wait for each other, so two at once cannot both store the same payment.
  */
 export async function importSpend(
   db: Sql,
@@ -68,18 +74,19 @@ export async function importSpend(
   options: { bodyCode?: string | undefined; onProgress?: (rowsRead: number) => void } = {},
 ): Promise<SpendImportReport> {
   return db.transaction(async (tx) => {
-    const iterator = source.items[Symbol.asyncIterator]();
-    const ahead: SpendItem[] = [];
+    const batches = source.batches[Symbol.asyncIterator]();
+    const ahead: SpendItem[][] = [];
     // The body is named, or read from the file's own body column on its first payment.
     let body = options.bodyCode ? await bodyByCode(tx, options.bodyCode) : undefined;
     while (!body) {
-      const next = await iterator.next();
+      const next = await batches.next();
       if (next.done) break;
       ahead.push(next.value);
-      if (next.value.kind === 'payment') body = await bodyForPayment(tx, next.value.payment, source.file);
+      const first = next.value.find((item) => item.kind === 'payment');
+      if (first) body = await bodyForPayment(tx, first.payment, source.file);
     }
     if (!body) {
-      const refused = ahead.flatMap((item) => (item.kind === 'rejected' ? [item.rejection] : []));
+      const refused = ahead.flat().flatMap((item) => (item.kind === 'rejected' ? [item.rejection] : []));
       throw refused.length
         ? new InputError(
             'No payment in the file could be read',
@@ -88,6 +95,7 @@ export async function importSpend(
           )
         : new InputError('The file names no body: say which body it belongs to', [], source.file);
     }
+    await tx.query('SELECT pg_advisory_xact_lock($1, $2)', [BODY_SPEND_LOCK, body.id]);
 
     const [created] = await tx.query<{ id: number }>(
       `INSERT INTO spend_imports (body_id, file_name, file_sha256, layout, rows_read, accepted, duplicates,
@@ -97,7 +105,8 @@ export async function importSpend(
     );
     const importId = (created as { id: number }).id;
 
-    const dictionary = new Dictionaries(tx);
+    const load = await openPaymentLoad(tx, body.id);
+    const dictionaries = new SpendDictionaries(tx);
     const occurrences = new OccurrenceCounter();
     const rejections: Rejection[] = [];
     const notes: string[] = [];
@@ -114,37 +123,28 @@ export async function importSpend(
     let writing: Promise<void> = Promise.resolve();
     const write = async (rows: SpendRow[]) => {
       const keys = rows.map((p) => contentKey(body.id, p, occurrences));
-      const payeeIds = await dictionary.payees(rows);
-      const labelIds = await dictionary.labels(rows);
+      const ids = await dictionaries.idsFor(rows);
       // Payments stored before (an overlapping or repeated file) are left out; a file cannot repeat its own keys.
-      const held = new Set(
-        (
-          await tx.query<{ key: string }>(
-            'SELECT content_key::text AS key FROM payments WHERE body_id = $1 AND content_key = ANY($2::int8[])',
-            [body.id, keys],
-          )
-        ).map((r) => r.key),
-      );
-      const lines: string[] = [];
+      const held = load.fresh
+        ? new Set<string>()
+        : new Set(
+            (
+              await tx.query<{ key: string }>(
+                'SELECT content_key::text AS key FROM payments WHERE body_id = $1 AND content_key = ANY($2::int8[])',
+                [body.id, keys],
+              )
+            ).map((r) => r.key),
+          );
+      const { expenseArea, expenseType, categoryLabel, purpose } = ids.labels;
+      let lines = '';
       rows.forEach((p, i) => {
-        if (held.has(keys[i] as string)) return;
-        lines.push(
-          csvLine([
-            body.id,
-            keys[i],
-            importId,
-            p.row,
-            p.paidOn,
-            p.month,
-            p.amountPence,
-            payeeIds[i],
-            p.transactionNumber,
-            ...(labelIds[i] as (number | undefined)[]),
-          ]),
-        );
+        const key = keys[i] as string;
+        if (held.has(key)) return;
+        const payee = ids.payee[i] as number;
+        lines += `${body.id},${key},${importId},${p.row},${p.paidOn ?? ''},${p.month},${p.amountPence},${payee},${csvText(p.transactionNumber)},${expenseArea[i] ?? ''},${expenseType[i] ?? ''},${categoryLabel[i] ?? ''},${purpose[i] ?? ''}\n`;
+        accepted++;
       });
-      if (lines.length) await tx.copyCsv('payments', PAYMENT_COLUMNS, lines.join(''));
-      accepted += lines.length;
+      if (lines) await tx.copyCsv(load.table, PAYMENT_COLUMNS, lines);
     };
     const flush = async () => {
       const rows = batch;
@@ -153,40 +153,43 @@ export async function importSpend(
       writing = rows.length ? write(rows) : Promise.resolve();
     };
 
-    const take = async (item: SpendItem) => {
-      if (item.kind === 'note') {
-        notes.push(`Row ${item.row}: ${item.note}`);
-        return;
-      }
-      rowsRead++;
-      if (item.kind === 'rejected' || (item.payment.bodyName && !body.owns(item.payment.bodyName))) {
-        const rejection =
-          item.kind === 'rejected'
-            ? item.rejection
-            : {
-                row: item.payment.row,
-                field: source.layout.header[source.layout.mapping.bodyName ?? 0] ?? 'Body',
-                reason: `This payment is for "${item.payment.bodyName}", not ${body.name}`,
-              };
-        rejected++;
-        if (rejections.length < KEEP_REJECTIONS) rejections.push(rejection);
-      } else {
+    const take = async (items: SpendItem[]) => {
+      for (const item of items) {
+        if (item.kind === 'note') {
+          notes.push(`Row ${item.row}: ${item.note}`);
+          continue;
+        }
+        rowsRead++;
+        if (item.kind === 'rejected' || (item.payment.bodyName && !body.owns(item.payment.bodyName))) {
+          const rejection =
+            item.kind === 'rejected'
+              ? item.rejection
+              : {
+                  row: item.payment.row,
+                  field: source.layout.header[source.layout.mapping.bodyName ?? 0] ?? 'Body',
+                  reason: `This payment is for "${item.payment.bodyName}", not ${body.name}`,
+                };
+          rejected++;
+          if (rejections.length < KEEP_REJECTIONS) rejections.push(rejection);
+          continue;
+        }
         const p = item.payment;
         paymentsRead++;
         totalPence += p.amountPence;
         if (p.paidOn && (!firstDate || p.paidOn < firstDate)) firstDate = p.paidOn;
         if (p.paidOn && (!lastDate || p.paidOn > lastDate)) lastDate = p.paidOn;
         batch.push(p);
-        if (batch.length >= BATCH) await flush();
       }
-      if (rowsRead % 10_000 === 0) options.onProgress?.(rowsRead);
+      if (batch.length >= BATCH) await flush();
+      options.onProgress?.(rowsRead);
     };
 
-    for (const item of ahead) await take(item);
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) await take(next.value);
+    for (const items of ahead) await take(items);
+    for (let next = await batches.next(); !next.done; next = await batches.next()) await take(next.value);
     await flush();
     await writing;
-    options.onProgress?.(rowsRead);
+    await load.finish();
+    await rebuildCube(tx, body.id);
     await tx.query(
       `UPDATE spend_imports SET rows_read = $2, accepted = $3, duplicates = $4, rejected = $5, total_pence = $6,
          first_date = $7, last_date = $8, rejections = $9, notes = $10 WHERE id = $1`,
@@ -203,20 +206,8 @@ export async function importSpend(
         JSON.stringify(notes),
       ],
     );
-    await rebuildCube(tx, body.id);
     return getSpendImport(tx, importId);
   });
-}
-
-/** Re-adds a body's rows to the spend cube: a body's spend is small enough to redo whole. */
-export async function rebuildCube(tx: Sql, bodyId: number) {
-  await tx.query('DELETE FROM spend_cube WHERE body_id = $1', [bodyId]);
-  await tx.query(
-    `INSERT INTO spend_cube (body_id, month, payee_id, expense_type_id, category_id, amount_pence, payments)
-     SELECT body_id, month, payee_id, expense_type_id, category_id, sum(amount_pence), count(*)
-     FROM payments WHERE body_id = $1 GROUP BY body_id, month, payee_id, expense_type_id, category_id`,
-    [bodyId],
-  );
 }
 
 const REPORT = `SELECT i.id, b.code AS "bodyCode", b.name AS "bodyName", i.file_name AS file, i.imported_at AS "importedAt",
@@ -298,99 +289,29 @@ function contentKey(bodyId: number, p: SpendRow, occurrences: OccurrenceCounter)
     p.expenseType,
     p.purpose,
   ].join('\u0001');
-  const digest = createHash('sha256').update(content).digest();
+  const digest = hash('sha256', content, 'buffer');
   const n = occurrences.next(digest.readUInt32BE(0), digest.readUInt32BE(4));
   // The n-th repeat of the same content gets the next key along: still deterministic for the file.
   return BigInt.asIntN(64, digest.readBigInt64BE(0) + BigInt(n)).toString();
 }
 
-/** Entries a dictionary cache keeps before starting afresh: the database, not memory, holds the truth. */
-const CACHE_LIMIT = 200_000;
-
-/** Ids for repeated text, created as new text appears and cached while the cache is small. */
-class Dictionaries {
-  private readonly payeeIds = new Map<string, number>();
-  private readonly labelIds = new Map<string, number>();
-  constructor(private readonly tx: Sql) {}
-
-  async payees(rows: SpendRow[]): Promise<number[]> {
-    if (this.payeeIds.size > CACHE_LIMIT) this.payeeIds.clear();
-    const keyOf = (p: SpendRow) => [
-      p.supplierName,
-      p.supplierId ?? '',
-      p.vatNumber ?? '',
-      p.companyNumber ?? '',
-      p.charityNumber ?? '',
-      p.redacted ? 't' : 'f',
-    ];
-    const fresh = new Map<string, string[]>();
-    for (const p of rows) {
-      const key = keyOf(p);
-      const joined = key.join('\u0001');
-      if (!this.payeeIds.has(joined)) fresh.set(joined, key);
-    }
-    if (fresh.size) {
-      const columns = [0, 1, 2, 3, 4, 5].map((i) => [...fresh.values()].map((k) => k[i]));
-      const found = await this.tx.query<{ id: number; key: string }>(
-        `WITH wanted AS (
-           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[])
-             AS w(name, supplier_ref, vat_number, company_number, charity_number, redacted)),
-         added AS (
-           INSERT INTO payees (name, supplier_ref, vat_number, company_number, charity_number, redacted)
-           SELECT * FROM wanted ON CONFLICT DO NOTHING RETURNING *)
-         SELECT p.id, concat_ws(E'\\x01', p.name, p.supplier_ref, p.vat_number, p.company_number, p.charity_number,
-           CASE WHEN p.redacted THEN 't' ELSE 'f' END) AS key
-         FROM (SELECT * FROM added UNION ALL SELECT payees.* FROM payees JOIN wanted USING
-           (name, supplier_ref, vat_number, company_number, charity_number, redacted)) p`,
-        columns,
-      );
-      for (const { id, key } of found) this.payeeIds.set(key, id);
-    }
-    return rows.map((p) => this.payeeIds.get(keyOf(p).join('\u0001')) as number);
-  }
-
-  /** For each row: the ids of its expense area, expense type, category and purpose. */
-  async labels(rows: SpendRow[]): Promise<(number | undefined)[][]> {
-    if (this.labelIds.size > CACHE_LIMIT) this.labelIds.clear();
-    const entries = rows.map((p) => LABELS.map((kind) => labelOf(p, kind)));
-    const fresh = new Map<string, string[]>();
-    for (const row of entries) {
-      for (const entry of row)
-        if (entry && !this.labelIds.has(entry.join('\u0001'))) fresh.set(entry.join('\u0001'), entry);
-    }
-    if (fresh.size) {
-      const wanted = [...fresh.values()];
-      const found = await this.tx.query<{ id: number; kind: string; value: string; code: string }>(
-        `WITH wanted AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) AS w(kind, value, code)),
-         added AS (INSERT INTO spend_labels (kind, value, code) SELECT * FROM wanted ON CONFLICT DO NOTHING RETURNING *)
-         SELECT id, kind, value, code FROM added
-         UNION ALL SELECT l.id, l.kind, l.value, l.code FROM spend_labels l JOIN wanted USING (kind, value, code)`,
-        [0, 1, 2].map((i) => wanted.map((w) => w[i])),
-      );
-      for (const { id, kind, value, code } of found)
-        this.labelIds.set([kind, value, code].join('\u0001'), id);
-    }
-    return entries.map((row) => row.map((entry) => entry && this.labelIds.get(entry.join('\u0001'))));
-  }
+/**
+ * Sums the body's payments again into the spend cube (body × month × payee × expense type ×
+ * category), which analysis reads: with payments partitioned by body this reads the body's alone.
+ */
+async function rebuildCube(tx: Sql, bodyId: number) {
+  await tx.query('DELETE FROM spend_cube WHERE body_id = $1', [bodyId]);
+  await tx.query(
+    `INSERT INTO spend_cube (body_id, month, payee_id, expense_type_id, category_id, amount_pence, payments)
+     SELECT body_id, month, payee_id, expense_type_id, category_id, sum(amount_pence), count(*)
+     FROM payments WHERE body_id = $1 GROUP BY body_id, month, payee_id, expense_type_id, category_id`,
+    [bodyId],
+  );
 }
 
-/** A row's label of one kind as [kind, value, code]; a category may be published as a code alone. */
-function labelOf(p: SpendRow, kind: (typeof LABELS)[number]): [string, string, string] | undefined {
-  if (kind === 'categoryLabel') {
-    const value = p.categoryLabel ?? p.categoryCode;
-    return value ? [kind, value, p.categoryCode ?? ''] : undefined;
-  }
-  const value = p[kind];
-  return value ? [kind, value, ''] : undefined;
-}
-
-/** One CSV line for COPY: blanks are NULL, text is quoted. */
-function csvLine(values: unknown[]): string {
-  return `${values
-    .map((v) =>
-      v === undefined || v === null ? '' : typeof v === 'string' ? `"${v.replaceAll('"', '""')}"` : String(v),
-    )
-    .join(',')}\n`;
+/** Text as a CSV field for COPY: quoted, so that an empty text is not read as NULL; absent is NULL. */
+function csvText(text: string | undefined): string {
+  return text === undefined ? '' : `"${text.replaceAll('"', '""')}"`;
 }
 
 /** The columns a person chose for a body's files, by heading. */

@@ -16,7 +16,8 @@ after(() => rmSync(work, { recursive: true, force: true }));
 test('a process killed mid-import leaves the store as it was before the import', async () => {
   const dataDir = join(work, 'data');
   const file = join(work, 'spend.csv');
-  await generateSpendFile(file, 200_000);
+  // Rochdale's own name in the body column, so that every row is a payment to store.
+  await generateSpendFile(file, 200_000, 'Rochdale Metropolitan Borough Council');
   const before = await openDatabase({ dataDir });
   await migrate(before);
   await seedDemo(before);

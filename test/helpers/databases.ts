@@ -23,8 +23,15 @@ async function postgresAnswers(): Promise<boolean> {
 // Asked once, before any suite is declared, so that suites declare their hooks synchronously.
 const serverAvailable = await postgresAnswers();
 
-/** A fresh, migrated database of each kind, created before the tests and dropped after. */
-export function forEachDatabase(title: string, tests: (db: () => Database) => void) {
+/**
+ * A fresh, migrated database of each kind, created before the tests and dropped after; migrated
+ * only up to migration `through` for tests of the migration after it.
+ */
+export function forEachDatabase(
+  title: string,
+  tests: (db: () => Database) => void,
+  { through = Infinity } = {},
+) {
   for (const kind of ['pglite', 'postgres'] as const) {
     describe(`${title} [${kind}]`, () => {
       const available = kind === 'pglite' || serverAvailable;
@@ -50,7 +57,7 @@ export function forEachDatabase(title: string, tests: (db: () => Database) => vo
             await admin.end();
           };
         }
-        await migrate(db);
+        await migrate(db, { through });
       });
       after(async () => {
         await db?.close();

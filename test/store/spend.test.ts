@@ -7,6 +7,7 @@ import { seedDemo } from '../../src/demo/seed.js';
 import { InputError } from '../../src/domain/errors.js';
 import { importSpendFile } from '../../src/services/import-spend.js';
 import { deleteBody } from '../../src/store/bodies.js';
+import type { Database } from '../../src/store/db.js';
 import { getColumnChoices, listSpendImports } from '../../src/store/spend.js';
 import { emptyRegister, forEachDatabase, hasSharedData, sharedData, TESTER } from '../helpers/databases.js';
 
@@ -98,25 +99,52 @@ forEachDatabase('spend store', (database) => {
     },
   );
 
-  test('a file that fails part-way stores nothing of itself', async () => {
+  test('a file that fails part-way stores nothing of itself, whether first or later', async () => {
     const db = database();
-    await importSpendFile(
-      db,
-      TESTER,
-      writeCsv('good.csv', 'Date,Supplier,Amount\n01/04/2024,Acme Ltd,100.00\n'),
-      {
-        bodyCode: OXFORD,
-      },
-    );
-    const before = await totals();
     const rows = Array.from({ length: 50_000 }, (_, i) => `02/04/2024,Supplier ${i},${i}.00`).join('\n');
     const broken = writeCsv(
       'broken.csv',
       `Date,Supplier,Amount\n${rows}\n03/04/2024,"Never closed ${'x,'.repeat(17_000_000)}`,
     );
+    // A body's first file goes into a table of its own: a failure leaves neither payments nor table.
+    await assert.rejects(importSpendFile(db, TESTER, broken, { bodyCode: OXFORD }), InputError);
+    assert.deepEqual(await totals(), { payments: 0, pence: 0, cube: 0, cubeRows: 0 });
+    assert.equal(await partitionOf(db, OXFORD), null);
+
+    const good = writeCsv('good.csv', 'Date,Supplier,Amount\n01/04/2024,Acme Ltd,100.00\n');
+    await importSpendFile(db, TESTER, good, { bodyCode: OXFORD });
+    assert.match((await partitionOf(db, OXFORD)) ?? '', /^payments_body_\d+$/);
+    const before = await totals();
     await assert.rejects(importSpendFile(db, TESTER, broken, { bodyCode: OXFORD }), InputError);
     assert.deepEqual(await totals(), before);
     assert.equal((await listSpendImports(db, OXFORD)).length, 1);
+  });
+
+  test("a body's first file is indexed as it joins payments, and later files go through payments", async () => {
+    const db = database();
+    const first = writeCsv(
+      'first.csv',
+      'Date,Supplier,Amount\n01/04/2024,Acme Ltd,100.00\n01/04/2024,Acme Ltd,100.00\n02/05/2024,Bolt plc,7.50\n',
+    );
+    assert.equal((await importSpendFile(db, TESTER, first, { bodyCode: OXFORD })).accepted, 3);
+    const partition = (await partitionOf(db, OXFORD)) as string;
+    const indexes = await db.query<{ columns: string; unique: boolean }>(
+      `SELECT regexp_replace(pg_get_indexdef(i.indexrelid), '.*\\((.*)\\)', '\\1') AS columns, i.indisunique AS unique
+       FROM pg_index i WHERE i.indrelid = $1::regclass ORDER BY 1`,
+      [partition],
+    );
+    assert.deepEqual(indexes, [
+      { columns: 'body_id, content_key', unique: true },
+      { columns: 'body_id, month', unique: false },
+      { columns: 'payee_id', unique: false },
+    ]);
+    const later = writeCsv(
+      'later.csv',
+      'Date,Supplier,Amount\n02/05/2024,Bolt plc,7.50\n03/06/2024,Bolt plc,9.00\n',
+    );
+    const report = await importSpendFile(db, TESTER, later, { bodyCode: OXFORD });
+    assert.deepEqual([report.accepted, report.duplicates], [1, 1]);
+    assert.deepEqual(await totals(), { payments: 4, pence: 21_650, cube: 21_650, cubeRows: 4 });
   });
 
   test('rows for another body are refused; redacted payees are kept and counted', async () => {
@@ -163,6 +191,15 @@ forEachDatabase('spend store', (database) => {
     assert.equal((await importSpendFile(db, TESTER, c, { bodyCode: OXFORD })).totalPence, 30_000);
   });
 });
+
+/** The table holding a body's payments, if it has one. */
+async function partitionOf(db: Database, code: string): Promise<string | null> {
+  const [row] = await db.query<{ name: string | null }>(
+    `SELECT to_regclass('payments_body_' || id)::text AS name FROM bodies WHERE code = $1`,
+    [code],
+  );
+  return row?.name ?? null;
+}
 
 function writeCsv(name: string, content: string) {
   const path = join(work, name);

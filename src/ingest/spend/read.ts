@@ -1,9 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { Readable } from 'node:stream';
-import { type CsvError, parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
+import Papa from 'papaparse';
 import { InputError } from '../../domain/errors.js';
 import {
   ColumnChoiceError,
@@ -29,6 +28,8 @@ export interface ReadOptions {
   undatedMonth?: string;
 }
 
+/** Worksheet rows handed on together, as a CSV chunk's records are. */
+const XLSX_BATCH = 1_000;
 const SNIFF_BYTES = 64 * 1024;
 const HEADER_SEARCH_ROWS = 30;
 /** No honest field in a spend file is longer: a longer one is refused as a row. */
@@ -39,6 +40,8 @@ const MAX_FIELD_CHARS = 100_000;
  */
 const MAX_RECORD_CHARS = 32 * 1024 * 1024;
 const DELIMITERS = [',', ';', '\t', '|'];
+/** Answers a Memo keeps before starting afresh, so a file of all-different values cannot fill memory. */
+const MEMO_LIMIT = 20_000;
 type RawRecord = { row: number; cells: string[] } | { row: number; error: string };
 
 /**
@@ -49,12 +52,12 @@ type RawRecord = { row: number; cells: string[] } | { row: number; error: string
 export async function openSpendFile(
   path: string,
   options: ReadOptions = {},
-): Promise<{ layout: SpendLayout; items: AsyncGenerator<SpendItem> }> {
+): Promise<{ layout: SpendLayout; batches: AsyncGenerator<SpendItem[]> }> {
   const file = basename(path);
   const head = await firstBytes(path);
   if (head.length === 0) throw new InputError('The file is empty', [], file);
   let source: Pick<SpendLayout, 'format' | 'encoding' | 'delimiter' | 'sheet'>;
-  let records: AsyncGenerator<RawRecord>;
+  let records: AsyncGenerator<RawRecord[]>;
   if (head.subarray(0, 4).equals(Buffer.from('PK\x03\x04'))) {
     const sheet = await xlsxRecords(path, file, options.sheet);
     source = { format: 'xlsx', sheet: sheet.name };
@@ -63,24 +66,27 @@ export async function openSpendFile(
     if (head.includes(0))
       throw new InputError('This is not a text file: it looks like a binary file', [], file);
     const encoding = isUtf8(head) ? 'utf-8' : 'windows-1252';
-    const delimiter = sniffDelimiter(new TextDecoder(encoding).decode(head));
+    const sample = new TextDecoder(encoding).decode(head);
+    const delimiter = sniffDelimiter(sample);
     source = { format: 'csv', encoding, delimiter };
-    records = csvRecords(path, encoding, delimiter);
+    records = csvRecords(path, encoding, delimiter, sniffNewline(sample));
   }
 
   // Read by hand rather than with for-await, which would close the stream on leaving the loop.
   const buffered: RawRecord[] = [];
-  while (buffered.length < HEADER_SEARCH_ROWS) {
+  let ended = false;
+  while (!ended && buffered.filter(isWritten).length <= HEADER_SEARCH_ROWS) {
     const next = await records.next();
-    if (next.done) break;
-    buffered.push(next.value);
+    if (next.done) ended = true;
+    else buffered.push(...next.value);
   }
+  const top = buffered.filter(isWritten).slice(0, HEADER_SEARCH_ROWS);
   const chosenHeadings = new Set(
     [...Object.values(options.savedColumns ?? {}), ...Object.values(options.columns ?? {})].map((h) =>
       normaliseHeading(h as string),
     ),
   );
-  const header = buffered
+  const header = top
     .filter((r): r is { row: number; cells: string[] } => 'cells' in r)
     .map((r) => ({ ...r, mapping: detectColumns(r.cells) }))
     // How much a row looks like a header: the fields it names, and the headings a person chose.
@@ -95,7 +101,7 @@ export async function openSpendFile(
     .sort((a, b) => Number(b.named) - Number(a.named) || b.score - a.score || a.row - b.row)[0];
   if (!header) {
     throw new InputError(
-      buffered.length <= 1
+      top.length <= 1
         ? 'The file has no payments in it'
         : `No header row found in the first ${HEADER_SEARCH_ROWS} rows: expected columns such as Date, Amount and Supplier`,
       [],
@@ -132,27 +138,29 @@ export async function openSpendFile(
     mapping,
   };
   const rest = buffered.filter((r) => r.row > header.row);
-  if (rest.length === 0 && buffered.length < HEADER_SEARCH_ROWS) {
+  if (ended && !rest.some(isWritten)) {
     throw new InputError('The file has a header row but no payments', [], file);
   }
 
-  async function* items(): AsyncGenerator<SpendItem> {
+  async function* batches(): AsyncGenerator<SpendItem[]> {
     const toItem = rowReader(layout, options);
-    const item = (record: RawRecord): SpendItem | undefined => {
-      if ('error' in record) return reject(record.row, '(whole row)', record.error);
-      // Blank rows are layout, not data: neither payments nor refusals.
-      return record.cells.every((c) => !c.trim()) ? undefined : toItem(record);
+    const items = (records: RawRecord[]): SpendItem[] => {
+      const batch: SpendItem[] = [];
+      for (const record of records) {
+        if ('error' in record) batch.push(reject(record.row, '(whole row)', record.error));
+        else if (isWritten(record)) batch.push(toItem(record));
+      }
+      return batch;
     };
-    for (const record of rest) {
-      const next = item(record);
-      if (next) yield next;
-    }
-    for await (const record of records) {
-      const next = item(record);
-      if (next) yield next;
-    }
+    yield items(rest);
+    for await (const more of records) yield items(more);
   }
-  return { layout, items: items() };
+  return { layout, batches: batches() };
+}
+
+/** Blank rows are layout, not data: neither payments nor refusals. */
+function isWritten(record: RawRecord): boolean {
+  return 'error' in record || record.cells.some((c) => c.trim() !== '');
 }
 
 function applyChosenColumns(
@@ -185,13 +193,22 @@ function applyChosenColumns(
 function rowReader(layout: SpendLayout, options: ReadOptions) {
   const { mapping, header } = layout;
   const heading = (field: SpendField) => header[mapping[field] as number] ?? SPEND_FIELDS[field];
+  // A file repeats its dates and supplier names thousands of times: each is read once.
+  const dates = new Memo(parseDate);
+  const suppliers = new Memo((name: string) => {
+    const spaced = name.replace(/\s+/g, ' ');
+    return { name: spaced, redacted: isRedactedName(spaced) };
+  });
+  const cell = (cells: string[], field: SpendField) => {
+    const i = mapping[field];
+    return i === undefined ? '' : (cells[i] ?? '').trim();
+  };
+  const optional = (cells: string[], field: SpendField) => cell(cells, field) || undefined;
   return ({ row, cells }: { row: number; cells: string[] }): SpendItem => {
-    const cell = (field: SpendField) => {
-      const i = mapping[field];
-      return i === undefined ? '' : (cells[i] ?? '').trim();
-    };
-    const extra = cells.slice(header.length);
-    if (cells.length < header.length || extra.some((c) => c.trim())) {
+    if (
+      cells.length !== header.length &&
+      (cells.length < header.length || cells.slice(header.length).some((c) => c.trim()))
+    ) {
       return reject(
         row,
         '(whole row)',
@@ -203,98 +220,124 @@ function rowReader(layout: SpendLayout, options: ReadOptions) {
       const limit = MAX_FIELD_CHARS.toLocaleString('en-GB');
       return reject(row, header[long] ?? '(whole row)', `The value is longer than ${limit} characters`);
     }
-    const supplierName = cell('supplierName').replace(/\s+/g, ' ');
-    const amount = parseAmount(cell('amount'));
-    if (!supplierName && 'value' in amount && cells.some((c) => /^\s*(grand\s+)?totals?\b/i.test(c))) {
+    const supplier = suppliers.get(cell(cells, 'supplierName'));
+    const amount = parseAmount(cell(cells, 'amount'));
+    if (!supplier.name && 'value' in amount && cells.some((c) => /^\s*(grand\s+)?totals?\b/i.test(c))) {
       return { kind: 'note', row, note: 'a total row, not a payment: ignored' };
     }
     if ('reason' in amount) return reject(row, heading('amount'), amount.reason);
-    const date = parseDate(cell('paidOn'));
+    const date = dates.get(cell(cells, 'paidOn'));
     let paidOn: string | undefined;
     let month: string;
     if ('value' in date) {
       paidOn = date.value;
       month = `${date.value.slice(0, 7)}-01`;
-    } else if (options.undatedMonth && isMissingDate(cell('paidOn'))) {
+    } else if (options.undatedMonth && isMissingDate(cell(cells, 'paidOn'))) {
       month = `${options.undatedMonth}-01`;
     } else {
       return reject(row, heading('paidOn'), date.reason);
     }
-    const optional = (field: SpendField) => cell(field) || undefined;
     const payment: SpendRow = {
       row,
       paidOn,
       month,
       amountPence: amount.value,
-      supplierName,
-      redacted: isRedactedName(supplierName),
-      bodyName: optional('bodyName'),
-      supplierId: optional('supplierId'),
-      vatNumber: optional('vatNumber'),
-      companyNumber: optional('companyNumber'),
-      charityNumber: optional('charityNumber'),
-      transactionNumber: optional('transactionNumber'),
-      expenseArea: optional('expenseArea'),
-      expenseType: optional('expenseType'),
-      purpose: optional('purpose'),
-      categoryCode: optional('categoryCode'),
-      categoryLabel: optional('categoryLabel'),
+      supplierName: supplier.name,
+      redacted: supplier.redacted,
+      bodyName: optional(cells, 'bodyName'),
+      supplierId: optional(cells, 'supplierId'),
+      vatNumber: optional(cells, 'vatNumber'),
+      companyNumber: optional(cells, 'companyNumber'),
+      charityNumber: optional(cells, 'charityNumber'),
+      transactionNumber: optional(cells, 'transactionNumber'),
+      expenseArea: optional(cells, 'expenseArea'),
+      expenseType: optional(cells, 'expenseType'),
+      purpose: optional(cells, 'purpose'),
+      categoryCode: optional(cells, 'categoryCode'),
+      categoryLabel: optional(cells, 'categoryLabel'),
     };
     return { kind: 'payment', payment };
   };
+}
+
+/** A function's answers kept by argument, up to a bound: the same few values recur through a file. */
+class Memo<T> {
+  private readonly answers = new Map<string, T>();
+  constructor(private readonly answer: (text: string) => T) {}
+
+  get(text: string): T {
+    let found = this.answers.get(text);
+    if (found === undefined) {
+      if (this.answers.size >= MEMO_LIMIT) this.answers.clear();
+      found = this.answer(text);
+      this.answers.set(text, found);
+    }
+    return found;
+  }
 }
 
 function reject(row: number, field: string, reason: string): SpendItem {
   return { kind: 'rejected', rejection: { row, field, reason } };
 }
 
-/** The file's records with their spreadsheet row numbers; a record the parser cannot read becomes an error. */
-async function* csvRecords(path: string, encoding: string, delimiter: string): AsyncGenerator<RawRecord> {
+/**
+ * The file's records, a chunk's worth at a time, with their spreadsheet row numbers; a record the
+ * parser cannot read becomes an error. Papa Parse's core parser is fed decoded chunks and hands back
+ * where the last complete record ended, so a record split between chunks is read whole next time.
+ */
+async function* csvRecords(
+  path: string,
+  encoding: string,
+  delimiter: string,
+  newline: CsvNewline,
+): AsyncGenerator<RawRecord[]> {
+  const parser = new Papa.Parser({ delimiter, newline });
   const decoder = new TextDecoder(encoding);
-  const text = Readable.from(
-    (async function* () {
-      for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
-        yield decoder.decode(chunk as Buffer, { stream: true });
-      }
-      yield decoder.decode();
-    })(),
-  );
-  const skipped: { row: number; error: string }[] = [];
-  let fatal: InputError | undefined;
-  const parser = text.pipe(
-    parse({
-      delimiter,
-      bom: true,
-      relax_column_count: true,
-      relax_quotes: true,
-      max_record_size: MAX_RECORD_CHARS,
-      skip_records_with_error: true,
-      on_skip: (error: CsvError | undefined) => {
-        if (!error) return;
-        const row = ((error as CsvError & { records?: number }).records ?? 0) + 1;
-        if (error.code === 'CSV_MAX_RECORD_SIZE') {
-          fatal = new InputError(
-            'A quote is left open: the rest of the file is read as one field',
-            [{ row, field: '(whole row)', message: 'Close the quote that starts in this row' }],
-            basename(path),
-          );
-        } else skipped.push({ row, error: error.message });
-      },
-    }),
-  );
+  let partial = '';
   let row = 0;
-  for await (const record of parser as AsyncIterable<string[]>) {
-    if (fatal) throw fatal;
-    while (skipped.length) {
-      const s = skipped.shift() as { row: number; error: string };
-      row++;
-      yield { row, error: s.error };
+  const records = (text: string, last: boolean): RawRecord[] => {
+    const input = partial + text;
+    const { data, errors, meta } = parser.parse(input, 0, !last) as Papa.ParseResult<string[]>;
+    partial = last ? '' : input.slice(meta.cursor);
+    if (partial.length > MAX_RECORD_CHARS) {
+      throw new InputError(
+        'A quote is left open: the rest of the file is read as one field',
+        [
+          {
+            row: row + data.length + 1,
+            field: '(whole row)',
+            message: 'Close the quote that starts in this row',
+          },
+        ],
+        basename(path),
+      );
     }
-    row++;
-    yield { row, cells: record };
+    const faulty = new Map(errors.map((e) => [e.row, e.code]));
+    return data.map((cells, i) => {
+      row++;
+      const fault = faulty.get(i);
+      return fault === undefined
+        ? { row, cells }
+        : { row, error: QUOTE_FAULTS[fault] ?? 'The row cannot be read' };
+    });
+  };
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+    yield records(decoder.decode(chunk as Buffer, { stream: true }), false);
   }
-  if (fatal) throw fatal;
-  for (const s of skipped) yield { row: ++row, error: s.error };
+  yield records(decoder.decode(), true);
+}
+
+const QUOTE_FAULTS: Record<string, string> = {
+  MissingQuotes: 'A quote opened in this row is never closed',
+  InvalidQuotes: 'A quoted value in this row is not closed properly: a quote mark is followed by more text',
+};
+
+type CsvNewline = '\r\n' | '\n' | '\r';
+
+/** The line ending the sample's first line uses; a file ending lines two ways is read by its first. */
+function sniffNewline(sample: string): CsvNewline {
+  const end = /\r\n|\n|\r/.exec(sample);
+  return (end?.[0] as CsvNewline | undefined) ?? '\n';
 }
 
 /**
@@ -305,7 +348,7 @@ async function xlsxRecords(
   path: string,
   file: string,
   wanted?: string,
-): Promise<{ name: string; records: AsyncGenerator<RawRecord> }> {
+): Promise<{ name: string; records: AsyncGenerator<RawRecord[]> }> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookReader(path, {
     worksheets: 'emit',
     sharedStrings: 'cache',
@@ -324,11 +367,17 @@ async function xlsxRecords(
       const rows = sheet[Symbol.asyncIterator]();
       const first = await rows.next();
       if (first.done) continue;
-      async function* records(): AsyncGenerator<RawRecord> {
+      async function* records(): AsyncGenerator<RawRecord[]> {
+        let batch: RawRecord[] = [];
         for (let row = first; !row.done; row = await rows.next()) {
           const values = row.value.values as ExcelJS.CellValue[];
-          yield { row: row.value.number, cells: values.slice(1).map(cellText) };
+          batch.push({ row: row.value.number, cells: values.slice(1).map(cellText) });
+          if (batch.length === XLSX_BATCH) {
+            yield batch;
+            batch = [];
+          }
         }
+        yield batch;
       }
       return { name, records: records() };
     }

@@ -55,7 +55,16 @@ export function parseDate(text: string): Parsed<string> {
  * £1,234.56, 1234.5, -12.00, (12.00) and 12.00CR for credits, " 1 234 " with spaces.
  * Amounts stay exact: the digits are read as text, never through a float.
  */
+/** Up to 99,999,999,999 pounds with whole pence: the pence stay well inside 2^53. */
+const PLAIN_AMOUNT = /^(-?)(\d{1,11})(?:\.(\d{1,2}))?$/;
+
 export function parseAmount(text: string): Parsed<number> {
+  // Most files write plain pounds and pence: read those with integer arithmetic, exact and quick.
+  const plain = PLAIN_AMOUNT.exec(text);
+  if (plain) {
+    const pence = Number(plain[2]) * 100 + Number((plain[3] ?? '').padEnd(2, '0'));
+    return { value: plain[1] && pence ? -pence : pence };
+  }
   let t = text.trim().replace(/[£\s]/g, '').replace(/^GBP/i, '');
   if (!t) return { reason: 'The amount is missing' };
   let negative = false;

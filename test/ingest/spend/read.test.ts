@@ -14,14 +14,16 @@ const work = mkdtempSync(join(tmpdir(), 'pathfinder-spend-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
 async function readAll(path: string, options?: ReadOptions) {
-  const { layout, items } = await openSpendFile(path, options);
+  const { layout, batches } = await openSpendFile(path, options);
   const payments: SpendRow[] = [];
   const rejected: Rejection[] = [];
   const notes: string[] = [];
-  for await (const item of items) {
-    if (item.kind === 'payment') payments.push(item.payment);
-    else if (item.kind === 'rejected') rejected.push(item.rejection);
-    else notes.push(`${item.row}: ${item.note}`);
+  for await (const batch of batches) {
+    for (const item of batch) {
+      if (item.kind === 'payment') payments.push(item.payment);
+      else if (item.kind === 'rejected') rejected.push(item.rejection);
+      else notes.push(`${item.row}: ${item.note}`);
+    }
   }
   const total = payments.reduce((sum, p) => sum + p.amountPence, 0);
   return { layout, payments, rejected, notes, total };
