@@ -21,45 +21,48 @@ export class SpendDictionaries {
   private readonly payeeIds = new Map<string, number>();
   /** Label ids by kind, then code ('' for none), then value: lookups need no key built. */
   private labelIds = newLabelIds();
+  private labelCount = 0;
   constructor(private readonly tx: Sql) {}
 
   async idsFor(rows: SpendRow[]): Promise<DictionaryIds> {
     if (this.payeeIds.size > CACHE_LIMIT) this.payeeIds.clear();
     if (this.labelCount > CACHE_LIMIT) [this.labelIds, this.labelCount] = [newLabelIds(), 0];
-    const payeeKeys = rows.map(payeeKey);
+    const ids: DictionaryIds = {
+      payee: [],
+      labels: { expenseArea: [], expenseType: [], categoryLabel: [], purpose: [] },
+    };
     const newPayees = new Map<string, SpendRow>();
     const newLabels = new Map<string, [LabelKind, SpendRow]>();
+    const incomplete: number[] = [];
     rows.forEach((p, i) => {
-      const key = payeeKeys[i] as string;
-      if (!this.payeeIds.has(key)) newPayees.set(key, p);
-      for (const kind of LABELS) {
-        const label = labelOf(p, kind);
-        if (label && this.labelId(kind, label) === undefined)
-          newLabels.set(`${kind}\u0001${label.code}\u0001${label.value}`, [kind, p]);
+      if (!this.fill(ids, i, p)) {
+        incomplete.push(i);
+        newPayees.set(payeeKey(p), p);
+        for (const kind of LABELS) {
+          const value = labelValue(p, kind);
+          if (value !== undefined)
+            newLabels.set(`${kind}\u0001${labelCode(p, kind)}\u0001${value}`, [kind, p]);
+        }
       }
     });
     if (newPayees.size) await this.addPayees([...newPayees.values()]);
     if (newLabels.size) await this.addLabels([...newLabels.values()]);
-    const ids = (kind: LabelKind) =>
-      rows.map((p) => {
-        const label = labelOf(p, kind);
-        return label && this.labelId(kind, label);
-      });
-    return {
-      payee: payeeKeys.map((key) => this.payeeIds.get(key) as number),
-      labels: {
-        expenseArea: ids('expenseArea'),
-        expenseType: ids('expenseType'),
-        categoryLabel: ids('categoryLabel'),
-        purpose: ids('purpose'),
-      },
-    };
+    for (const i of incomplete) this.fill(ids, i, rows[i] as SpendRow);
+    return ids;
   }
 
-  private labelCount = 0;
-
-  private labelId(kind: LabelKind, { value, code }: Label): number | undefined {
-    return this.labelIds[kind].get(code)?.get(value);
+  /** Sets row i's ids from the caches; false if any is not cached yet. */
+  private fill(ids: DictionaryIds, i: number, p: SpendRow): boolean {
+    const payee = this.payeeIds.get(payeeKey(p));
+    let complete = payee !== undefined;
+    ids.payee[i] = payee as number;
+    for (const kind of LABELS) {
+      const value = labelValue(p, kind);
+      const id = value === undefined ? undefined : this.labelIds[kind].get(labelCode(p, kind))?.get(value);
+      if (value !== undefined && id === undefined) complete = false;
+      ids.labels[kind][i] = id;
+    }
+    return complete;
   }
 
   /** Finds or adds these payees, one row naming each. */
@@ -99,13 +102,16 @@ export class SpendDictionaries {
 
   /** Finds or adds these labels, each with a row that has it. */
   private async addLabels(labels: [LabelKind, SpendRow][]) {
-    const parts = labels.map(([kind, p]) => labelOf(p, kind) as Label);
     const found = await this.tx.query<{ id: number; kind: LabelKind; value: string; code: string }>(
       `WITH wanted AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) AS w(kind, value, code)),
        added AS (INSERT INTO spend_labels (kind, value, code) SELECT * FROM wanted ON CONFLICT DO NOTHING RETURNING *)
        SELECT id, kind, value, code FROM added
        UNION ALL SELECT l.id, l.kind, l.value, l.code FROM spend_labels l JOIN wanted USING (kind, value, code)`,
-      [labels.map(([kind]) => kind), parts.map((l) => l.value), parts.map((l) => l.code)],
+      [
+        labels.map(([kind]) => kind),
+        labels.map(([kind, p]) => labelValue(p, kind)),
+        labels.map(([kind, p]) => labelCode(p, kind)),
+      ],
     );
     for (const { id, kind, value, code } of found) {
       const byValue = this.labelIds[kind].get(code) ?? new Map<string, number>();
@@ -128,19 +134,14 @@ function payeeKey(p: PayeeFields): string {
   );
 }
 
-interface Label {
-  value: string;
-  code: string;
+/** A row's label of one kind; a category may be published as a code alone. */
+function labelValue(p: SpendRow, kind: LabelKind): string | undefined {
+  return (kind === 'categoryLabel' ? (p.categoryLabel ?? p.categoryCode) : p[kind]) || undefined;
 }
 
-/** A row's label of one kind; a category may be published as a code alone. */
-function labelOf(p: SpendRow, kind: LabelKind): Label | undefined {
-  if (kind === 'categoryLabel') {
-    const value = p.categoryLabel ?? p.categoryCode;
-    return value ? { value, code: p.categoryCode ?? '' } : undefined;
-  }
-  const value = p[kind];
-  return value ? { value, code: '' } : undefined;
+/** The code published with a label: ProClass or CPV for a category, '' for none. */
+function labelCode(p: SpendRow, kind: LabelKind): string {
+  return (kind === 'categoryLabel' && p.categoryCode) || '';
 }
 
 function newLabelIds(): Record<LabelKind, Map<string, Map<string, number>>> {

@@ -289,10 +289,11 @@ function contentKey(bodyId: number, p: SpendRow, occurrences: OccurrenceCounter)
     p.expenseType,
     p.purpose,
   ].join('\u0001');
-  const digest = hash('sha256', content, 'buffer');
-  const n = occurrences.next(digest.readUInt32BE(0), digest.readUInt32BE(4));
+  // Hex rather than a Buffer: allocating a Buffer a payment cost more than the hashing.
+  const digest = hash('sha256', content, 'hex');
+  const n = occurrences.next(parseInt(digest.slice(0, 8), 16), parseInt(digest.slice(8, 16), 16));
   // The n-th repeat of the same content gets the next key along: still deterministic for the file.
-  return BigInt.asIntN(64, digest.readBigInt64BE(0) + BigInt(n)).toString();
+  return BigInt.asIntN(64, BigInt(`0x${digest.slice(0, 16)}`) + BigInt(n)).toString();
 }
 
 /**
