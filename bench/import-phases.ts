@@ -1,12 +1,15 @@
 import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'csv-parse';
+import Papa from 'papaparse';
 import pg from 'pg';
 import { importSpendFile } from '../src/services/import-spend.js';
 import { saveBody } from '../src/store/bodies.js';
 import { type Database, openDatabase } from '../src/store/db.js';
 import { migrate } from '../src/store/migrate.js';
+
+/** When the measured part of a phase began; a phase may move it past untimed preparation. */
+export const timing = { started: 0 };
 
 /** Runs one bench phase over the file and returns the number of rows it handled. */
 export async function run(
@@ -15,12 +18,21 @@ export async function run(
   env: { adminUrl: string; duckdbDir: string },
 ): Promise<number> {
   if (phase === 'parse') {
+    // Papa Parse, which Pathfinder's reader uses, through its public streaming API.
     let rows = 0;
     let pence = 0;
-    for await (const record of createReadStream(file).pipe(parse({ from_line: 2 }))) {
-      rows++;
-      pence += Math.round(Number((record as string[])[8]) * 100);
-    }
+    await new Promise((resolve, reject) =>
+      Papa.parse<string[]>(createReadStream(file, { highWaterMark: 1 << 20 }), {
+        skipFirstNLines: 1,
+        step: ({ data }) => {
+          if (data.length < 9) return;
+          rows++;
+          pence += Math.round(Number(data[8]) * 100);
+        },
+        complete: resolve,
+        error: reject,
+      }),
+    );
     if (!Number.isFinite(pence)) throw new Error('bad sum');
     return rows;
   }
@@ -41,7 +53,7 @@ export async function run(
       rmSync(dir, { recursive: true, force: true });
     }
   }
-  if (phase === 'postgres') {
+  if (phase === 'postgres' || phase === 'postgres-again') {
     const name = `pathfinder_bench_${process.pid}`;
     const admin = new pg.Client({ connectionString: env.adminUrl });
     await admin.connect();
@@ -49,7 +61,7 @@ export async function run(
     try {
       const url = new URL(env.adminUrl);
       url.pathname = `/${name}`;
-      return await importInto(await openDatabase({ url: url.toString() }), file);
+      return await importInto(await openDatabase({ url: url.toString() }), file, phase === 'postgres-again');
     } finally {
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.end();
@@ -58,7 +70,11 @@ export async function run(
   throw new Error(`unknown phase ${phase}`);
 }
 
-async function importInto(db: Database, file: string): Promise<number> {
+/**
+ * Imports the file into a new body; `again` first imports it untimed, then times a second import,
+ * in which every payment is already held: the path of a body's later files, without the bulk load.
+ */
+async function importInto(db: Database, file: string, again = false): Promise<number> {
   try {
     await migrate(db);
     await saveBody(
@@ -66,8 +82,12 @@ async function importInto(db: Database, file: string): Promise<number> {
       { code: 'E06009999', name: 'Example Council', kind: 'unitary', nation: 'England' },
       { create: true },
     );
-    const report = await importSpendFile(db, { name: 'benchmark' }, file, { bodyCode: 'E06009999' });
-    return report.accepted;
+    const actor = { name: 'benchmark' };
+    if (again) await importSpendFile(db, actor, file, { bodyCode: 'E06009999' });
+    // Creating and migrating the database is not the import's time.
+    timing.started = performance.now();
+    const report = await importSpendFile(db, actor, file, { bodyCode: 'E06009999' });
+    return report.accepted + report.duplicates;
   } finally {
     await db.close();
   }
