@@ -78,7 +78,7 @@ export async function openSpendFile(
   while (!ended && buffered.filter(isWritten).length <= HEADER_SEARCH_ROWS) {
     const next = await records.next();
     if (next.done) ended = true;
-    else buffered.push(...next.value);
+    else for (const record of next.value) buffered.push(record);
   }
   const top = buffered.filter(isWritten).slice(0, HEADER_SEARCH_ROWS);
   const chosenHeadings = new Set(
@@ -88,6 +88,7 @@ export async function openSpendFile(
   );
   const header = top
     .filter((r): r is { row: number; cells: string[] } => 'cells' in r)
+    .map((r) => ({ row: r.row, cells: r.cells.map((c) => c.trim()) }))
     .map((r) => ({ ...r, mapping: detectColumns(r.cells) }))
     // How much a row looks like a header: the fields it names, and the headings a person chose.
     .map((r) => ({
@@ -312,13 +313,11 @@ async function* csvRecords(
         basename(path),
       );
     }
-    const faulty = new Map(errors.map((e) => [e.row, e.code]));
+    const faults = new Map(errors.map((e) => [e.row, e.code]));
     return data.map((cells, i) => {
       row++;
-      const fault = faulty.get(i);
-      return fault === undefined
-        ? { row, cells }
-        : { row, error: QUOTE_FAULTS[fault] ?? 'The row cannot be read' };
+      const fault = quoteFault(faults.get(i), cells);
+      return fault ? { row, error: fault } : { row, cells };
     });
   };
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
@@ -327,17 +326,29 @@ async function* csvRecords(
   yield records(decoder.decode(), true);
 }
 
-const QUOTE_FAULTS: Record<string, string> = {
-  MissingQuotes: 'A quote opened in this row is never closed',
-  InvalidQuotes: 'A quoted value in this row is not closed properly: a quote mark is followed by more text',
-};
+/**
+ * What is wrong with a record the parser flagged, or undefined if it was read well after all: a
+ * quote inside a quoted value ("Smith "Joinery" Ltd") is kept as written, but a value left open
+ * swallows the lines after it, which the report must say.
+ */
+function quoteFault(code: string | undefined, cells: string[]): string | undefined {
+  if (code === undefined) return undefined;
+  if (code === 'MissingQuotes') return 'A quote opened in this row is never closed';
+  if (code !== 'InvalidQuotes') return 'The row cannot be read';
+  const swallowed = cells.reduce((n, c) => n + (c.match(/\r\n|\n|\r/g)?.length ?? 0), 0);
+  if (!swallowed) return undefined;
+  const lines = swallowed === 1 ? 'line was' : `${swallowed} lines were`;
+  return `A quote in this row is not closed where it should be, so the file's next ${lines} read into this row: correct the quotes and import the file again`;
+}
 
-type CsvNewline = '\r\n' | '\n' | '\r';
+type CsvNewline = '\n' | '\r';
 
-/** The line ending the sample's first line uses; a file ending lines two ways is read by its first. */
+/**
+ * Lines end at \n, so that files mixing \r\n and \n read whole (a \r left on a row's last value is
+ * trimmed with the rest of its spaces); only a file with no \n at all ends them at \r.
+ */
 function sniffNewline(sample: string): CsvNewline {
-  const end = /\r\n|\n|\r/.exec(sample);
-  return (end?.[0] as CsvNewline | undefined) ?? '\n';
+  return sample.includes('\r') && !sample.includes('\n') ? '\r' : '\n';
 }
 
 /**

@@ -173,6 +173,41 @@ test('rejects bad rows by row and column, and keeps reading', async () => {
   ]);
 });
 
+test('quotes as people write them: inner quotes kept, a quote that swallows lines refused, line ends mixed', async () => {
+  const inner = await readAll(
+    file(
+      'inner-quotes.csv',
+      'Date,Supplier,Amount\r\n01/04/2024,"Smith "Joinery" Ltd",100\n02/04/2024,Fine Ltd,2\r\n',
+    ),
+  );
+  assert.deepEqual(
+    inner.payments.map((p) => [p.row, p.supplierName, p.amountPence]),
+    [
+      [2, 'Smith "Joinery" Ltd', 10_000],
+      [3, 'Fine Ltd', 200],
+    ],
+  );
+  assert.deepEqual(inner.layout.header, ['Date', 'Supplier', 'Amount']);
+  const swallowing = await readAll(
+    file(
+      'swallowing.csv',
+      'Date,Supplier,Amount\n01/04/2024,"Acme"x,100\n02/04/2024,Fine,2\n03/04/2024,"Ok",3\n04/04/2024,After,4\n',
+    ),
+  );
+  assert.deepEqual(swallowing.rejected, [
+    {
+      row: 2,
+      field: '(whole row)',
+      reason:
+        "A quote in this row is not closed where it should be, so the file's next 2 lines were read into this row: correct the quotes and import the file again",
+    },
+  ]);
+  assert.deepEqual(
+    swallowing.payments.map((p) => p.supplierName),
+    ['After'],
+  );
+});
+
 test('a 10 MB field is one rejected row, not a crash', async () => {
   const path = file(
     'huge.csv',
