@@ -54,8 +54,10 @@ if (values.phase) {
       const run = spawnSync(
         process.execPath,
         [
-          // Pathfinder's phases run with the heap limit the pathfinder command sets.
-          ...(phase.startsWith('pglite') || phase.startsWith('postgres') ? ['--max-old-space-size=256'] : []),
+          // Pathfinder's phases run with the heap sizes the pathfinder command sets.
+          ...(phase.startsWith('pglite') || phase.startsWith('postgres')
+            ? ['--max-old-space-size=256', '--max-semi-space-size=32']
+            : []),
           '--import',
           'tsx',
           join(import.meta.dirname, 'import.ts'),

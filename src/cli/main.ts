@@ -1,6 +1,8 @@
-#!/usr/bin/env -S node --max-old-space-size=256
+#!/usr/bin/env -S node --max-old-space-size=256 --max-semi-space-size=32
 // The heap limit keeps a long import's memory flat: without it V8 lets garbage grow the heap to
 // gigabytes before collecting (5 million rows peaked at 450 MB; with it, 330 MB, at the same speed).
+// A larger young generation means fewer collections of the batch in hand: a million-row import took
+// 10% less time (bench/import) for 30 MB more memory.
 import { readFile, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { basename } from 'node:path';
