@@ -2,8 +2,8 @@ import type { Sql } from './db.js';
 
 /**
  * Payments are partitioned by body (migration 007). A body's first file goes into a new table of
- * its own with no indexes; attaching it to `payments` builds them in one pass each, which costs
- * less than half of keeping them up row by row. Later files go through `payments` as usual.
+ * its own with no indexes; attaching it to `payments` builds them in one pass each, far cheaper
+ * than keeping them up row by row (see the migration). Later files go through `payments` as usual.
  */
 export interface PaymentLoad {
   /** The table to COPY into. */
@@ -21,7 +21,12 @@ export async function openPaymentLoad(tx: Sql, bodyId: number): Promise<PaymentL
   const [found] = await tx.query<{ exists: boolean }>('SELECT to_regclass($1) IS NOT NULL AS exists', [
     table,
   ]);
-  if (found?.exists) return { table: 'payments', fresh: false, finish: async () => {} };
+  if (found?.exists) {
+    const [held] = await tx.query<{ any: boolean }>(`SELECT EXISTS (SELECT 1 FROM ${table}) AS any`);
+    if (held?.any) return { table: 'payments', fresh: false, finish: async () => {} };
+    // Emptied (truncated): loaded afresh, like a first file.
+    await tx.query(`DROP TABLE ${table}`);
+  }
   // The CHECK lets ATTACH trust the rows without scanning them again.
   await tx.query(
     `CREATE TABLE ${table} (LIKE payments INCLUDING DEFAULTS, CHECK (body_id = ${Math.trunc(bodyId)}))`,
