@@ -5,7 +5,7 @@
  *   - DuckDB's own CSV import (@duckdb/node-api, installed for the bench only): the near-limit reference;
  *   - Pathfinder's import into PGlite (data folder on disk) and into PostgreSQL (a database it creates and drops):
  *     a body's first file, loaded bare and indexed once; then, on PostgreSQL, the same file again, every
- *     payment already held (a later file's path: looked up by key, indexes kept up as it goes).
+ *     payment already held (a later file's path: through a temporary table into payments, held ones left out).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';

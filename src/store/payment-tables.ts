@@ -1,17 +1,17 @@
 import type { Sql } from './db.js';
 
 /**
- * Payments are partitioned by body (migration 007). A body's first file goes into a new table of
- * its own with no indexes; attaching it to `payments` builds them in one pass each, far cheaper
- * than keeping them up row by row (see the migration). Later files go through `payments` as usual.
+ * Where an import's payments are COPYed before they join `payments`, which is partitioned by body
+ * (migration 007). A body's first file goes into a new table of its own with no indexes; attaching
+ * it builds them in one pass each, far cheaper than keeping them up row by row (see the migration).
+ * A later file goes into a temporary table and joins `payments` in one statement that leaves out the
+ * payments already held: one index probe a payment, whatever the body already holds.
  */
 export interface PaymentLoad {
   /** The table to COPY into. */
   table: string;
-  /** Whether the body held no payments before: nothing in the file can be a duplicate. */
-  fresh: boolean;
-  /** Makes the loaded payments part of `payments`, indexed; call before the transaction ends. */
-  finish(): Promise<void>;
+  /** Adds the payments COPYed (`copied` of them) to `payments`; returns how many were new. */
+  finish(copied: number): Promise<number>;
 }
 
 const partition = (bodyId: number) => `payments_body_${Math.trunc(bodyId)}`;
@@ -23,7 +23,7 @@ export async function openPaymentLoad(tx: Sql, bodyId: number): Promise<PaymentL
   ]);
   if (found?.exists) {
     const [held] = await tx.query<{ any: boolean }>(`SELECT EXISTS (SELECT 1 FROM ${table}) AS any`);
-    if (held?.any) return { table: 'payments', fresh: false, finish: async () => {} };
+    if (held?.any) return laterLoad(tx);
     // Emptied (truncated): loaded afresh, like a first file.
     await tx.query(`DROP TABLE ${table}`);
   }
@@ -33,9 +33,26 @@ export async function openPaymentLoad(tx: Sql, bodyId: number): Promise<PaymentL
   );
   return {
     table,
-    fresh: true,
-    finish: async () => {
+    finish: async (copied) => {
       await tx.query(`ALTER TABLE payments ATTACH PARTITION ${table} FOR VALUES IN (${Math.trunc(bodyId)})`);
+      // Nothing was held before, and a file never repeats a content key: every payment is new.
+      return copied;
+    },
+  };
+}
+
+async function laterLoad(tx: Sql): Promise<PaymentLoad> {
+  await tx.query(
+    'CREATE TEMPORARY TABLE payments_incoming (LIKE payments INCLUDING DEFAULTS) ON COMMIT DROP',
+  );
+  return {
+    table: 'payments_incoming',
+    finish: async () => {
+      const [added] = await tx.query<{ count: number }>(
+        `WITH added AS (INSERT INTO payments SELECT * FROM payments_incoming ON CONFLICT DO NOTHING RETURNING 1)
+         SELECT count(*)::int AS count FROM added`,
+      );
+      return added?.count ?? 0;
     },
   };
 }

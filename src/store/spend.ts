@@ -118,32 +118,18 @@ export async function importSpend(
     let lastDate: string | undefined;
     let batch: SpendRow[] = [];
 
-    let accepted = 0;
+    let copied = 0;
     // One batch is written while the next is read: the database and the parser each have a core.
     let writing: Promise<void> = Promise.resolve();
     const write = async (rows: SpendRow[]) => {
       const keys = rows.map((p) => contentKey(body.id, p, occurrences));
       const ids = await dictionaries.idsFor(rows);
-      // Payments stored before (an overlapping or repeated file) are left out; a file cannot repeat its own keys.
-      const held = load.fresh
-        ? new Set<string>()
-        : new Set(
-            (
-              await tx.query<{ key: string }>(
-                'SELECT content_key::text AS key FROM payments WHERE body_id = $1 AND content_key = ANY($2::int8[])',
-                [body.id, keys],
-              )
-            ).map((r) => r.key),
-          );
       const { expenseArea, expenseType, categoryLabel, purpose } = ids.labels;
       let lines = '';
       rows.forEach((p, i) => {
-        const key = keys[i] as string;
-        if (held.has(key)) return;
-        const payee = ids.payee[i] as number;
-        lines += `${body.id},${key},${importId},${p.row},${p.paidOn ?? ''},${p.month},${p.amountPence},${payee},${csvText(p.transactionNumber)},${expenseArea[i] ?? ''},${expenseType[i] ?? ''},${categoryLabel[i] ?? ''},${purpose[i] ?? ''}\n`;
-        accepted++;
+        lines += `${body.id},${keys[i]},${importId},${p.row},${p.paidOn ?? ''},${p.month},${p.amountPence},${ids.payee[i]},${csvText(p.transactionNumber)},${expenseArea[i] ?? ''},${expenseType[i] ?? ''},${categoryLabel[i] ?? ''},${purpose[i] ?? ''}\n`;
       });
+      copied += rows.length;
       if (lines) await tx.copyCsv(load.table, PAYMENT_COLUMNS, lines);
     };
     const flush = async () => {
@@ -188,7 +174,8 @@ export async function importSpend(
     for (let next = await batches.next(); !next.done; next = await batches.next()) await take(next.value);
     await flush();
     await writing;
-    await load.finish();
+    // Payments held before (an overlapping or repeated file) are left out here.
+    const accepted = await load.finish(copied);
     await rebuildCube(tx, body.id);
     await tx.query(
       `UPDATE spend_imports SET rows_read = $2, accepted = $3, duplicates = $4, rejected = $5, total_pence = $6,

@@ -147,6 +147,19 @@ forEachDatabase('spend store', (database) => {
     assert.deepEqual(await totals(), { payments: 4, pence: 21_650, cube: 21_650, cubeRows: 4 });
   });
 
+  test('two imports of one file at once store its payments once', async () => {
+    const db = database();
+    const rows = Array.from({ length: 3_000 }, (_, i) => `02/04/2024,Supplier ${i % 40},${i}.25`).join('\n');
+    const path = writeCsv('twice.csv', `Date,Supplier,Amount\n${rows}\n`);
+    const reports = await Promise.all([
+      importSpendFile(db, TESTER, path, { bodyCode: OXFORD }),
+      importSpendFile(db, TESTER, path, { bodyCode: OXFORD }),
+    ]);
+    assert.deepEqual(reports.map((r) => r.accepted).sort(), [0, 3_000]);
+    assert.deepEqual(reports.map((r) => r.duplicates).sort(), [0, 3_000]);
+    assert.equal((await totals())?.payments, 3_000);
+  });
+
   test('rows for another body are refused; redacted payees are kept and counted', async () => {
     const db = database();
     const report = await importSpendFile(
