@@ -67,14 +67,16 @@ export class SpendDictionaries {
 
   /** Finds or adds these payees, one row naming each. */
   private async addPayees(rows: SpendRow[]) {
-    const found = await this.tx.query<{ id: number; name: string } & Record<string, string | boolean>>(
+    const found = await this.tx.query<PayeeFields & { id: number }>(
       `WITH wanted AS (
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[])
            AS w(name, supplier_ref, vat_number, company_number, charity_number, redacted)),
        added AS (
          INSERT INTO payees (name, supplier_ref, vat_number, company_number, charity_number, redacted)
          SELECT * FROM wanted ON CONFLICT DO NOTHING RETURNING *)
-       SELECT p.* FROM (SELECT * FROM added UNION ALL SELECT payees.* FROM payees JOIN wanted USING
+       SELECT p.id, p.name AS "supplierName", p.supplier_ref AS "supplierId", p.vat_number AS "vatNumber",
+         p.company_number AS "companyNumber", p.charity_number AS "charityNumber", p.redacted
+       FROM (SELECT * FROM added UNION ALL SELECT payees.* FROM payees JOIN wanted USING
          (name, supplier_ref, vat_number, company_number, charity_number, redacted)) p`,
       [
         rows.map((p) => p.supplierName),
@@ -85,19 +87,7 @@ export class SpendDictionaries {
         rows.map((p) => p.redacted),
       ],
     );
-    for (const p of found) {
-      this.payeeIds.set(
-        payeeKey({
-          supplierName: p.name,
-          supplierId: p.supplier_ref as string,
-          vatNumber: p.vat_number as string,
-          companyNumber: p.company_number as string,
-          charityNumber: p.charity_number as string,
-          redacted: p.redacted as boolean,
-        }),
-        p.id,
-      );
-    }
+    for (const payee of found) this.payeeIds.set(payeeKey(payee), payee.id);
   }
 
   /** Finds or adds these labels, each with a row that has it. */

@@ -283,8 +283,9 @@ function reject(row: number, field: string, reason: string): SpendItem {
 
 /**
  * The file's records, a chunk's worth at a time, with their spreadsheet row numbers; a record the
- * parser cannot read becomes an error. Papa Parse's core parser is fed decoded chunks and hands back
- * where the last complete record ended, so a record split between chunks is read whole next time.
+ * parser cannot read becomes an error. Papa Parse's core parser (Papa.Parser, which its own streamers
+ * drive the same way) is fed decoded chunks and hands back where the last complete record ended, so a
+ * record split between chunks is read whole next time.
  */
 async function* csvRecords(
   path: string,
