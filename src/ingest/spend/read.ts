@@ -336,7 +336,8 @@ function quoteFault(code: string | undefined, cells: string[]): string | undefin
   if (code === undefined) return undefined;
   if (code === 'MissingQuotes') return 'A quote opened in this row is never closed';
   if (code !== 'InvalidQuotes') return 'The row cannot be read';
-  const swallowed = cells.reduce((n, c) => n + (c.match(/\r\n|\n|\r/g)?.length ?? 0), 0);
+  // Trimmed first: a row's last value keeps the \r of a CRLF line end (see sniffNewline).
+  const swallowed = cells.reduce((n, c) => n + (c.trimEnd().match(/\r\n|\n|\r/g)?.length ?? 0), 0);
   if (!swallowed) return undefined;
   const lines = swallowed === 1 ? 'line was' : `${swallowed} lines were`;
   return `A quote in this row is not closed where it should be, so the file's next ${lines} read into this row: correct the quotes and import the file again`;

@@ -177,7 +177,7 @@ test('quotes as people write them: inner quotes kept, a quote that swallows line
   const inner = await readAll(
     file(
       'inner-quotes.csv',
-      'Date,Supplier,Amount\r\n01/04/2024,"Smith "Joinery" Ltd",100\n02/04/2024,Fine Ltd,2\r\n',
+      'Date,Supplier,Amount\r\n01/04/2024,"Smith "Joinery" Ltd",100\r\n02/04/2024,Fine Ltd,2\n',
     ),
   );
   assert.deepEqual(
