@@ -16,20 +16,9 @@ DROP INDEX payments_payee;
 DROP INDEX payments_expense_type;
 DROP INDEX payments_import;
 
+-- The same columns as before, partitioned, keyed and indexed anew.
 CREATE TABLE payments (
-  body_id            integer NOT NULL,
-  content_key        bigint NOT NULL,
-  import_id          integer NOT NULL,
-  row_number         integer NOT NULL,
-  paid_on            date,
-  month              date NOT NULL,
-  amount_pence       bigint NOT NULL,
-  payee_id           integer NOT NULL,
-  transaction_number text,
-  expense_area_id    integer,
-  expense_type_id    integer,
-  category_id        integer,
-  purpose_id         integer,
+  LIKE payments_before_partitions INCLUDING DEFAULTS,
   PRIMARY KEY (body_id, content_key)
 ) PARTITION BY LIST (body_id);
 CREATE INDEX payments_body_month ON payments (body_id, month);
