@@ -229,16 +229,9 @@ export async function seedDemoSpend(db: Sql): Promise<number> {
   ]);
   let stored = 0;
   for (const { code } of held) {
+    // A body's demo spend is some thousands of payments, small enough to hand on as one batch.
     const batches = (async function* () {
-      let batch: SpendItem[] = [];
-      for (const payment of demoPayments(code)) {
-        batch.push({ kind: 'payment', payment });
-        if (batch.length === 5_000) {
-          yield batch;
-          batch = [];
-        }
-      }
-      yield batch;
+      yield [...demoPayments(code)].map((payment): SpendItem => ({ kind: 'payment', payment }));
     })();
     const report = await importSpend(
       db,
