@@ -17,7 +17,9 @@ export interface PaymentLoad {
 const partition = (bodyId: number) => `payments_body_${Math.trunc(bodyId)}`;
 
 export async function openPaymentLoad(tx: Sql, bodyId: number): Promise<PaymentLoad> {
-  const table = partition(bodyId);
+  // Written into DDL, which takes no parameters: an integer, nothing else.
+  const id = Math.trunc(bodyId);
+  const table = partition(id);
   const [found] = await tx.query<{ exists: boolean }>('SELECT to_regclass($1) IS NOT NULL AS exists', [
     table,
   ]);
@@ -28,13 +30,11 @@ export async function openPaymentLoad(tx: Sql, bodyId: number): Promise<PaymentL
     await tx.query(`DROP TABLE ${table}`);
   }
   // The CHECK lets ATTACH trust the rows without scanning them again.
-  await tx.query(
-    `CREATE TABLE ${table} (LIKE payments INCLUDING DEFAULTS, CHECK (body_id = ${Math.trunc(bodyId)}))`,
-  );
+  await tx.query(`CREATE TABLE ${table} (LIKE payments INCLUDING DEFAULTS, CHECK (body_id = ${id}))`);
   return {
     table,
     finish: async (copied) => {
-      await tx.query(`ALTER TABLE payments ATTACH PARTITION ${table} FOR VALUES IN (${Math.trunc(bodyId)})`);
+      await tx.query(`ALTER TABLE payments ATTACH PARTITION ${table} FOR VALUES IN (${id})`);
       // Nothing was held before, and a file never repeats a content key: every payment is new.
       return copied;
     },
