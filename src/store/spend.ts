@@ -265,17 +265,9 @@ async function describeBody(tx: Sql, id: number): Promise<ImportingBody> {
  * with the count of identical rows before it, so two genuinely equal payments in one file both stay.
  */
 function contentKey(bodyId: number, p: SpendRow, occurrences: OccurrenceCounter): string {
-  const content = [
-    bodyId,
-    p.paidOn ?? p.month,
-    p.amountPence,
-    p.supplierName,
-    p.supplierId,
-    p.transactionNumber,
-    p.expenseArea,
-    p.expenseType,
-    p.purpose,
-  ].join('\u0001');
+  // A template: join cost more than the hashing. Absent fields read as '', as join had them, so
+  // keys stored before are still recognised (a test holds the key to its published form).
+  const content = `${bodyId}\u0001${p.paidOn ?? p.month}\u0001${p.amountPence}\u0001${p.supplierName}\u0001${p.supplierId ?? ''}\u0001${p.transactionNumber ?? ''}\u0001${p.expenseArea ?? ''}\u0001${p.expenseType ?? ''}\u0001${p.purpose ?? ''}`;
   // Hex rather than a Buffer: allocating a Buffer a payment cost more than the hashing.
   const digest = hash('sha256', content, 'hex');
   const n = occurrences.next(parseInt(digest.slice(0, 8), 16), parseInt(digest.slice(8, 16), 16));

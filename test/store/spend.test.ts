@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -145,6 +146,39 @@ forEachDatabase('spend store', (database) => {
     const report = await importSpendFile(db, TESTER, later, { bodyCode: OXFORD });
     assert.deepEqual([report.accepted, report.duplicates], [1, 1]);
     assert.deepEqual(await totals(), { payments: 4, pence: 21_650, cube: 21_650, cubeRows: 4 });
+  });
+
+  test('content keys are made as earlier versions made them, so payments they stored are recognised', async () => {
+    const db = database();
+    const path = writeCsv(
+      'keys.csv',
+      [
+        'Date,Supplier,Supplier ID,Transaction Number,Service Area,Expense Type,Purpose,Amount',
+        '01/04/2024,Acme Ltd,A1,T-9,Highways,Repairs,Potholes,100.00',
+        '02/04/2024,Redacted personal data,,,,,,-7.50',
+        '02/04/2024,Redacted personal data,,,,,,-7.50',
+      ].join('\n'),
+    );
+    await importSpendFile(db, TESTER, path, { bodyCode: OXFORD });
+    const [body] = await db.query<{ id: number }>('SELECT id FROM bodies WHERE code = $1', [OXFORD]);
+    // The key every version has stored: SHA-256 over the published fields, its first 8 bytes as a
+    // signed integer, plus the count of identical rows before it in the file.
+    const key = (fields: unknown[], repeat = 0) =>
+      (
+        createHash('sha256').update(fields.join('\u0001')).digest().readBigInt64BE(0) + BigInt(repeat)
+      ).toString();
+    const id = body?.id;
+    const held = await db.query<{ key: string }>(
+      'SELECT content_key::text AS key FROM payments ORDER BY row_number',
+    );
+    assert.deepEqual(
+      held.map((r) => r.key),
+      [
+        key([id, '2024-04-01', 10_000, 'Acme Ltd', 'A1', 'T-9', 'Highways', 'Repairs', 'Potholes']),
+        key([id, '2024-04-02', -750, 'Redacted personal data', '', '', '', '', '']),
+        key([id, '2024-04-02', -750, 'Redacted personal data', '', '', '', '', ''], 1),
+      ],
+    );
   });
 
   test('two imports of one file at once store its payments once', async () => {
