@@ -7,7 +7,7 @@ import { oneOf } from '../domain/codes.js';
 import { recordChange } from '../store/audit.js';
 import { SPEND_FIELDS } from '../domain/spend.js';
 import { parseInput } from '../domain/validation.js';
-import { openSpendFile } from '../ingest/spend/read.js';
+import { openSpendFileInWorker } from '../ingest/spend/worker-reader.js';
 import type { Sql } from '../store/db.js';
 import { refreshSpendAnalysis } from './spend-analysis.js';
 import { getColumnChoices, importSpend, saveColumnChoices, type SpendImportReport } from '../store/spend.js';
@@ -39,17 +39,27 @@ export async function importSpendFile(
 ): Promise<SpendImportReport> {
   const options = parseInput(spendImportOptions, input, 'import options');
   const saved = options.bodyCode ? await getColumnChoices(db, options.bodyCode) : {};
-  const { layout, batches } = await openSpendFile(path, {
+  // Hashed on this thread while the reader's thread reads; awaited as the import is stored, and
+  // caught here so that a failure to read it after the import failed for another reason is not unheard.
+  const digest = sha256(path);
+  digest.catch(() => undefined);
+  const reader = await openSpendFileInWorker(path, {
     columns: options.columns,
     savedColumns: saved,
     undatedMonth: options.undatedMonth,
     sheet: options.sheet,
   });
-  const report = await importSpend(
-    db,
-    { file: layout.file, sha256: await sha256(path), layout, batches },
-    { bodyCode: options.bodyCode, onProgress },
-  );
+  let report: SpendImportReport;
+  try {
+    const { layout, batches } = reader;
+    report = await importSpend(
+      db,
+      { file: layout.file, sha256: digest, layout, batches },
+      { bodyCode: options.bodyCode, onProgress },
+    );
+  } finally {
+    await reader.close();
+  }
   if (Object.keys(options.columns).length) {
     await saveColumnChoices(db, report.bodyCode, { ...saved, ...options.columns });
   }

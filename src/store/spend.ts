@@ -33,7 +33,8 @@ export interface SpendImportReport {
 
 export interface SpendSource {
   file: string;
-  sha256: string;
+  /** May still be being computed while the payments are read: it is needed only at the end. */
+  sha256: string | Promise<string>;
   layout: SpendLayout;
   /** The file's payments, rejections and notes, a batch at a time. */
   batches: AsyncIterable<SpendItem[]>;
@@ -100,8 +101,8 @@ export async function importSpend(
     const [created] = await tx.query<{ id: number }>(
       `INSERT INTO spend_imports (body_id, file_name, file_sha256, layout, rows_read, accepted, duplicates,
          rejected, total_pence, rejections, notes, synthetic)
-       VALUES ($1, $2, $3, $4, 0, 0, 0, 0, 0, '[]', '[]', $5) RETURNING id`,
-      [body.id, source.file, source.sha256, JSON.stringify(source.layout), source.synthetic ?? false],
+       VALUES ($1, $2, '', $3, 0, 0, 0, 0, 0, '[]', '[]', $4) RETURNING id`,
+      [body.id, source.file, JSON.stringify(source.layout), source.synthetic ?? false],
     );
     const importId = (created as { id: number }).id;
 
@@ -179,7 +180,7 @@ export async function importSpend(
     await rebuildCube(tx, body.id);
     await tx.query(
       `UPDATE spend_imports SET rows_read = $2, accepted = $3, duplicates = $4, rejected = $5, total_pence = $6,
-         first_date = $7, last_date = $8, rejections = $9, notes = $10 WHERE id = $1`,
+         first_date = $7, last_date = $8, rejections = $9, notes = $10, file_sha256 = $11 WHERE id = $1`,
       [
         importId,
         rowsRead,
@@ -191,6 +192,7 @@ export async function importSpend(
         lastDate ?? null,
         JSON.stringify(rejections),
         JSON.stringify(notes),
+        await source.sha256,
       ],
     );
     return getSpendImport(tx, importId);

@@ -195,7 +195,10 @@ function rowReader(layout: SpendLayout, options: ReadOptions) {
   const { mapping, header } = layout;
   const heading = (field: SpendField) => header[mapping[field] as number] ?? SPEND_FIELDS[field];
   // A file repeats its dates and supplier names thousands of times: each is read once.
-  const dates = new Memo(parseDate);
+  const dates = new Memo((text: string) => {
+    const date = parseDate(text);
+    return 'value' in date ? { ...date, month: `${date.value.slice(0, 7)}-01` } : date;
+  });
   const suppliers = new Memo((name: string) => {
     const spaced = name.replace(/\s+/g, ' ');
     return { name: spaced, redacted: isRedactedName(spaced) };
@@ -232,7 +235,7 @@ function rowReader(layout: SpendLayout, options: ReadOptions) {
     let month: string;
     if ('value' in date) {
       paidOn = date.value;
-      month = `${date.value.slice(0, 7)}-01`;
+      month = date.month;
     } else if (options.undatedMonth && isMissingDate(cell(cells, 'paidOn'))) {
       month = `${options.undatedMonth}-01`;
     } else {

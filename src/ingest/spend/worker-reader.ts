@@ -1,0 +1,97 @@
+import { on } from 'node:events';
+import { Worker } from 'node:worker_threads';
+import { InputError, type Problem } from '../../domain/errors.js';
+import {
+  type ColumnMapping,
+  ColumnChoiceError,
+  type SpendItem,
+  type SpendLayout,
+} from '../../domain/spend.js';
+import { BatchUnpacker, type PackedBatch } from './batch-transfer.js';
+import type { ReadOptions } from './read.js';
+
+/**
+ * The reader's heap: it holds a chunk of the file, a batch and its tables of texts, whatever the
+ * file's size.
+ */
+const READER_HEAP = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 48 };
+
+/** What the reading worker sends. */
+export type FromReader =
+  | { type: 'layout'; layout: SpendLayout }
+  | { type: 'batch'; batch: PackedBatch }
+  | { type: 'end' }
+  | {
+      type: 'refused';
+      message: string;
+      problems: Problem[];
+      file: string | undefined;
+      columns?: { header: string[]; mapping: ColumnMapping };
+    };
+
+/**
+ * openSpendFile, run in a worker thread: the file is read and its rows checked on one core while
+ * this thread stores the batch before, on the other. Same answers, same errors.
+ */
+export async function openSpendFileInWorker(
+  path: string,
+  options: ReadOptions = {},
+): Promise<{ layout: SpendLayout; batches: AsyncGenerator<SpendItem[]>; close(): Promise<void> }> {
+  const worker = startReader(path, options);
+  const messages = on(worker, 'message') as AsyncIterator<[FromReader]>;
+  const received = async (): Promise<FromReader> => {
+    const next = await messages.next();
+    if (next.done) throw new Error('The spend reader stopped without a word');
+    const [message] = next.value;
+    if (message.type === 'refused') throw refusal(message);
+    return message;
+  };
+  let first: FromReader;
+  try {
+    first = await received();
+  } catch (error) {
+    await worker.terminate();
+    throw error;
+  }
+  if (first.type !== 'layout') throw new Error(`The spend reader sent ${first.type} before the layout`);
+
+  async function* batches(): AsyncGenerator<SpendItem[]> {
+    const unpacker = new BatchUnpacker();
+    // Two batches asked for ahead: each thread then has one to work on while the other is busy.
+    worker.postMessage('next');
+    worker.postMessage('next');
+    for (let message = await received(); message.type === 'batch'; message = await received()) {
+      worker.postMessage('next');
+      yield unpacker.unpack(message.batch);
+    }
+  }
+  // Closing ends the worker whether or not the batches were read to the end, or at all.
+  return { layout: first.layout, batches: batches(), close: async () => void (await worker.terminate()) };
+}
+
+function refusal(message: Extract<FromReader, { type: 'refused' }>): InputError {
+  return message.columns
+    ? new ColumnChoiceError(
+        message.message,
+        message.problems,
+        message.file ?? '',
+        message.columns.header,
+        message.columns.mapping,
+      )
+    : new InputError(message.message, message.problems, message.file);
+}
+
+/**
+ * From the compiled JavaScript the worker is its own file; run from TypeScript source (tests, the
+ * pathfinder script) it needs tsx's loader, which a worker does not inherit in Node 20.
+ */
+function startReader(path: string, options: ReadOptions): Worker {
+  const settings = { workerData: { path, options }, resourceLimits: READER_HEAP };
+  if (!import.meta.url.endsWith('.ts'))
+    return new Worker(new URL('./read-worker.js', import.meta.url), settings);
+  const entry = JSON.stringify(new URL('./read-worker.ts', import.meta.url).href);
+  return new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${entry}); })`, {
+    eval: true,
+    ...settings,
+  });
+}

@@ -1,0 +1,165 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import ExcelJS from 'exceljs';
+import { InputError } from '../../../src/domain/errors.js';
+import { ColumnChoiceError, type SpendItem } from '../../../src/domain/spend.js';
+import { BatchPacker, BatchUnpacker } from '../../../src/ingest/spend/batch-transfer.js';
+import { openSpendFile, type ReadOptions } from '../../../src/ingest/spend/read.js';
+import { openSpendFileInWorker } from '../../../src/ingest/spend/worker-reader.js';
+import { needsSharedData, sharedData } from '../../helpers/databases.js';
+
+const work = mkdtempSync(join(tmpdir(), 'pathfinder-spend-worker-'));
+after(() => rmSync(work, { recursive: true, force: true }));
+
+function file(name: string, content: string) {
+  const path = join(work, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+/** The layout and every item, read on this thread and in a worker. */
+async function bothWays(path: string, options: ReadOptions = {}) {
+  const here = await openSpendFile(path, options);
+  const items: SpendItem[] = [];
+  for await (const batch of here.batches) items.push(...batch);
+  const reader = await openSpendFileInWorker(path, options);
+  const fromWorker: SpendItem[] = [];
+  try {
+    for await (const batch of reader.batches) fromWorker.push(...batch);
+  } finally {
+    await reader.close();
+  }
+  return { here: { layout: here.layout, items }, worker: { layout: reader.layout, items: fromWorker } };
+}
+
+test('a real file reads the same in a worker as on this thread', needsSharedData, async () => {
+  const { here, worker } = await bothWays(
+    join(sharedData, 'spend-samples', 'trafford-supplier-spend-2024-25.csv'),
+  );
+  assert.equal(here.items.length, 210_068);
+  assert.deepEqual(worker, here);
+});
+
+test('rejections, notes and an XLSX workbook read the same in a worker', async () => {
+  const csv = file(
+    'mixed.csv',
+    [
+      'Spend over £500',
+      'Date,Supplier,Supplier ID,Service,Amount',
+      '01/04/2024,Acme Ltd,A1,Highways,100.00',
+      '31/02/2024,Acme Ltd,A1,Highways,100.00',
+      '02/04/2024,Redacted,,Highways,not money',
+      '03/04/2024,,,,(12.50)',
+      'Total,,,,87.50',
+    ].join('\n'),
+  );
+  const mixed = await bothWays(csv);
+  assert.deepEqual(
+    mixed.worker.items.map((item) => item.kind),
+    ['payment', 'rejected', 'rejected', 'payment', 'note'],
+  );
+  assert.deepEqual(mixed.worker, mixed.here);
+
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet('Payments');
+  sheet.addRow(['Date', 'Supplier', 'Amount']);
+  sheet.addRow([new Date(Date.UTC(2024, 3, 1)), 'Acme Ltd', 100]);
+  sheet.addRow([45_383, 'Bolt plc', 7.5]);
+  const xlsx = join(work, 'payments.xlsx');
+  await workbook.xlsx.writeFile(xlsx);
+  const book = await bothWays(xlsx);
+  assert.equal(book.worker.items.length, 2);
+  assert.deepEqual(book.worker, book.here);
+});
+
+test('a worker refuses a file with the same errors, found early or late', async () => {
+  const refusal = async (path: string, options: ReadOptions = {}) => {
+    try {
+      const reader = await openSpendFileInWorker(path, options);
+      try {
+        for await (const batch of reader.batches) void batch;
+      } finally {
+        await reader.close();
+      }
+    } catch (error) {
+      return error;
+    }
+    assert.fail(`${path} was not refused`);
+  };
+  const empty = await refusal(file('empty.csv', ''));
+  assert.ok(empty instanceof InputError);
+  assert.deepEqual([empty.message, empty.file], ['The file is empty', 'empty.csv']);
+
+  const chosen = await refusal(file('nett.csv', 'Date,Supplier,Amount\n01/04/2024,Acme,1\n'), {
+    columns: { amount: 'Nett' },
+  });
+  assert.ok(chosen instanceof ColumnChoiceError);
+  assert.deepEqual(chosen.header, ['Date', 'Supplier', 'Amount']);
+  assert.equal(chosen.mapping.supplierName, 1);
+  assert.deepEqual(chosen.problems, [{ row: 1, field: 'Amount', message: 'There is no column "Nett"' }]);
+
+  // A quote left open past 32 MB is found only once the rows before it have been handed on.
+  const rows = Array.from({ length: 20_000 }, (_, i) => `02/04/2024,Supplier ${i},${i}.00`).join('\n');
+  const open = await refusal(
+    file('open.csv', `Date,Supplier,Amount\n${rows}\n03/04/2024,"Never closed ${'x,'.repeat(17_000_000)}`),
+  );
+  assert.ok(open instanceof InputError);
+  assert.match(open.message, /A quote is left open/);
+  assert.equal(open.problems[0]?.row, 20_002);
+});
+
+test('closing a reader ends its worker though its batches were never read', async () => {
+  const workers = () => process.getActiveResourcesInfo().filter((r) => r === 'MessagePort').length;
+  const before = workers();
+  const rows = Array.from({ length: 50_000 }, (_, i) => `02/04/2024,Supplier ${i},${i}.00`).join('\n');
+  const reader = await openSpendFileInWorker(file('unread.csv', `Date,Supplier,Amount\n${rows}\n`));
+  assert.equal(reader.layout.headerRow, 1);
+  assert.equal(workers(), before + 1);
+  await reader.close();
+  assert.equal(workers(), before);
+});
+
+test('packed batches unpack to the same items, across the text table starting afresh', () => {
+  const payment = (i: number) => ({
+    kind: 'payment' as const,
+    payment: {
+      row: i + 2,
+      paidOn: '2024-04-01',
+      month: '2024-04-01',
+      amountPence: i % 2 ? -(2 ** 40) - i : i,
+      supplierName: i % 3 ? `Supplier ${i % 7}` : '',
+      redacted: i % 5 === 0,
+      bodyName: undefined,
+      supplierId: `S${i}`,
+      vatNumber: undefined,
+      companyNumber: undefined,
+      charityNumber: undefined,
+      transactionNumber: i % 4 ? `T${i}` : undefined,
+      expenseArea: 'Highways',
+      expenseType: undefined,
+      purpose: `Purpose ${i}`,
+      categoryCode: '123',
+      categoryLabel: undefined,
+    },
+  });
+  const batches: SpendItem[][] = [0, 1, 2].map((b) => [
+    ...Array.from({ length: 30 }, (_, i) => payment(b * 30 + i)),
+    { kind: 'rejected', rejection: { row: 1000 + b, field: 'Amount', reason: 'not money' } },
+    { kind: 'note', row: 2000 + b, note: 'a total row, not a payment: ignored' },
+  ]);
+  const packer = new BatchPacker(80);
+  const unpacker = new BatchUnpacker();
+  const packed = batches.map((items) => packer.pack(items).batch);
+  // Some 70 texts in the first batch, 60 new in the second, against a limit of 80: the third starts afresh.
+  assert.deepEqual(
+    packed.map((b) => b.fresh),
+    [true, false, true],
+  );
+  assert.deepEqual(
+    packed.map((b) => unpacker.unpack(structuredClone(b))),
+    batches,
+  );
+});
