@@ -56,7 +56,7 @@ if (values.phase) {
         [
           // Pathfinder's phases run with the heap sizes the pathfinder command sets.
           ...(phase.startsWith('pglite') || phase.startsWith('postgres')
-            ? ['--max-old-space-size=256', '--max-semi-space-size=32']
+            ? ['--max-old-space-size=256', '--max-semi-space-size=16']
             : []),
           '--import',
           'tsx',

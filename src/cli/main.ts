@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-old-space-size=256 --max-semi-space-size=32
+#!/usr/bin/env -S node --max-old-space-size=256 --max-semi-space-size=16
 // The heap limit keeps a long import's memory flat: without it V8 lets garbage grow the heap to
 // gigabytes before collecting (5 million rows peaked at 450 MB; with it, 330 MB, at the same speed).
 // A larger young generation means fewer collections of the batch in hand: a million-row import took

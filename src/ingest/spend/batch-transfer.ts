@@ -1,4 +1,5 @@
 import type { Rejection, SpendItem, SpendRow } from '../../domain/spend.js';
+import { detached } from './detached.js';
 
 /**
  * A batch of a spend file's items packed to cross from the reading thread to the storing one.
@@ -126,7 +127,7 @@ export class BatchPacker {
     let id = ids.get(text);
     if (id === undefined) {
       id = ++this.count;
-      ids.set(text, id);
+      ids.set(detached(text), id);
       batch.texts.push(text);
     }
     return id;

@@ -1,7 +1,6 @@
 /**
  * A worker thread that reads one spend file (see openSpendFileInWorker): it sends the layout, then
- * a packed batch each time it is asked for the next, so it reads one batch ahead of the storing and
- * no further.
+ * a packed batch each time it is asked for one, so it reads only as far ahead as it is asked to.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { InputError } from '../../domain/errors.js';

@@ -16,6 +16,7 @@ import {
 } from '../../domain/spend.js';
 import { detectColumns, normaliseHeading } from './columns.js';
 import { isMissingDate, parseAmount, parseDate } from './values.js';
+import { detached } from './detached.js';
 
 export interface ReadOptions {
   /** Columns chosen by a person, by heading, over the ones detected; each must be in the file. */
@@ -274,7 +275,7 @@ class Memo<T> {
     if (found === undefined) {
       if (this.answers.size >= MEMO_LIMIT) this.answers.clear();
       found = this.answer(text);
-      this.answers.set(text, found);
+      this.answers.set(detached(text), found);
     }
     return found;
   }

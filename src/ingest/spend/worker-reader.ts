@@ -31,7 +31,8 @@ export type FromReader =
 
 /**
  * openSpendFile, run in a worker thread: the file is read and its rows checked on one core while
- * this thread stores the batch before, on the other. Same answers, same errors.
+ * this thread stores the batch before on the other. Same layout, items and errors; `close` must be
+ * called once done with it, read to the end or not.
  */
 export async function openSpendFileInWorker(
   path: string,
@@ -49,11 +50,11 @@ export async function openSpendFileInWorker(
   let first: FromReader;
   try {
     first = await received();
+    if (first.type !== 'layout') throw new Error(`The spend reader sent ${first.type} before the layout`);
   } catch (error) {
     await worker.terminate();
     throw error;
   }
-  if (first.type !== 'layout') throw new Error(`The spend reader sent ${first.type} before the layout`);
 
   async function* batches(): AsyncGenerator<SpendItem[]> {
     const unpacker = new BatchUnpacker();
@@ -65,7 +66,6 @@ export async function openSpendFileInWorker(
       yield unpacker.unpack(message.batch);
     }
   }
-  // Closing ends the worker whether or not the batches were read to the end, or at all.
   return { layout: first.layout, batches: batches(), close: async () => void (await worker.terminate()) };
 }
 
@@ -90,7 +90,9 @@ function startReader(path: string, options: ReadOptions): Worker {
   if (!import.meta.url.endsWith('.ts'))
     return new Worker(new URL('./read-worker.js', import.meta.url), settings);
   const entry = JSON.stringify(new URL('./read-worker.ts', import.meta.url).href);
-  return new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${entry}); })`, {
+  // Resolved from here, not from wherever the process was started.
+  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  return new Worker(`import(${tsx}).then((tsx) => { tsx.register(); return import(${entry}); })`, {
     eval: true,
     ...settings,
   });
