@@ -39,8 +39,8 @@ export async function importSpendFile(
 ): Promise<SpendImportReport> {
   const options = parseInput(spendImportOptions, input, 'import options');
   const saved = options.bodyCode ? await getColumnChoices(db, options.bodyCode) : {};
-  // Hashed on this thread while the reader's thread reads; awaited as the import is stored, and
-  // caught here so that a failure to read it after the import failed for another reason is not unheard.
+  // Hashed on this thread while the reader's thread reads, and awaited as the import is stored. If the
+  // import fails first nothing awaits it: the catch keeps a failed read then from ending the process.
   const digest = sha256(path);
   digest.catch(() => undefined);
   const reader = await openSpendFileInWorker(path, {
