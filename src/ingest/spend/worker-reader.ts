@@ -11,10 +11,10 @@ import { BatchUnpacker, type PackedBatch } from './batch-transfer.js';
 import type { ReadOptions } from './read.js';
 
 /**
- * The reader's heap: it holds a chunk of the file, a batch and its tables of texts, whatever the
- * file's size.
+ * The reader's heap. It holds a chunk of the file, a batch and its tables of texts, whatever the
+ * file's size, but a workbook's shared strings too: the same ceiling as the pathfinder command's.
  */
-const READER_HEAP = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 48 };
+const READER_HEAP = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 48 };
 
 /** What the reading worker sends. */
 export type FromReader =
@@ -31,8 +31,8 @@ export type FromReader =
 
 /**
  * openSpendFile, run in a worker thread: the file is read and its rows checked on one core while
- * this thread stores the batch before on the other. Same layout, items and errors; `close` must be
- * called once done with it, read to the end or not.
+ * this thread stores the batch before on the other. Same layout, items and errors. The worker ends
+ * when its batches are read to the end or refused; `close` ends it otherwise, and is safe to call anyway.
  */
 export async function openSpendFileInWorker(
   path: string,
@@ -61,9 +61,14 @@ export async function openSpendFileInWorker(
     // Two batches asked for ahead: each thread then has one to work on while the other is busy.
     worker.postMessage('next');
     worker.postMessage('next');
-    for (let message = await received(); message.type === 'batch'; message = await received()) {
-      worker.postMessage('next');
-      yield unpacker.unpack(message.batch);
+    try {
+      for (let message = await received(); message.type === 'batch'; message = await received()) {
+        worker.postMessage('next');
+        yield unpacker.unpack(message.batch);
+      }
+    } finally {
+      // Read to the end, or refused: the worker is done with. Left part-way, close() ends it.
+      await worker.terminate();
     }
   }
   return { layout: first.layout, batches: batches(), close: async () => void (await worker.terminate()) };

@@ -111,14 +111,24 @@ test('a worker refuses a file with the same errors, found early or late', async 
   assert.equal(open.problems[0]?.row, 20_002);
 });
 
-test('closing a reader ends its worker though its batches were never read', async () => {
+test('a reader read to the end, refused, or closed unread leaves no worker running', async () => {
   const workers = () => process.getActiveResourcesInfo().filter((r) => r === 'MessagePort').length;
   const before = workers();
   const rows = Array.from({ length: 50_000 }, (_, i) => `02/04/2024,Supplier ${i},${i}.00`).join('\n');
-  const reader = await openSpendFileInWorker(file('unread.csv', `Date,Supplier,Amount\n${rows}\n`));
-  assert.equal(reader.layout.headerRow, 1);
+  const path = file('workers.csv', `Date,Supplier,Amount\n${rows}\n`);
+
+  const unread = await openSpendFileInWorker(path);
   assert.equal(workers(), before + 1);
-  await reader.close();
+  await unread.close();
+  assert.equal(workers(), before);
+
+  const read = await openSpendFileInWorker(path);
+  let payments = 0;
+  for await (const batch of read.batches) payments += batch.length;
+  assert.equal(payments, 50_000);
+  assert.equal(workers(), before);
+
+  await assert.rejects(openSpendFileInWorker(file('no-header.csv', 'a,b\n1,2\n')), InputError);
   assert.equal(workers(), before);
 });
 
