@@ -20,9 +20,10 @@ export interface DictionaryIds {
 export class SpendDictionaries {
   /**
    * Payee ids by name, then identifiers. The reader hands on one string for a name it reads again,
-   * whose hash is kept with it, so the first lookup costs little; one key for all took a tenth of the import.
+   * whose hash is kept with it, so the first lookup costs little; one key built for all a payment
+   * took a tenth of the import.
    */
-  private readonly payeeIds = new Map<string, Map<string, number>>();
+  private payeeIds = new Map<string, Map<string, number>>();
   private payeeCount = 0;
   /** Label ids by kind, then code ('' for none), then value: lookups need no key built. */
   private labelIds = newLabelIds();
@@ -30,10 +31,7 @@ export class SpendDictionaries {
   constructor(private readonly tx: Sql) {}
 
   async idsFor(rows: SpendRow[]): Promise<DictionaryIds> {
-    if (this.payeeCount > CACHE_LIMIT) {
-      this.payeeIds.clear();
-      this.payeeCount = 0;
-    }
+    if (this.payeeCount > CACHE_LIMIT) [this.payeeIds, this.payeeCount] = [new Map(), 0];
     if (this.labelCount > CACHE_LIMIT) [this.labelIds, this.labelCount] = [newLabelIds(), 0];
     const ids: DictionaryIds = {
       payee: [],

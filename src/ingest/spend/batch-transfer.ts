@@ -55,19 +55,18 @@ export class BatchPacker {
   constructor(private readonly tableLimit = TABLE_LIMIT) {}
   /** A map a field: small maps are found in the cache where one large one is not. */
   private ids = TEXT_FIELDS.map(() => new Map<string, number>());
+  /** Texts given ids so far; none means the receiver's table must start empty too. */
   private count = 0;
-  private fresh = true;
 
   /** The packed batch, and the buffers to move with it rather than copy. */
   pack(items: SpendItem[]): { batch: PackedBatch; transfer: ArrayBuffer[] } {
     if (this.count > this.tableLimit) {
       this.ids = TEXT_FIELDS.map(() => new Map<string, number>());
       this.count = 0;
-      this.fresh = true;
     }
     const payments = items.filter((item) => item.kind === 'payment').length;
     const batch: PackedBatch = {
-      fresh: this.fresh,
+      fresh: this.count === 0,
       texts: [],
       kinds: new Uint8Array(items.length),
       rows: new Int32Array(payments),
@@ -78,7 +77,6 @@ export class BatchPacker {
       rejections: [],
       notes: [],
     };
-    this.fresh = false;
     let j = 0;
     items.forEach((item, i) => {
       if (item.kind === 'rejected') {
