@@ -57,12 +57,21 @@ const program = new Command()
       'DATABASE_URL',
     ),
   )
-  .showHelpAfterError();
+  .showHelpAfterError()
+  .hook('preAction', (_program, action) => {
+    purpose = ['pathfinder', ...commandPath(action)].join(' ');
+  });
+
+/** What this process is doing, named in the data folder's lock for any other process to read. */
+let purpose = 'pathfinder';
+function commandPath(command: Command): string[] {
+  return command.parent ? [...commandPath(command.parent), command.name()] : [];
+}
 
 /** Opens the store named by the global options, brought up to date, and closes it afterwards. */
 async function withDatabase<T>(work: (db: Database, migrationsApplied: number[]) => Promise<T>): Promise<T> {
   const { dataDir, databaseUrl } = program.opts<{ dataDir: string; databaseUrl?: string }>();
-  const db = await openDatabase({ url: databaseUrl, dataDir });
+  const db = await openDatabase({ url: databaseUrl, dataDir, purpose });
   try {
     return await work(db, await migrate(db));
   } finally {
@@ -85,7 +94,7 @@ program
   .option('--no-demo', 'do not load the demo register and synthetic spend into an empty database')
   .action(async (options: { port: number; host: string; demo: boolean }) => {
     const { dataDir, databaseUrl } = program.opts<{ dataDir: string; databaseUrl?: string }>();
-    const db = await openDatabase({ url: databaseUrl, dataDir });
+    const db = await openDatabase({ url: databaseUrl, dataDir, purpose });
     await migrate(db);
     if (options.demo && (await seedDemo(db))) {
       console.log('Loaded the demo register into the empty database; generating synthetic demo spend…');
@@ -114,6 +123,7 @@ program
     process.once('SIGINT', close);
     process.once('SIGTERM', close);
     const address = await app.listen({ port: options.port, host: options.host });
+    db.announce(address);
     const store = db.kind === 'pglite' ? `the embedded database in ${dataDir}` : 'PostgreSQL';
     console.log(`Pathfinder is running at ${address} on ${store}`);
   });
@@ -378,7 +388,10 @@ try {
     console.error(error.describe());
     process.exit(1);
   }
-  if (error instanceof Error && ['NotFoundError', 'ConflictError'].includes(error.name)) {
+  if (
+    error instanceof Error &&
+    ['NotFoundError', 'ConflictError', 'DataFolderInUseError'].includes(error.name)
+  ) {
     console.error(error.message);
     process.exit(1);
   }

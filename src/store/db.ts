@@ -4,6 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { type DataFolderLock, lockDataFolder } from './data-folder-lock.js';
 
 /** What every repository needs: run a statement, or run several as one transaction. */
 export interface Sql {
@@ -16,6 +17,8 @@ export interface Sql {
 
 export interface Database extends Sql {
   readonly kind: 'pglite' | 'postgres';
+  /** Says where this process now answers, for a second process that finds the data folder held. */
+  announce(url: string): void;
   close(): Promise<void>;
 }
 
@@ -24,6 +27,8 @@ export interface DatabaseOptions {
   url?: string | undefined;
   /** Folder for the embedded database's files; omitted means in memory (tests). */
   dataDir?: string | undefined;
+  /** What this process is doing, named to a second process refused the embedded data folder. */
+  purpose?: string | undefined;
 }
 
 // Dates stay ISO strings and bigints become numbers (pence fit in 2^53), the same on both engines.
@@ -38,15 +43,28 @@ const toNumber = (v: string) => {
 const toIso = (v: string) => new Date(v).toISOString();
 
 export async function openDatabase(options: DatabaseOptions = {}): Promise<Database> {
-  return options.url ? openPostgres(options.url) : openPGlite(options.dataDir);
+  return options.url
+    ? openPostgres(options.url)
+    : openPGlite(options.dataDir, options.purpose ?? 'pathfinder');
 }
 
-async function openPGlite(dataDir?: string): Promise<Database> {
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir, {
-    parsers: { [INT8]: toNumber, [DATE]: (v: string) => v, [TIMESTAMPTZ]: toIso },
-    serializers: { [pgliteTypes.DATE]: (v: unknown) => String(v) },
-  });
+async function openPGlite(dataDir: string | undefined, purpose: string): Promise<Database> {
+  let lock: DataFolderLock | undefined;
+  if (dataDir) {
+    mkdirSync(dataDir, { recursive: true });
+    // Before PGlite touches a file: a second process in the folder would corrupt it unseen.
+    lock = lockDataFolder(dataDir, purpose);
+  }
+  let db: PGlite;
+  try {
+    db = await PGlite.create(dataDir, {
+      parsers: { [INT8]: toNumber, [DATE]: (v: string) => v, [TIMESTAMPTZ]: toIso },
+      serializers: { [pgliteTypes.DATE]: (v: unknown) => String(v) },
+    });
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
   await db.exec(`SET TIME ZONE 'UTC'`);
   const wrap = (q: Pick<PGlite, 'query'>, inTx: boolean): Sql => ({
     async query<Row>(text: string, params?: unknown[]) {
@@ -57,7 +75,15 @@ async function openPGlite(dataDir?: string): Promise<Database> {
       await q.query(copyStatement(table, columns, "'/dev/blob'"), [], { blob: new Blob([csv]) });
     },
   });
-  return { kind: 'pglite', ...wrap(db, false), close: () => db.close() };
+  return {
+    kind: 'pglite',
+    ...wrap(db, false),
+    announce: (url) => lock?.announce(url),
+    async close() {
+      await db.close();
+      lock?.release();
+    },
+  };
 }
 
 async function openPostgres(url: string): Promise<Database> {
@@ -114,6 +140,7 @@ async function openPostgres(url: string): Promise<Database> {
         client.release();
       }
     },
+    announce: () => {},
     close: () => pool.end(),
   };
 }
