@@ -51,12 +51,16 @@ const PROCLASS = [
   'Not Classified',
 ];
 
-/** `bodyName` goes in every row's OrganisationLabel, as the body's own files have it. */
+/**
+ * `bodyName` goes in every row's OrganisationLabel, as the body's own files have it. Returns the
+ * file's total in pence, for checks to the penny.
+ */
 export async function generateSpendFile(
   path: string,
   rows: number,
   bodyName = 'Example Council',
-): Promise<void> {
+): Promise<number> {
+  let total = 0;
   let seed = 20260401;
   const random = () => {
     seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
@@ -82,6 +86,7 @@ export async function generateSpendFile(
       .toISOString()
       .slice(0, 10);
     const pence = Math.floor(50_000 + random() ** 2 * 5_000_000) * (random() < 0.03 ? -1 : 1);
+    total += pence;
     const amount = `${pence < 0 ? '-' : ''}${Math.trunc(Math.abs(pence) / 100)}.${String(Math.abs(pence) % 100).padStart(2, '0')}`;
     const unit = pick(UNITS);
     await write(
@@ -90,4 +95,5 @@ export async function generateSpendFile(
   }
   out.end();
   await once(out, 'finish');
+  return total;
 }

@@ -9,6 +9,7 @@ import { SPEND_FIELDS } from '../domain/spend.js';
 import { parseInput } from '../domain/validation.js';
 import { openSpendFileInWorker } from '../ingest/spend/worker-reader.js';
 import type { Sql } from '../store/db.js';
+import { faultPoint } from '../store/faults.js';
 import { refreshSpendAnalysis } from './spend-analysis.js';
 import { getColumnChoices, importSpend, saveColumnChoices, type SpendImportReport } from '../store/spend.js';
 
@@ -49,37 +50,44 @@ export async function importSpendFile(
     undatedMonth: options.undatedMonth,
     sheet: options.sheet,
   });
-  let report: SpendImportReport;
   try {
     const { layout, batches } = reader;
-    report = await importSpend(
-      db,
-      { file: layout.file, sha256: digest, layout, batches },
-      { bodyCode: options.bodyCode, onProgress },
-    );
+    // The payments, the audit entry and the analysis that counts them are one transaction: a process
+    // killed at any moment leaves either all of them or none.
+    const report = await db.transaction(async (tx) => {
+      const stored = await importSpend(
+        tx,
+        { file: layout.file, sha256: digest, layout, batches },
+        { bodyCode: options.bodyCode, onProgress },
+      );
+      if (Object.keys(options.columns).length) {
+        await saveColumnChoices(tx, stored.bodyCode, { ...saved, ...options.columns });
+      }
+      await recordChange(tx, actor, {
+        action: 'import',
+        recordType: 'spend_import',
+        recordKey: String(stored.id),
+        recordName: `${stored.file} for ${stored.bodyName}`,
+        after: {
+          file: stored.file,
+          body: stored.bodyCode,
+          rowsRead: stored.rowsRead,
+          accepted: stored.accepted,
+          duplicates: stored.duplicates,
+          rejected: stored.rejected,
+          totalPence: stored.totalPence,
+        },
+      });
+      faultPoint('import:before-refresh');
+      // Even when every payment was held already: importing a file again repairs its analysis.
+      await refreshSpendAnalysis(tx, stored.bodyCode);
+      return stored;
+    });
+    faultPoint('import:committed');
+    return report;
   } finally {
     await reader.close();
   }
-  if (Object.keys(options.columns).length) {
-    await saveColumnChoices(db, report.bodyCode, { ...saved, ...options.columns });
-  }
-  await recordChange(db, actor, {
-    action: 'import',
-    recordType: 'spend_import',
-    recordKey: String(report.id),
-    recordName: `${report.file} for ${report.bodyName}`,
-    after: {
-      file: report.file,
-      body: report.bodyCode,
-      rowsRead: report.rowsRead,
-      accepted: report.accepted,
-      duplicates: report.duplicates,
-      rejected: report.rejected,
-      totalPence: report.totalPence,
-    },
-  });
-  if (report.accepted) await refreshSpendAnalysis(db, report.bodyCode);
-  return report;
 }
 
 async function sha256(path: string): Promise<string> {

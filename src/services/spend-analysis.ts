@@ -1,6 +1,7 @@
 import { resolveBodyIds } from '../store/bodies.js';
 import { mapCategories } from '../store/categories.js';
 import type { Sql } from '../store/db.js';
+import { faultPoint } from '../store/faults.js';
 import { type ResolutionSummary, resolveAllSuppliers } from '../store/suppliers.js';
 
 /**
@@ -13,12 +14,16 @@ export async function refreshSpendAnalysis(
   db: Sql,
   changedBody: string | 'all' = 'all',
 ): Promise<ResolutionSummary & { categoriesMapped: number }> {
-  // Categories first: resolving suppliers then rebuilds the analysis cube with both.
-  const { mapped, bodyIds } = await mapCategories(db);
-  const body =
-    changedBody === 'all'
-      ? undefined
-      : (await resolveBodyIds(db, [{ code: changedBody, field: 'body' }]))(changedBody);
-  const suppliers = await resolveAllSuppliers(db, body === undefined ? 'all' : [body, ...bodyIds]);
-  return { ...suppliers, categoriesMapped: mapped };
+  // One transaction: a process killed part-way leaves the analysis as it was, never half redone.
+  return db.transaction(async (tx) => {
+    // Categories first: resolving suppliers then rebuilds the analysis cube with both.
+    const { mapped, bodyIds } = await mapCategories(tx);
+    faultPoint('refresh:categories-mapped');
+    const body =
+      changedBody === 'all'
+        ? undefined
+        : (await resolveBodyIds(tx, [{ code: changedBody, field: 'body' }]))(changedBody);
+    const suppliers = await resolveAllSuppliers(tx, body === undefined ? 'all' : [body, ...bodyIds]);
+    return { ...suppliers, categoriesMapped: mapped };
+  });
 }

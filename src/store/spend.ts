@@ -3,6 +3,7 @@ import { InputError, NotFoundError } from '../domain/errors.js';
 import type { Rejection, SpendItem, SpendLayout, SpendRow } from '../domain/spend.js';
 import { resolveBodyIds } from './bodies.js';
 import type { Sql } from './db.js';
+import { faultPoint } from './faults.js';
 import { OccurrenceCounter } from './occurrences.js';
 import { openPaymentLoad } from './payment-tables.js';
 import { SpendDictionaries } from './spend-dictionaries.js';
@@ -132,6 +133,7 @@ export async function importSpend(
       });
       copied += rows.length;
       if (lines) await tx.copyCsv(load.table, PAYMENT_COLUMNS, lines);
+      faultPoint('import:batch-written');
     };
     const flush = async () => {
       const rows = batch;

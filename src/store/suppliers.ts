@@ -2,6 +2,7 @@ import { ConflictError, NotFoundError } from '../domain/errors.js';
 import { type Decision, type Payee, mergeConflict, resolveSuppliers } from '../domain/suppliers/resolve.js';
 import { analysisChanged, rebuildAnalysisCube } from './analysis-cube.js';
 import type { Sql } from './db.js';
+import { faultPoint } from './faults.js';
 import { Conditions, containing, financialYear, type Page, type Paging, withoutNulls } from './rows.js';
 
 export interface ResolutionSummary {
@@ -127,6 +128,7 @@ export async function resolveAllSuppliers(
               ).map((r) => r.body_id),
             ]),
           ];
+    faultPoint('suppliers:resolved');
     await rebuildAnalysisCube(tx, affected);
     // Supplier names and totals may change even where no payee moved.
     await analysisChanged(tx);
@@ -297,7 +299,8 @@ function checkJoin(left: Payee[], right: Payee[]) {
 /** A person says two suppliers are one. */
 export async function mergeSuppliers(db: Sql, id: number, intoId: number) {
   if (id === intoId) throw new ConflictError('A supplier cannot be merged into itself');
-  const moved = await db.transaction(async (tx) => {
+  // The decision and the regrouping it causes are one transaction: neither is kept without the other.
+  await db.transaction(async (tx) => {
     const [from, into] = [await payeesOf(tx, id), await payeesOf(tx, intoId)];
     checkJoin(from, into);
     await decide(tx, (from[0] as Payee).id, (into[0] as Payee).id, true);
@@ -309,14 +312,15 @@ export async function mergeSuppliers(db: Sql, id: number, intoId: number) {
     // The merged supplier keeps the number it was merged into.
     await tx.query('UPDATE payee_suppliers SET supplier_id = $2 WHERE supplier_id = $1', [id, intoId]);
     // Moved by hand above, so the resolution sees no change: the bodies paying them are named.
-    return (
-      await tx.query<{ body_id: number }>(
-        'SELECT DISTINCT body_id FROM spend_cube WHERE payee_id = ANY($1::int[])',
-        [from.map((p) => p.id)],
-      )
-    ).map((r) => r.body_id);
+    const moved = await tx.query<{ body_id: number }>(
+      'SELECT DISTINCT body_id FROM spend_cube WHERE payee_id = ANY($1::int[])',
+      [from.map((p) => p.id)],
+    );
+    await resolveAllSuppliers(
+      tx,
+      moved.map((r) => r.body_id),
+    );
   });
-  await resolveAllSuppliers(db, moved);
 }
 
 /** A person says one name of a supplier is another supplier. */
@@ -328,8 +332,8 @@ export async function splitPayee(db: Sql, supplierId: number, payeeId: number) {
     if (payees.length === 1) throw new ConflictError('A supplier with one name cannot be split');
     await tx.query('DELETE FROM supplier_decisions WHERE same AND $1 IN (payee_a, payee_b)', [payeeId]);
     for (const other of payees) if (other.id !== payeeId) await decide(tx, payeeId, other.id, false);
+    await resolveAllSuppliers(tx);
   });
-  await resolveAllSuppliers(db);
 }
 
 export interface ReviewPair {
@@ -360,8 +364,8 @@ export async function decideReview(db: Sql, a: number, b: number, same: boolean)
     if (!row) throw new NotFoundError('Those names are not both suppliers’ names');
     if (same) checkJoin(await payeesOf(tx, row.a), await payeesOf(tx, row.b));
     await decide(tx, a, b, same);
+    await resolveAllSuppliers(tx);
   });
-  await resolveAllSuppliers(db);
 }
 
 /** Payees' names as published, in the order of the ids asked for. */
