@@ -79,6 +79,8 @@ export interface SpendLayout {
   headerRow: number;
   header: string[];
   mapping: ColumnMapping;
+  /** yyyy-mm given for payments whose dates the file lost. */
+  undatedMonth?: string;
 }
 
 export type SpendItem =

@@ -6,6 +6,7 @@ import businessCases from './migrations/004_business_cases.js';
 import accounts from './migrations/005_accounts.js';
 import news from './migrations/006_news.js';
 import spendPartitions from './migrations/007_spend_partitions.js';
+import paymentIdentity from './migrations/008_payment_identity.js';
 
 /** Migrations in order; a migration, once released, is never edited: add the next one instead. */
 const MIGRATIONS: { id: number; name: string; sql: string }[] = [
@@ -16,6 +17,7 @@ const MIGRATIONS: { id: number; name: string; sql: string }[] = [
   { id: 5, name: 'accounts', sql: accounts },
   { id: 6, name: 'news', sql: news },
   { id: 7, name: 'spend partitions', sql: spendPartitions },
+  { id: 8, name: 'payment identity', sql: paymentIdentity },
 ];
 
 // Any constant works as long as every Pathfinder process uses the same one.

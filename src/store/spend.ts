@@ -30,6 +30,8 @@ export interface SpendImportReport {
   rejections: Rejection[];
   notes: string[];
   synthetic: boolean;
+  /** The later import of the same file, read otherwise, whose payments took this one's place. */
+  replacedBy?: number;
 }
 
 export interface SpendSource {
@@ -177,7 +179,13 @@ export async function importSpend(
     for (let next = await batches.next(); !next.done; next = await batches.next()) await take(next.value);
     await flush();
     await writing;
-    // Payments held before (an overlapping or repeated file) are left out here.
+    const sha256 = await source.sha256;
+    const replaced = await replaceEarlierReadings(tx, body.id, { sha256, layout: source.layout }, importId);
+    if (replaced.length)
+      notes.push(
+        `The same file was imported before (import ${replaced.join(', ')}) and read otherwise: its payments are replaced by these, not added twice`,
+      );
+    // Payments held before (an overlapping file) are left out here.
     const accepted = await load.finish(copied);
     await rebuildCube(tx, body.id);
     await tx.query(
@@ -194,7 +202,7 @@ export async function importSpend(
         lastDate ?? null,
         JSON.stringify(rejections),
         JSON.stringify(notes),
-        await source.sha256,
+        sha256,
       ],
     );
     return getSpendImport(tx, importId);
@@ -203,7 +211,7 @@ export async function importSpend(
 
 const REPORT = `SELECT i.id, b.code AS "bodyCode", b.name AS "bodyName", i.file_name AS file, i.imported_at AS "importedAt",
     i.layout, i.rows_read AS "rowsRead", i.accepted, i.duplicates, i.rejected, i.total_pence AS "totalPence",
-    i.first_date AS "firstDate", i.last_date AS "lastDate", i.rejections, i.notes, i.synthetic
+    i.first_date AS "firstDate", i.last_date AS "lastDate", i.rejections, i.notes, i.synthetic, i.replaced_by AS "replacedBy"
   FROM spend_imports i JOIN bodies b ON b.id = i.body_id`;
 
 export async function getSpendImport(sql: Sql, id: number): Promise<SpendImportReport> {
@@ -265,18 +273,44 @@ async function describeBody(tx: Sql, id: number): Promise<ImportingBody> {
 }
 
 /**
- * The same payment in two files has the same key: a hash of what the council published about it,
- * with the count of identical rows before it, so two genuinely equal payments in one file both stay.
+ * The same payment in two files has the same key: a hash of what identifies it (date, amount, payee
+ * and their references), with the count of identical rows before it, so two genuinely equal payments
+ * in one file both stay. Descriptive columns (expense type, area, purpose) are left out: choosing
+ * another column for them describes the same payment differently, it is not another payment.
+ * Migration 8 re-keyed the payments stored before in the same way, in SQL: the two must agree.
  */
 function contentKey(bodyId: number, p: SpendRow, occurrences: OccurrenceCounter): string {
-  // A template: join cost more than the hashing. Absent fields read as '', as join had them, so
-  // keys stored before are still recognised (a test holds the key to its published form).
-  const content = `${bodyId}\u0001${p.paidOn ?? p.month}\u0001${p.amountPence}\u0001${p.supplierName}\u0001${p.supplierId ?? ''}\u0001${p.transactionNumber ?? ''}\u0001${p.expenseArea ?? ''}\u0001${p.expenseType ?? ''}\u0001${p.purpose ?? ''}`;
+  // A template: join cost more than the hashing.
+  const content = `${bodyId}\u0001${p.paidOn ?? p.month}\u0001${p.amountPence}\u0001${p.supplierName}\u0001${p.supplierId ?? ''}\u0001${p.transactionNumber ?? ''}`;
   // Hex rather than a Buffer: allocating a Buffer a payment cost more than the hashing.
   const digest = hash('sha256', content, 'hex');
   const n = occurrences.next(parseInt(digest.slice(0, 8), 16), parseInt(digest.slice(8, 16), 16));
   // The n-th repeat of the same content gets the next key along: still deterministic for the file.
   return BigInt.asIntN(64, BigInt(`0x${digest.slice(0, 16)}`) + BigInt(n)).toString();
+}
+
+/**
+ * The same file (the same bytes) imported again but read otherwise (other columns chosen, another
+ * month given) is read afresh: the payments of its earlier imports are removed, to be stored again
+ * as now read, and those imports are marked replaced. Read the same way, it adds nothing, as any
+ * overlapping file. Returns the numbers of the imports replaced.
+ */
+async function replaceEarlierReadings(
+  tx: Sql,
+  bodyId: number,
+  file: { sha256: string; layout: SpendLayout },
+  importId: number,
+) {
+  const earlier = await tx.query<{ id: number; same: boolean }>(
+    `SELECT id, (layout - 'file') = ($3::jsonb - 'file') AS same FROM spend_imports
+     WHERE body_id = $1 AND file_sha256 = $2 AND id <> $4 AND replaced_by IS NULL`,
+    [bodyId, file.sha256, JSON.stringify(file.layout), importId],
+  );
+  if (earlier.every((r) => r.same)) return [];
+  const ids = earlier.map((r) => r.id);
+  await tx.query('UPDATE spend_imports SET replaced_by = $2 WHERE id = ANY($1::int[])', [ids, importId]);
+  await tx.query('DELETE FROM payments WHERE body_id = $1 AND import_id = ANY($2::int[])', [bodyId, ids]);
+  return ids;
 }
 
 /**

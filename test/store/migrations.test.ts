@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
 import { saveBody } from '../../src/store/bodies.js';
 import { migrate } from '../../src/store/migrate.js';
-import { forEachDatabase } from '../helpers/databases.js';
+import { importSpendFile } from '../../src/services/import-spend.js';
+import { forEachDatabase, TESTER } from '../helpers/databases.js';
 
 forEachDatabase(
   'migration 7: payments partitioned by body',
@@ -36,7 +40,7 @@ forEachDatabase(
         );
       }
 
-      assert.deepEqual(await migrate(db), [7]);
+      assert.deepEqual(await migrate(db), [7, 8]);
 
       const partitions = await db.query<{ name: string; payments: number }>(
         'SELECT tableoid::regclass::text AS name, count(*)::int AS payments FROM payments GROUP BY 1 ORDER BY 1',
@@ -59,4 +63,73 @@ forEachDatabase(
     });
   },
   { through: 6 },
+);
+
+forEachDatabase(
+  'migration 8: a payment is known by what identifies it, not by its descriptive columns',
+  (database) => {
+    const work = mkdtempSync(join(tmpdir(), 'pathfinder-migration-8-'));
+    after(() => rmSync(work, { recursive: true, force: true }));
+
+    test('re-keys the payments held, keeps one of each counted twice, and knows them in a file again', async () => {
+      const db = database();
+      await saveBody(
+        db,
+        { code: 'E07000178', name: 'Oxford City Council', kind: 'district', nation: 'England' },
+        { create: true },
+      );
+      const [body] = await db.query<{ id: number }>(`SELECT id FROM bodies WHERE code = 'E07000178'`);
+      await db.query(
+        `CREATE TABLE payments_body_${body?.id} PARTITION OF payments FOR VALUES IN (${body?.id})`,
+      );
+      const [payee] = await db.query<{ id: number }>(
+        `INSERT INTO payees (name, supplier_ref, redacted) VALUES ('Acme Ltd', 'A1', false) RETURNING id`,
+      );
+      const labels = await db.query<{ id: number }>(
+        `INSERT INTO spend_labels (kind, value) VALUES ('expenseType', 'Repairs'), ('expenseType', 'Highways') RETURNING id`,
+      );
+      // One file imported twice before this version, the second time with another expense-type
+      // column: the old keys covered the expense type, so every payment was stored twice.
+      for (const [i, label] of labels.entries()) {
+        const [spendImport] = await db.query<{ id: number }>(
+          `INSERT INTO spend_imports (body_id, file_name, file_sha256, layout, rows_read, accepted, duplicates,
+             rejected, total_pence, rejections, notes) VALUES ($1, 'a.csv', 'x', '{}', 3, 3, 0, 0, 11500, '[]', '[]')
+           RETURNING id`,
+          [body?.id],
+        );
+        await db.query(
+          `INSERT INTO payments (body_id, content_key, import_id, row_number, paid_on, month, amount_pence, payee_id,
+             transaction_number, expense_type_id)
+           VALUES ($1, $5 + 1, $2, 2, '2024-04-01', '2024-04-01', 10000, $3, 'T-9', $4),
+                  ($1, $5 + 2, $2, 3, '2024-04-02', '2024-04-01', 750, $3, NULL, $4),
+                  ($1, $5 + 3, $2, 4, '2024-04-02', '2024-04-01', 750, $3, NULL, $4)`,
+          [body?.id, spendImport?.id, payee?.id, label.id, i * 10],
+        );
+        await db.query(
+          `INSERT INTO spend_cube (body_id, month, payee_id, expense_type_id, amount_pence, payments)
+           VALUES ($1, '2024-04-01', $2, $3, 11500, 3)`,
+          [body?.id, payee?.id, label.id],
+        );
+      }
+
+      assert.deepEqual(await migrate(db), [8]);
+
+      const [held] = await db.query<{ payments: number; pence: number; cube: number; imports: number[] }>(
+        `SELECT count(*)::int AS payments, sum(amount_pence)::int8 AS pence,
+           (SELECT sum(amount_pence)::int8 FROM spend_cube) AS cube, array_agg(DISTINCT import_id) AS imports
+         FROM payments`,
+      );
+      assert.deepEqual(held, { payments: 3, pence: 11_500, cube: 11_500, imports: [1] });
+
+      const path = join(work, 'again.csv');
+      writeFileSync(
+        path,
+        'Date,Supplier,Supplier ID,Transaction Number,Expense Type,Amount\n' +
+          '01/04/2024,Acme Ltd,A1,T-9,Repairs,100.00\n02/04/2024,Acme Ltd,A1,,Repairs,7.50\n02/04/2024,Acme Ltd,A1,,Repairs,7.50\n',
+      );
+      const report = await importSpendFile(db, TESTER, path, { bodyCode: 'E07000178' });
+      assert.deepEqual([report.accepted, report.duplicates], [0, 3]);
+    });
+  },
+  { through: 7 },
 );

@@ -161,8 +161,9 @@ forEachDatabase('spend store', (database) => {
     );
     await importSpendFile(db, TESTER, path, { bodyCode: OXFORD });
     const [body] = await db.query<{ id: number }>('SELECT id FROM bodies WHERE code = $1', [OXFORD]);
-    // The key every version has stored: SHA-256 over the published fields, its first 8 bytes as a
-    // signed integer, plus the count of identical rows before it in the file.
+    // The key stored since migration 8: SHA-256 over what identifies the payment (not its
+    // descriptive columns), its first 8 bytes as a signed integer, plus the count of identical
+    // rows before it in the file.
     const key = (fields: unknown[], repeat = 0) =>
       (
         createHash('sha256').update(fields.join('\u0001')).digest().readBigInt64BE(0) + BigInt(repeat)
@@ -174,11 +175,64 @@ forEachDatabase('spend store', (database) => {
     assert.deepEqual(
       held.map((r) => r.key),
       [
-        key([id, '2024-04-01', 10_000, 'Acme Ltd', 'A1', 'T-9', 'Highways', 'Repairs', 'Potholes']),
-        key([id, '2024-04-02', -750, 'Redacted personal data', '', '', '', '', '']),
-        key([id, '2024-04-02', -750, 'Redacted personal data', '', '', '', '', ''], 1),
+        key([id, '2024-04-01', 10_000, 'Acme Ltd', 'A1', 'T-9']),
+        key([id, '2024-04-02', -750, 'Redacted personal data', '', '']),
+        key([id, '2024-04-02', -750, 'Redacted personal data', '', ''], 1),
       ],
     );
+  });
+
+  test('the same file read with another expense-type column replaces its payments, never adds them', async () => {
+    const db = database();
+    const path = writeCsv(
+      'columns.csv',
+      [
+        'Date,Supplier,Amount,Expense Type,Cost Centre Name',
+        '01/04/2024,Acme Ltd,100.00,Repairs,Highways',
+        '02/04/2024,Bolt plc,25.50,Materials,Parks',
+        '02/04/2024,Bolt plc,25.50,Materials,Parks',
+      ].join('\n'),
+    );
+    const first = await importSpendFile(db, TESTER, path, { bodyCode: OXFORD });
+    const expenseTypes = () =>
+      db.query<{ value: string }>(
+        `SELECT l.value FROM payments p JOIN spend_labels l ON l.id = p.expense_type_id ORDER BY p.row_number`,
+      );
+    assert.deepEqual(
+      (await expenseTypes()).map((r) => r.value),
+      ['Repairs', 'Materials', 'Materials'],
+    );
+    const second = await importSpendFile(db, TESTER, path, {
+      bodyCode: OXFORD,
+      columns: { expenseType: 'Cost Centre Name' },
+    });
+    assert.deepEqual(await totals(), { payments: 3, pence: 15_100, cube: 15_100, cubeRows: 3 });
+    assert.deepEqual(
+      (await expenseTypes()).map((r) => r.value),
+      ['Highways', 'Parks', 'Parks'],
+    );
+    assert.match(second.notes.join('\n'), new RegExp(`imported before \\(import ${first.id}\\)`));
+    const imports = await listSpendImports(db, OXFORD);
+    assert.deepEqual(
+      imports.map((i) => [i.id, i.replacedBy]),
+      [
+        [second.id, undefined],
+        [first.id, second.id],
+      ],
+    );
+    // Read the same way again, it is held already: nothing replaced, nothing added.
+    const third = await importSpendFile(db, TESTER, path, { bodyCode: OXFORD });
+    assert.deepEqual([third.accepted, third.duplicates, third.notes], [0, 3, []]);
+    assert.deepEqual(await totals(), { payments: 3, pence: 15_100, cube: 15_100, cubeRows: 3 });
+  });
+
+  test('a file without dates read again for another month moves its payments', async () => {
+    const db = database();
+    const path = writeCsv('undated.csv', 'Paid Date,Supplier,Amount\n00:00:00,Acme Ltd,100.00\n');
+    await importSpendFile(db, TESTER, path, { bodyCode: OXFORD, undatedMonth: '2014-05' });
+    await importSpendFile(db, TESTER, path, { bodyCode: OXFORD, undatedMonth: '2014-06' });
+    const months = await db.query<{ month: string }>('SELECT month FROM payments');
+    assert.deepEqual(months, [{ month: '2014-06-01' }]);
   });
 
   test('two imports of one file at once store its payments once', async () => {

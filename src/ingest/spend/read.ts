@@ -138,6 +138,7 @@ export async function openSpendFile(
     headerRow: header.row,
     header: header.cells,
     mapping,
+    ...(options.undatedMonth ? { undatedMonth: options.undatedMonth } : {}),
   };
   const rest = buffered.filter((r) => r.row > header.row);
   if (ended && !rest.some(isWritten)) {
