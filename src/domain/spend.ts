@@ -71,7 +71,7 @@ export interface SpendLayout {
   file: string;
   format: 'csv' | 'xlsx';
   /** CSV only. */
-  encoding?: 'utf-8' | 'windows-1252';
+  encoding?: 'utf-8' | 'windows-1252' | 'utf-16le' | 'utf-16be';
   /** CSV only. */
   delimiter?: string;
   /** XLSX only: the worksheet read. */

@@ -5,6 +5,7 @@ import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyRequest } from 'fastify';
 import { InputError } from '../domain/errors.js';
+import { LIMITS } from '../ingest/spend/limits.js';
 import { actorOf } from '../services/accounts.js';
 import { importSpendFile } from '../services/import-spend.js';
 import type { Sql } from '../store/db.js';
@@ -34,7 +35,16 @@ async function receiveUpload(request: FastifyRequest): Promise<Upload> {
           part.file.resume();
           continue;
         }
-        path = join(folder, basename(part.filename).replace(/[^\w.\- ()]/g, '_') || 'upload.csv');
+        const name = basename(part.filename);
+        if (Buffer.byteLength(name) > LIMITS.fileNameBytes) {
+          part.file.resume();
+          throw new InputError(
+            `The file's name is longer than the ${LIMITS.fileNameBytes} characters a file name may be: rename it and upload it again`,
+            [{ field: 'file', message: `At most ${LIMITS.fileNameBytes} characters` }],
+            `${name.slice(0, 60)}…`,
+          );
+        }
+        path = join(folder, name.replace(/[^\w.\- ()]/g, '_') || 'upload.csv');
         await pipeline(part.file, createWriteStream(path));
         if (part.file.truncated)
           throw new InputError('The file is larger than the 1 GB an upload may be', [], part.filename);

@@ -2,6 +2,7 @@
  * A worker thread that reads one spend file (see openSpendFileInWorker): it sends the layout, then
  * a packed batch each time it is asked for one, so it reads only as far ahead as it is asked to.
  */
+import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { InputError } from '../../domain/errors.js';
 import { ColumnChoiceError } from '../../domain/spend.js';
@@ -11,7 +12,10 @@ import type { FromReader } from './worker-reader.js';
 
 const port = parentPort as NonNullable<typeof parentPort>;
 const send = (message: FromReader, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
-const { path, options } = workerData as { path: string; options: ReadOptions };
+const { path, options, tempDir } = workerData as { path: string; options: ReadOptions; tempDir: string };
+// The workbook reader's temporary files (through the tmp package, which asks os.tmpdir() each time)
+// go to the folder the other side removes: a worker's environment cannot change os.tmpdir() itself.
+os.tmpdir = () => tempDir;
 
 try {
   const { layout, batches } = await openSpendFile(path, options);

@@ -17,6 +17,7 @@ import {
 import { detectColumns, normaliseHeading } from './columns.js';
 import { isMissingDate, parseAmount, parseDate } from './values.js';
 import { detached } from './detached.js';
+import { checkWorkbookSize, formatted, LIMITS } from './limits.js';
 
 export interface ReadOptions {
   /** Columns chosen by a person, by heading, over the ones detected; each must be in the file. */
@@ -33,13 +34,6 @@ export interface ReadOptions {
 const XLSX_BATCH = 1_000;
 const SNIFF_BYTES = 64 * 1024;
 const HEADER_SEARCH_ROWS = 30;
-/** No honest field in a spend file is longer: a longer one is refused as a row. */
-const MAX_FIELD_CHARS = 100_000;
-/**
- * A record this long means a quote left open that swallows the rest of the file; the parser
- * cannot find its feet after it, so the file is refused rather than read on with rows missing.
- */
-const MAX_RECORD_CHARS = 32 * 1024 * 1024;
 const DELIMITERS = [',', ';', '\t', '|'];
 /** Answers a Memo keeps before starting afresh, so a file of all-different values cannot fill memory. */
 const MEMO_LIMIT = 20_000;
@@ -60,17 +54,17 @@ export async function openSpendFile(
   let source: Pick<SpendLayout, 'format' | 'encoding' | 'delimiter' | 'sheet'>;
   let records: AsyncGenerator<RawRecord[]>;
   if (head.subarray(0, 4).equals(Buffer.from('PK\x03\x04'))) {
+    await checkWorkbookSize(path, file);
     const sheet = await xlsxRecords(path, file, options.sheet);
     source = { format: 'xlsx', sheet: sheet.name };
     records = sheet.records;
   } else {
-    if (head.includes(0))
-      throw new InputError('This is not a text file: it looks like a binary file', [], file);
-    const encoding = isUtf8(head) ? 'utf-8' : 'windows-1252';
+    const encoding = sniffEncoding(head);
+    if (!encoding) throw new InputError('This is not a text file: it looks like a binary file', [], file);
     const sample = new TextDecoder(encoding).decode(head);
     const delimiter = sniffDelimiter(sample);
     source = { format: 'csv', encoding, delimiter };
-    records = csvRecords(path, encoding, delimiter, sniffNewline(sample));
+    records = csvRecords(path, file, encoding, delimiter, sniffNewline(sample));
   }
 
   // Read by hand rather than with for-await, which would close the stream on leaving the loop.
@@ -221,9 +215,9 @@ function rowReader(layout: SpendLayout, options: ReadOptions) {
         `The row has ${cells.length} cells where the header has ${header.length}`,
       );
     }
-    const long = cells.findIndex((c) => c.length > MAX_FIELD_CHARS);
+    const long = cells.findIndex((c) => c.length > LIMITS.fieldChars);
     if (long >= 0) {
-      const limit = MAX_FIELD_CHARS.toLocaleString('en-GB');
+      const limit = formatted(LIMITS.fieldChars);
       return reject(row, header[long] ?? '(whole row)', `The value is longer than ${limit} characters`);
     }
     const supplier = suppliers.get(cell(cells, 'supplierName'));
@@ -294,6 +288,7 @@ function reject(row: number, field: string, reason: string): SpendItem {
  */
 async function* csvRecords(
   path: string,
+  file: string,
   encoding: string,
   delimiter: string,
   newline: CsvNewline,
@@ -306,24 +301,17 @@ async function* csvRecords(
     const input = partial + text;
     const { data, errors, meta } = parser.parse(input, 0, !last) as Papa.ParseResult<string[]>;
     partial = last ? '' : input.slice(meta.cursor);
-    if (partial.length > MAX_RECORD_CHARS) {
-      throw new InputError(
-        'A quote is left open: the rest of the file is read as one field',
-        [
-          {
-            row: row + data.length + 1,
-            field: '(whole row)',
-            message: 'Close the quote that starts in this row',
-          },
-        ],
-        basename(path),
-      );
-    }
     const faults = new Map(errors.map((e) => [e.row, e.code]));
+    const opened = row + data.length + 1;
+    checkHeldOpen(partial, opened, file);
     return data.map((cells, i) => {
       row++;
-      const fault = quoteFault(faults.get(i), cells);
-      return fault ? { row, error: fault } : { row, cells };
+      if (cells.length > LIMITS.columns) throw tooWide(cells.length, row, file);
+      const fault = faults.get(i);
+      // A quote never closed at the end of the file has read every line after it into one value.
+      if (fault === 'MissingQuotes') throw quoteLeftOpen(row, lineBreaks(cells), file, true);
+      const problem = quoteFault(fault, cells);
+      return problem ? { row, error: problem } : { row, cells };
     });
   };
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
@@ -333,16 +321,72 @@ async function* csvRecords(
 }
 
 /**
+ * Text the parser holds unfinished, from the record that opens in row `opened`: a line longer than
+ * any row, or a quote left open that swallows the rest of the file. Either way the parser cannot find
+ * its feet after it, so the file is refused rather than read on with rows missing.
+ */
+function checkHeldOpen(partial: string, opened: number, file: string) {
+  const breaks = lineBreaks([partial]);
+  // An even count of quotes: none is open, so the text is one line that never ends.
+  const quoteOpen = (partial.match(/"/g)?.length ?? 0) % 2 === 1;
+  if (!breaks && !quoteOpen && partial.length > LIMITS.lineChars)
+    throw new InputError(
+      `Row ${opened} runs on for more than ${formatted(LIMITS.lineChars)} characters without a line break: this is not a table of payments`,
+      [
+        {
+          row: opened,
+          field: '(whole row)',
+          message: `A row may be at most ${formatted(LIMITS.lineChars)} characters`,
+        },
+      ],
+      file,
+    );
+  if (partial.length > LIMITS.recordChars) throw quoteLeftOpen(opened, breaks, file, false);
+}
+
+/** `atEnd`: the file ended inside the quote, so the lines counted are all it swallowed. */
+function quoteLeftOpen(row: number, swallowed: number, file: string, atEnd: boolean): InputError {
+  const lines = swallowed === 1 ? 'line' : 'lines';
+  const what = atEnd
+    ? `the ${formatted(swallowed)} ${lines} after it ${swallowed === 1 ? 'is' : 'are'}`
+    : swallowed
+      ? `the rest of the file (${formatted(swallowed)} ${lines} and more) is`
+      : 'the rest of the file is';
+  return new InputError(
+    `A quote opened in row ${row} is never closed, so ${what} read as one value`,
+    [
+      {
+        row,
+        field: '(whole row)',
+        message: 'Close the quote that opens in this row, then import the file again',
+      },
+    ],
+    file,
+  );
+}
+
+function tooWide(cells: number, row: number, file: string): InputError {
+  return new InputError(
+    `Row ${row} has ${formatted(cells)} cells; a spend file has at most ${formatted(LIMITS.columns)} columns`,
+    [{ row, field: '(whole row)', message: `At most ${formatted(LIMITS.columns)} cells a row` }],
+    file,
+  );
+}
+
+function lineBreaks(cells: string[]): number {
+  // Trimmed first: a row's last value keeps the \r of a CRLF line end (see sniffNewline).
+  return cells.reduce((n, c) => n + (c.trimEnd().match(/\r\n|\n|\r/g)?.length ?? 0), 0);
+}
+
+/**
  * What is wrong with a record the parser flagged, or undefined if it was read well after all: a
  * quote inside a quoted value ("Smith "Joinery" Ltd") is kept as written, but a value left open
  * swallows the lines after it, which the report must say.
  */
 function quoteFault(code: string | undefined, cells: string[]): string | undefined {
   if (code === undefined) return undefined;
-  if (code === 'MissingQuotes') return 'A quote opened in this row is never closed';
   if (code !== 'InvalidQuotes') return 'The row cannot be read';
-  // Trimmed first: a row's last value keeps the \r of a CRLF line end (see sniffNewline).
-  const swallowed = cells.reduce((n, c) => n + (c.trimEnd().match(/\r\n|\n|\r/g)?.length ?? 0), 0);
+  const swallowed = lineBreaks(cells);
   if (!swallowed) return undefined;
   const lines = swallowed === 1 ? 'line was' : `${swallowed} lines were`;
   return `A quote in this row is not closed where it should be, so the file's next ${lines} read into this row: correct the quotes and import the file again`;
@@ -389,6 +433,7 @@ async function xlsxRecords(
         let batch: RawRecord[] = [];
         for (let row = first; !row.done; row = await rows.next()) {
           const values = row.value.values as ExcelJS.CellValue[];
+          if (values.length - 1 > LIMITS.columns) throw tooWide(values.length - 1, row.value.number, file);
           batch.push({ row: row.value.number, cells: values.slice(1).map(cellText) });
           if (batch.length === XLSX_BATCH) {
             yield batch;
@@ -433,6 +478,17 @@ async function firstBytes(path: string): Promise<Buffer> {
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * The text encoding of a file's first bytes: UTF-16 by its byte-order mark (as Excel's "Unicode text"
+ * saves), UTF-8 where the bytes are valid as such, else Windows-1252; none for a binary file.
+ */
+function sniffEncoding(head: Buffer): 'utf-8' | 'windows-1252' | 'utf-16le' | 'utf-16be' | undefined {
+  if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
+  if (head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
+  if (head.includes(0)) return undefined;
+  return isUtf8(head) ? 'utf-8' : 'windows-1252';
 }
 
 function isUtf8(bytes: Buffer): boolean {

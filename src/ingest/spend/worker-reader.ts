@@ -1,4 +1,7 @@
 import { on } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { InputError, type Problem } from '../../domain/errors.js';
 import {
@@ -38,10 +41,22 @@ export async function openSpendFileInWorker(
   path: string,
   options: ReadOptions = {},
 ): Promise<{ layout: SpendLayout; batches: AsyncGenerator<SpendItem[]>; close(): Promise<void> }> {
-  const worker = startReader(path, options);
+  // The workbook reader unzips sheets to temporary files that a terminated worker never removes:
+  // they go in a folder of the reader's own, removed with it whatever happens.
+  const tempDir = await mkdtemp(join(tmpdir(), 'pathfinder-read-'));
+  const worker = startReader(path, options, tempDir);
+  const ended = async () => {
+    await worker.terminate();
+    await rm(tempDir, { recursive: true, force: true });
+  };
   const messages = on(worker, 'message') as AsyncIterator<[FromReader]>;
   const received = async (): Promise<FromReader> => {
-    const next = await messages.next();
+    let next: IteratorResult<[FromReader]>;
+    try {
+      next = await messages.next();
+    } catch (error) {
+      throw outOfMemory(error, path) ?? error;
+    }
     if (next.done) throw new Error('The spend reader stopped without a word');
     const [message] = next.value;
     if (message.type === 'refused') throw refusal(message);
@@ -52,7 +67,7 @@ export async function openSpendFileInWorker(
     first = await received();
     if (first.type !== 'layout') throw new Error(`The spend reader sent ${first.type} before the layout`);
   } catch (error) {
-    await worker.terminate();
+    await ended();
     throw error;
   }
 
@@ -68,10 +83,20 @@ export async function openSpendFileInWorker(
       }
     } finally {
       // Read to the end, or refused: the worker is done with. Left part-way, close() ends it.
-      await worker.terminate();
+      await ended();
     }
   }
-  return { layout: first.layout, batches: batches(), close: async () => void (await worker.terminate()) };
+  return { layout: first.layout, batches: batches(), close: ended };
+}
+
+/** A file whose cells or rows need more memory than the reader may have is refused, not a crash. */
+function outOfMemory(error: unknown, path: string): InputError | undefined {
+  if ((error as { code?: string }).code !== 'ERR_WORKER_OUT_OF_MEMORY') return undefined;
+  return new InputError(
+    `The file holds a cell or row too large to read within the ${READER_HEAP.maxOldGenerationSizeMb} MB a reader may use: no spend file's values are so long`,
+    [],
+    basename(path),
+  );
 }
 
 function refusal(message: Extract<FromReader, { type: 'refused' }>): InputError {
@@ -90,8 +115,8 @@ function refusal(message: Extract<FromReader, { type: 'refused' }>): InputError 
  * From the compiled JavaScript the worker is its own file; run from TypeScript source (tests, the
  * pathfinder script) it needs tsx's loader, which a worker does not inherit in Node 20.
  */
-function startReader(path: string, options: ReadOptions): Worker {
-  const settings = { workerData: { path, options }, resourceLimits: READER_HEAP };
+function startReader(path: string, options: ReadOptions, tempDir: string): Worker {
+  const settings = { workerData: { path, options, tempDir }, resourceLimits: READER_HEAP };
   if (!import.meta.url.endsWith('.ts'))
     return new Worker(new URL('./read-worker.js', import.meta.url), settings);
   const entry = JSON.stringify(new URL('./read-worker.ts', import.meta.url).href);

@@ -230,7 +230,11 @@ test('a quote left open is refused with the row it starts in', async () => {
   );
   await assert.rejects(readAll(path), (error: InputError) => {
     assert.deepEqual(error.problems, [
-      { row: 3, field: '(whole row)', message: 'Close the quote that starts in this row' },
+      {
+        row: 3,
+        field: '(whole row)',
+        message: 'Close the quote that opens in this row, then import the file again',
+      },
     ]);
     return true;
   });

@@ -107,7 +107,7 @@ test('a worker refuses a file with the same errors, found early or late', async 
     file('open.csv', `Date,Supplier,Amount\n${rows}\n03/04/2024,"Never closed ${'x,'.repeat(17_000_000)}`),
   );
   assert.ok(open instanceof InputError);
-  assert.match(open.message, /A quote is left open/);
+  assert.match(open.message, /A quote opened in row \d+ is never closed/);
   assert.equal(open.problems[0]?.row, 20_002);
 });
 
