@@ -7,6 +7,7 @@ import { ConflictError, ForbiddenError, InputError, NotFoundError } from '../dom
 import type { AccountMail } from '../services/accounts.js';
 import { openMailer } from '../services/mail.js';
 import { accessControl, pageContext } from './access.js';
+import { refuseControlCharacters } from './control-characters.js';
 import { accountsApi } from './api/accounts.js';
 import { accountPages } from './pages/accounts.js';
 import { auditPages } from './pages/audit.js';
@@ -68,13 +69,17 @@ export async function buildApp({
     decorateReply: false,
   });
 
+  refuseControlCharacters(app);
   await accessControl(app, db);
 
   app.setErrorHandler((error, request, reply) => {
     const api = request.url.startsWith('/api/');
-    const { status, message, problems } = describe(error);
+    const { status, message, problems, file } = describe(error);
     if (status >= 500) request.log.error(error);
-    if (api) return reply.status(status).send({ error: message, ...(problems ? { problems } : {}) });
+    if (api)
+      return reply
+        .status(status)
+        .send({ error: message, ...(file ? { file } : {}), ...(problems ? { problems } : {}) });
     return page(reply.status(status), 'error.njk', {
       title:
         status === 404
@@ -128,8 +133,16 @@ export function page(reply: FastifyReply, template: string, context: Record<stri
 }
 
 /** Turns any error into a status and words fit to show; internal details never leave the server. */
-function describe(error: unknown): { status: number; message: string; problems?: unknown } {
-  if (error instanceof InputError) return { status: 422, message: error.message, problems: error.problems };
+function describe(error: unknown): { status: number; message: string; problems?: unknown; file?: string } {
+  if (error instanceof InputError) {
+    // A refusal of a whole file still names it, as a problem of the file, like a row's would.
+    const problems = error.problems.length
+      ? error.problems
+      : error.file
+        ? [{ field: '(whole file)', message: error.message }]
+        : [];
+    return { status: 422, message: error.message, problems, ...(error.file ? { file: error.file } : {}) };
+  }
   if (error instanceof NotFoundError) return { status: 404, message: error.message };
   if (error instanceof ForbiddenError) return { status: 403, message: error.message };
   if (error instanceof ConflictError) return { status: 409, message: error.message };

@@ -27,8 +27,14 @@ import { page } from '../app.js';
 import { type Form, formErrors } from '../forms.js';
 import { flash } from './paging.js';
 
-/** Where to go after signing in: a path on this site only, never another site (open redirect). */
-const localPath = (next: unknown) => (typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : '/');
+/**
+ * Where to go after signing in: a path on this site, or home. Browsers drop tabs and line breaks
+ * from addresses, so "/\t/evil.example" would become "//evil.example", another site: any space,
+ * control character or backslash disqualifies a path, as does a second slash at its start.
+ */
+const localPath = (next: unknown) =>
+  // eslint-disable-next-line no-control-regex -- control characters are what it refuses
+  typeof next === 'string' && /^\/(?![/\\])[^\u0000-\u0020\u007F\\]*$/.test(next) ? next : '/';
 
 const bySecret = z.object({ secret: linkSecret });
 
