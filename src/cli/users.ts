@@ -74,7 +74,7 @@ export function usersCommands(
       withDatabase(async (db) => {
         const user = await findUserByEmail(db, email);
         if (!user) throw new NotFoundError(`No account has the address ${email}`);
-        await clearFailedSignIns(db, user.id);
+        await clearFailedSignIns(db, user.email);
         console.log(
           `${user.email} is unlocked. Send them this link to choose a new password (it works once, for 1 hour):`,
         );

@@ -169,7 +169,7 @@ export async function checkPartnershipAccess(
   from: 'slug' | 'project' | 'business-case',
   key: string,
 ) {
-  const members = await memberCodes(db, from, key);
+  const record = await memberCodes(db, from, key);
   const missing = () =>
     new NotFoundError(
       from === 'business-case'
@@ -178,14 +178,15 @@ export async function checkPartnershipAccess(
           ? `No project has the number ${key}`
           : `No partnership is called ${key}`,
     );
-  if (!members) throw missing();
-  const mayRead = canReadPrivate(viewer, members);
+  if (!record) throw missing();
+  const mayRead = canReadPrivate(viewer, record.codes);
   if (need === 'read') {
     if (!mayRead) throw missing();
     return;
   }
-  if (canEditPartnership(viewer, members)) return;
-  if (from === 'business-case' && !mayRead) throw missing();
+  if (canEditPartnership(viewer, record.codes)) return;
+  // A private record refused looks like a missing one, to reading and writing alike.
+  if (record.private && !mayRead) throw missing();
   throw new ForbiddenError(
     viewer
       ? 'Your account cannot change this partnership’s records. Ask an administrator of your body if you need to.'
@@ -212,6 +213,6 @@ export function pageContext(reply: FastifyReply) {
 
 /** Whether the viewer may edit a partnership's records, to show or hide the controls that would. */
 export async function mayEditPartnership(db: Database, viewer: Viewer, slug: string | undefined) {
-  const codes = slug ? await memberCodes(db, 'slug', slug) : undefined;
-  return codes !== undefined && canEditPartnership(viewer, codes);
+  const record = slug ? await memberCodes(db, 'slug', slug) : undefined;
+  return record !== undefined && canEditPartnership(viewer, record.codes);
 }

@@ -9,6 +9,7 @@ import {
   type UserInput,
   type Viewer,
   ALL_SCOPES,
+  canManageUser,
 } from '../domain/access.js';
 import type { Actor } from '../domain/audit.js';
 import { recordChange } from '../store/audit.js';
@@ -24,6 +25,7 @@ import {
   getUser,
   oneTimeLinkIsLive,
   passwordHashOf,
+  isLockedOut,
   recordFailedSignIn,
   revokeApiToken,
   saveUser,
@@ -50,8 +52,9 @@ export type SignInResult =
   | { outcome: 'locked' };
 
 /**
- * Checks an e-mail address and password. A wrong answer for an account that exists counts towards
- * its lockout; a locked account refuses even the right password until the lock ends or a reset.
+ * Checks an e-mail address and password. A wrong answer counts towards the address's lockout, and a
+ * locked address refuses even the right password until the lock ends or a reset. Addresses without
+ * an account count and lock alike, so that no answer tells whether an account exists.
  */
 export async function signIn(db: Sql, email: string, password: string): Promise<SignInResult> {
   const user = await findUserByEmail(db, email);
@@ -59,13 +62,12 @@ export async function signIn(db: Sql, email: string, password: string): Promise<
     password,
     user && !user.disabled ? await passwordHashOf(db, user.id) : undefined,
   );
-  if (!user || user.disabled) return { outcome: 'wrong' };
-  if (user.lockedUntil && new Date(user.lockedUntil) > new Date()) return { outcome: 'locked' };
-  if (!matches) {
-    const locked = await recordFailedSignIn(db, user.id, MAX_FAILED_SIGN_INS, LOCKOUT_MINUTES);
+  if (await isLockedOut(db, email)) return { outcome: 'locked' };
+  if (!user || user.disabled || !matches) {
+    const locked = await recordFailedSignIn(db, email, MAX_FAILED_SIGN_INS, LOCKOUT_MINUTES);
     return { outcome: locked ? 'locked' : 'wrong' };
   }
-  await clearFailedSignIns(db, user.id);
+  await clearFailedSignIns(db, email);
   // A new session every time, so a session id planted before sign-in is never promoted (fixation).
   const { secret, hash } = newSecret();
   await createSession(db, hash, user.id, SESSION_HOURS);
@@ -90,14 +92,32 @@ export async function viewerFrom(
   return undefined;
 }
 
-/** Adds a user and e-mails them a link to choose their password. */
+/**
+ * Adds a user and e-mails them a link to choose their password; returns the new account's number.
+ * An address that already has an account the inviter may not manage (another body's) is neither
+ * added nor named to the inviter, who must not learn who has an account elsewhere: its owner is
+ * told by e-mail instead, and nothing is returned.
+ */
 export async function inviteUser(
   db: Sql,
-  actor: Actor,
+  inviter: NonNullable<Viewer>,
   input: UserInput,
   mail: AccountMail,
-): Promise<number> {
-  const id = await addUser(db, actor, input);
+): Promise<number | undefined> {
+  const existing = await findUserByEmail(db, input.email);
+  if (existing && !canManageUser(inviter, existing)) {
+    await mail.mailer.send({
+      to: existing.email,
+      subject: 'Someone tried to add you to Pathfinder',
+      text: [
+        `Dear ${existing.name},`,
+        '',
+        `An administrator${inviter.bodyName ? ` at ${inviter.bodyName}` : ''} tried to add this address to Pathfinder. You already have an account, so nothing has changed. Sign in as usual; if you need access for another body, ask a site administrator.`,
+      ].join('\n'),
+    });
+    return undefined;
+  }
+  const id = await addUser(db, actorOf(inviter), input);
   await sendLink(db, id, 'invitation', mail);
   return id;
 }

@@ -7,6 +7,7 @@ import accounts from './migrations/005_accounts.js';
 import news from './migrations/006_news.js';
 import spendPartitions from './migrations/007_spend_partitions.js';
 import paymentIdentity from './migrations/008_payment_identity.js';
+import signInFailures from './migrations/009_sign_in_failures.js';
 
 /** Migrations in order; a migration, once released, is never edited: add the next one instead. */
 const MIGRATIONS: { id: number; name: string; sql: string }[] = [
@@ -18,6 +19,7 @@ const MIGRATIONS: { id: number; name: string; sql: string }[] = [
   { id: 6, name: 'news', sql: news },
   { id: 7, name: 'spend partitions', sql: spendPartitions },
   { id: 8, name: 'payment identity', sql: paymentIdentity },
+  { id: 9, name: 'sign-in failures', sql: signInFailures },
 ];
 
 // Any constant works as long as every Pathfinder process uses the same one.

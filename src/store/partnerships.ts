@@ -269,23 +269,29 @@ export async function removeMember(sql: Sql, slug: string, bodyCode: string): Pr
 /**
  * The member bodies' codes of the partnership a record belongs to: the partnership named by its
  * slug, or the one holding a project or business case; undefined when there is no such record.
+ * `private` says whether only members may know the record exists: a business case, a draft project.
  */
 export async function memberCodes(
   sql: Sql,
   from: 'slug' | 'project' | 'business-case',
   key: string,
-): Promise<string[] | undefined> {
+): Promise<{ codes: string[]; private: boolean } | undefined> {
   if (from !== 'slug' && !/^\d{1,9}$/.test(key)) return undefined;
   const partnership = {
     slug: 'SELECT id FROM partnerships WHERE slug = $1',
     project: 'SELECT partnership_id FROM projects WHERE id = $1::int',
     'business-case': 'SELECT partnership_id FROM business_cases WHERE id = $1::int',
   }[from];
-  const [row] = await sql.query<{ found: boolean; codes: string[] }>(
-    `SELECT EXISTS (${partnership}) AS found,
+  const isPrivate = {
+    slug: 'false',
+    project: 'coalesce((SELECT draft FROM projects WHERE id = $1::int), false)',
+    'business-case': 'true',
+  }[from];
+  const [row] = await sql.query<{ found: boolean; codes: string[]; private: boolean }>(
+    `SELECT EXISTS (${partnership}) AS found, ${isPrivate} AS private,
        ARRAY(SELECT b.code FROM partnership_members m JOIN bodies b ON b.id = m.body_id
              WHERE m.partnership_id = (${partnership})) AS codes`,
     [key],
   );
-  return row?.found ? row.codes : undefined;
+  return row?.found ? { codes: row.codes, private: row.private } : undefined;
 }

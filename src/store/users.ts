@@ -13,7 +13,8 @@ export interface User extends Account {
 
 const SELECT_USER = `SELECT u.id, u.email, u.name, b.code AS "bodyCode", b.name AS "bodyName", u.role,
     u.site_admin AS "siteAdmin", u.disabled, u.password_hash IS NOT NULL AS "hasPassword",
-    u.locked_until AS "lockedUntil", u.created_at AS "createdAt"
+    (SELECT f.locked_until FROM sign_in_failures f WHERE f.email = u.email AND f.locked_until > now()) AS "lockedUntil",
+    u.created_at AS "createdAt"
   FROM users u LEFT JOIN bodies b ON b.id = u.body_id`;
 
 export async function getUser(sql: Sql, id: number): Promise<User> {
@@ -83,32 +84,47 @@ export async function passwordHashOf(sql: Sql, userId: number): Promise<string |
 /** Sets a new password: any lockout ends and every session of the account is signed out. */
 export async function setPassword(sql: Sql, userId: number, hash: string) {
   await sql.transaction(async (tx) => {
-    await tx.query(
-      'UPDATE users SET password_hash = $1, failed_sign_ins = 0, locked_until = NULL WHERE id = $2',
+    const [user] = await tx.query<{ email: string }>(
+      'UPDATE users SET password_hash = $1 WHERE id = $2 RETURNING email',
       [hash, userId],
     );
+    if (user) await clearFailedSignIns(tx, user.email);
     await tx.query('DELETE FROM sessions WHERE user_id = $1', [userId]);
   });
 }
 
-/** Counts a wrong password; at `max` in a row the account locks for `minutes`. Says whether it is now locked. */
+/**
+ * Counts a wrong password for an address, with an account or not; at `max` in a row the address
+ * locks for `minutes`. Says whether it is now locked.
+ */
 export async function recordFailedSignIn(
   sql: Sql,
-  userId: number,
+  email: string,
   max: number,
   minutes: number,
 ): Promise<boolean> {
   const [row] = await sql.query<{ locked: boolean }>(
-    `UPDATE users SET failed_sign_ins = failed_sign_ins + 1,
-       locked_until = CASE WHEN failed_sign_ins + 1 >= $2 THEN now() + make_interval(mins => $3) ELSE locked_until END
-     WHERE id = $1 RETURNING locked_until IS NOT NULL AS locked`,
-    [userId, max, minutes],
+    `INSERT INTO sign_in_failures AS f (email, failures, locked_until)
+       VALUES ($1, 1, CASE WHEN 1 >= $2 THEN now() + make_interval(mins => $3) END)
+     ON CONFLICT (email) DO UPDATE SET failures = f.failures + 1,
+       locked_until = CASE WHEN f.failures + 1 >= $2 THEN now() + make_interval(mins => $3) ELSE f.locked_until END
+     RETURNING coalesce(locked_until > now(), false) AS locked`,
+    [email.trim().toLowerCase(), max, minutes],
   );
   return row?.locked ?? false;
 }
 
-export async function clearFailedSignIns(sql: Sql, userId: number) {
-  await sql.query('UPDATE users SET failed_sign_ins = 0, locked_until = NULL WHERE id = $1', [userId]);
+/** Whether wrong passwords have locked an address for now. */
+export async function isLockedOut(sql: Sql, email: string): Promise<boolean> {
+  const [row] = await sql.query<{ locked: boolean }>(
+    'SELECT locked_until > now() AS locked FROM sign_in_failures WHERE email = $1',
+    [email.trim().toLowerCase()],
+  );
+  return row?.locked ?? false;
+}
+
+export async function clearFailedSignIns(sql: Sql, email: string) {
+  await sql.query('DELETE FROM sign_in_failures WHERE email = $1', [email.trim().toLowerCase()]);
 }
 
 /** Starts a session; sessions that have run out are cleared away at the same time. */

@@ -119,7 +119,7 @@ export function forEachDatabaseTarget(
 export async function emptyRegister(db: Database) {
   await db.query(
     `TRUNCATE bodies, partnerships, payments, spend_cube, payees, spend_labels, suppliers, analysis_cube, users, news_items, editions, subscribers,
-       audit_events RESTART IDENTITY CASCADE`,
+       audit_events, sign_in_failures RESTART IDENTITY CASCADE`,
   );
   // Reports kept in memory for the old contents must not answer for the new.
   await db.query('UPDATE analysis_state SET version = version + 1');

@@ -76,7 +76,7 @@ forEachDatabase('accounts and sessions', (database) => {
       assert.match(res.body, /Enter a correct email address and password/);
       assert.equal(jar.get('pathfinder_session'), undefined);
     }
-    await database().query('UPDATE users SET failed_sign_ins = 0');
+    await database().query('DELETE FROM sign_in_failures');
   });
 
   test('signing in makes a new session, so one planted before is never promoted (fixation)', async () => {
@@ -118,10 +118,19 @@ forEachDatabase('accounts and sessions', (database) => {
     assert.match(right.body, /locked after too many wrong passwords/);
     assert.equal(jar.get('pathfinder_session'), undefined);
     // Fifteen minutes later (moved back rather than waited for), the right password works again.
-    await database().query(`UPDATE users SET locked_until = now() - interval '1 second' WHERE email = $1`, [
-      ADMIN,
-    ]);
+    await database().query(
+      `UPDATE sign_in_failures SET locked_until = now() - interval '1 second' WHERE email = $1`,
+      [ADMIN],
+    );
     assert.equal((await postSignIn(app, jar, ADMIN, PASSWORD)).statusCode, 303);
+  });
+
+  test('an address with no account locks after five wrong passwords just as an account does', async () => {
+    const statuses = [];
+    for (let i = 0; i < 6; i++)
+      statuses.push((await postSignIn(app, new CookieJar(), 'nobody@nowhere.test', `guess ${i}`)).statusCode);
+    assert.deepEqual(statuses, [401, 401, 401, 401, 423, 423]);
+    await database().query('DELETE FROM sign_in_failures');
   });
 
   test('too many sign-in attempts from one address are slowed down', async () => {
@@ -136,9 +145,7 @@ forEachDatabase('accounts and sessions', (database) => {
       assert.deepEqual(codes, [401, 401, 401, 401, 429, 429]);
     } finally {
       await limited.close();
-      await database().query(`UPDATE users SET failed_sign_ins = 0, locked_until = NULL WHERE email = $1`, [
-        OUTSIDER,
-      ]);
+      await database().query('DELETE FROM sign_in_failures');
     }
   });
 

@@ -48,7 +48,8 @@ const DONE: Record<string, string> = {
   'password-set': 'Your password has been set: sign in with it now',
   'token-revoked': 'The API token has been revoked: scripts using it can no longer sign in',
   'user-saved': 'The user has been saved',
-  'user-invited': 'The user has been added and sent an email to choose their password',
+  'user-invited':
+    'An invitation has been sent by email. If the address already has an account, its owner has been told instead',
   'reset-sent': 'A password reset link has been sent to the user',
   'note-added': 'Your note has been added',
   'news-saved': 'The news item has been saved',

@@ -71,8 +71,9 @@ export function userPages(app: FastifyInstance, db: Database, mail: AccountMail)
     try {
       const input = parseInput(userInput, userFromForm(values, viewer), 'user');
       checkGrant(viewer, input);
-      const id = await inviteUser(db, actorOf(viewer), input, mail);
-      return reply.redirect(`/users/${id}?done=user-invited`, 303);
+      // The same answer whether or not the address had an account elsewhere (see inviteUser).
+      await inviteUser(db, viewer, input, mail);
+      return reply.redirect('/users?done=user-invited', 303);
     } catch (error) {
       const problems = problemsOf(error, 'email');
       if (!problems) throw error;
