@@ -5,6 +5,7 @@
 // 10% less time (bench/import) for 30 MB more memory.
 import { readFile, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
+import { createInterface } from 'node:readline/promises';
 import { basename } from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -17,10 +18,11 @@ import { parseInput } from '../domain/validation.js';
 import { registerCsv } from '../export/register.js';
 import { readBodyRegister } from '../ingest/body-register.js';
 import { buildApp } from '../server/app.js';
-import { importSpendFile } from '../services/import-spend.js';
+import { importSpendFile, undoSpendImport } from '../services/import-spend.js';
+import { getSpendImport } from '../store/spend.js';
 import { refreshSpendAnalysis } from '../services/spend-analysis.js';
 import { businessCaseReport } from '../services/business-case.js';
-import { businessCaseId } from '../server/queries.js';
+import { businessCaseId, spendImportId } from '../server/queries.js';
 import { type OpportunityQuery, opportunityReport, reportTables } from '../services/opportunities.js';
 import { toCsv } from '../export/csv.js';
 import { listUnmapped } from '../store/categories.js';
@@ -163,6 +165,10 @@ importCommand
   .option('--month <yyyy-mm>', 'the month of payments whose dates the file lost (e.g. "00:00:00")')
   .option('--sheet <name>', 'for XLSX: the worksheet to read (default: the first with rows)')
   .option(
+    '--confirm-body',
+    'store a file with no body column even though the same file is held for another body',
+  )
+  .option(
     '--column <field=heading...>',
     `choose a column by its heading, saved for the body; fields: ${Object.keys(SPEND_FIELDS).join(', ')}`,
   )
@@ -175,7 +181,14 @@ importCommand
   .action(
     async (
       files: string[],
-      options: { body?: string; month?: string; sheet?: string; column?: string[]; server?: string },
+      options: {
+        body?: string;
+        month?: string;
+        sheet?: string;
+        confirmBody?: boolean;
+        column?: string[];
+        server?: string;
+      },
     ) => {
       const columns = Object.fromEntries(
         (options.column ?? []).map((c) => {
@@ -193,7 +206,7 @@ importCommand
 /** Sends each file to a server's API; a refused file is reported and the rest still go. */
 async function importToServer(
   files: string[],
-  options: { body?: string; month?: string; sheet?: string; server: string },
+  options: { body?: string; month?: string; sheet?: string; confirmBody?: boolean; server: string },
   columns: Record<string, string>,
 ) {
   const token = process.env.PATHFINDER_TOKEN;
@@ -210,9 +223,11 @@ async function importToServer(
         bodyCode: options.body,
         month: options.month,
         sheet: options.sheet,
+        confirmOtherBody: options.confirmBody,
         columns,
       });
       console.log(describeSpendImport(report));
+      if (report.failed) failed++;
     } catch (error) {
       console.error(error instanceof InputError ? error.describe() : (error as Error).message);
       failed++;
@@ -224,7 +239,7 @@ async function importToServer(
 async function importHere(
   db: Database,
   files: string[],
-  options: { body?: string; month?: string; sheet?: string },
+  options: { body?: string; month?: string; sheet?: string; confirmBody?: boolean },
   columns: Record<string, string>,
 ) {
   let failed = 0;
@@ -242,11 +257,18 @@ async function importHere(
         db,
         operator,
         file,
-        { bodyCode: options.body, undatedMonth: options.month, sheet: options.sheet, columns },
+        {
+          bodyCode: options.body,
+          undatedMonth: options.month,
+          sheet: options.sheet,
+          confirmOtherBody: options.confirmBody ?? false,
+          columns,
+        },
         (rows) => bar.setTotal(Math.max(estimate, rows)) ?? bar.update(rows),
       );
       bar.stop();
       console.log(describeSpendImport(report));
+      if (report.failed) failed++;
     } catch (error) {
       bar.stop();
       if (!(error instanceof InputError)) throw error;
@@ -255,6 +277,41 @@ async function importHere(
     }
   }
   if (failed) process.exitCode = 1;
+}
+
+program
+  .command('spend')
+  .description('spend imports already stored')
+  .command('remove')
+  .description('remove one import: its payments and their part in suppliers and reports')
+  .argument('<id>', 'the import number (on its page, or in the import report)')
+  .option('--yes', 'do not ask for confirmation')
+  .action((id: string, options: { yes?: boolean }) =>
+    withDatabase(async (db) => {
+      const r = await getSpendImport(db, parseInput(spendImportId, id, 'import number'));
+      const what = `import ${r.id}: ${r.file} for ${r.bodyName}, ${r.accepted.toLocaleString('en-GB')} payments stored`;
+      if (!options.yes && !(await confirmed(`Remove ${what}? [y/N] `))) {
+        console.error('Nothing removed.');
+        process.exitCode = 1;
+        return;
+      }
+      await undoSpendImport(db, operator, r.bodyCode, r.id);
+      console.log(`Removed ${what}.`);
+    }),
+  );
+
+/** Asks a yes-or-no question at the terminal; without one (a script, CI) the answer is no. */
+async function confirmed(question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) {
+    console.error('No terminal to confirm at: add --yes to go ahead.');
+    return false;
+  }
+  const prompt = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await prompt.question(question)).trim());
+  } finally {
+    prompt.close();
+  }
 }
 
 importCommand

@@ -7,6 +7,7 @@ export interface RemoteImport {
   bodyCode: string;
   month?: string | undefined;
   sheet?: string | undefined;
+  confirmOtherBody?: boolean | undefined;
   columns: Record<string, string>;
 }
 
@@ -19,6 +20,7 @@ export async function uploadSpend(server: string, token: string, file: string, o
   const form = new FormData();
   if (options.month) form.set('month', options.month);
   if (options.sheet) form.set('sheet', options.sheet);
+  if (options.confirmOtherBody) form.set('confirmOtherBody', 'yes');
   for (const [field, heading] of Object.entries(options.columns)) form.set(`column.${field}`, heading);
   form.set('file', await openAsBlob(file), basename(file));
   const url = new URL(`/api/v1/bodies/${encodeURIComponent(options.bodyCode)}/spend-imports`, server);

@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import { formatPounds } from '../domain/money.js';
-import { SPEND_FIELDS, type SpendField, type SpendLayout } from '../domain/spend.js';
+import { adviceForRefusedFile, SPEND_FIELDS, type SpendField, type SpendLayout } from '../domain/spend.js';
 import type { SpendImportReport } from '../store/spend.js';
 
 /** The import report in the terminal: what was read, stored, skipped and refused, and why. */
@@ -10,7 +10,9 @@ export function describeSpendImport(r: SpendImportReport, shownRejections = 20):
     .map(([field, i]) => `${SPEND_FIELDS[field as SpendField]} ← "${r.layout.header[i as number]}"`)
     .join('; ');
   const lines = [
-    `${r.file} → ${r.bodyName} (${r.bodyCode}), import ${r.id}`,
+    r.failed
+      ? `${r.file} could not be imported for ${r.bodyName} (${r.bodyCode}): all its rows were refused (kept as failed import ${r.id}). ${adviceForRefusedFile(r.rejections)}`
+      : `${r.file} → ${r.bodyName} (${r.bodyCode}), import ${r.id}`,
     `  rows read ${n(r.rowsRead)}: ${n(r.accepted)} stored, ${n(r.duplicates)} already stored, ${n(r.rejected)} refused`,
     `  total ${formatPounds(r.totalPence)}${r.firstDate ? `, paid ${r.firstDate} to ${r.lastDate}` : ''}`,
     `  read as ${readAs(r.layout)}, header in row ${r.layout.headerRow}`,

@@ -103,3 +103,35 @@ export class ColumnChoiceError extends InputError {
     super(message, problems, file);
   }
 }
+
+/**
+ * What to do about a file none of whose rows could be stored, from the reasons its rows were
+ * refused: the commonest reason decides, as it is usually one cause throughout.
+ */
+export function adviceForRefusedFile(rejections: Rejection[]): string {
+  const counts = new Map<string, number>();
+  for (const r of rejections) {
+    const kind = /date is missing/.test(r.reason)
+      ? 'no-dates'
+      : /is not a date|outside the years/.test(r.reason)
+        ? 'dates'
+        : /is for ".*", not /.test(r.reason)
+          ? 'other-body'
+          : /amount/.test(r.reason)
+            ? 'amounts'
+            : 'rows';
+    counts.set(kind, (counts.get(kind) ?? 0) + 1);
+  }
+  const [commonest] = [...counts].sort((a, b) => b[1] - a[1])[0] ?? ['rows'];
+  return {
+    'no-dates':
+      'The file has lost its payment dates. Give the month the payments were made (the month field, or --month yyyy-mm) and import it again.',
+    dates:
+      'The dates cannot be read. Check that the column chosen for the payment date holds dates, or choose another column, and import it again.',
+    'other-body':
+      'The file’s body column names another body. Import it for that body, or check that you chose the right body.',
+    amounts:
+      'The amounts cannot be read. Check that the column chosen for the amount holds amounts of money, or choose another column.',
+    rows: 'Correct the rows listed below (all of them are in the download) and import the file again.',
+  }[commonest as string] as string;
+}

@@ -50,6 +50,9 @@ export const POLICIES: Record<string, Policy> = {
   'GET /bodies/:code/spend-columns': spend,
   'POST /bodies/:code/spend-imports': spend,
   'GET /spend-imports/:id': 'public',
+  'GET /spend-imports/:id/refused.csv': 'public',
+  'GET /bodies/:code/spend-imports/:id/remove': spend,
+  'POST /bodies/:code/spend-imports/:id/remove': spend,
 
   'GET /partnerships': 'public',
   'GET /partnerships/new': 'shared',
@@ -144,6 +147,7 @@ export const POLICIES: Record<string, Policy> = {
   'GET /api/v1/bodies/:code/spend-imports': 'public',
   'POST /api/v1/bodies/:code/spend-imports': spend,
   'GET /api/v1/spend-imports/:id': 'public',
+  'DELETE /api/v1/bodies/:code/spend-imports/:id': spend,
   'GET /api/v1/register': 'public',
   'GET /api/v1/register.csv': 'public',
   'POST /api/v1/register': 'directory',

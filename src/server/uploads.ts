@@ -76,7 +76,8 @@ function chosenColumns(fields: Record<string, string>): Record<string, string> {
 
 /**
  * Imports the spend file of an upload form (`file`; `month` for files without dates; `sheet` for a
- * workbook's sheet; `column.FIELD` to choose columns) for a body, then removes the temporary copy. `onFields` hears the form's other fields as soon as they are read,
+ * workbook's sheet; `column.FIELD` to choose columns; `confirmOtherBody=yes` to store a file held
+ * for another body too) for a body, then removes the temporary copy. `onFields` hears the form's other fields as soon as they are read,
  * so that a page can show them again if the file is refused.
  */
 export async function importUploadedSpend(
@@ -93,6 +94,7 @@ export async function importUploadedSpend(
       bodyCode,
       undatedMonth: upload.fields.month?.trim() || undefined,
       sheet: upload.fields.sheet?.trim() || undefined,
+      confirmOtherBody: upload.fields.confirmOtherBody === 'yes',
       columns: chosenColumns(upload.fields),
     });
   } finally {

@@ -11,7 +11,13 @@ import { openSpendFileInWorker } from '../ingest/spend/worker-reader.js';
 import type { Sql } from '../store/db.js';
 import { faultPoint } from '../store/faults.js';
 import { refreshSpendAnalysis } from './spend-analysis.js';
-import { getColumnChoices, importSpend, saveColumnChoices, type SpendImportReport } from '../store/spend.js';
+import {
+  getColumnChoices,
+  importSpend,
+  removeSpendImport,
+  saveColumnChoices,
+  type SpendImportReport,
+} from '../store/spend.js';
 
 export const spendImportOptions = z.object({
   bodyCode: z.string().trim().toUpperCase().optional(),
@@ -22,6 +28,8 @@ export const spendImportOptions = z.object({
     .optional(),
   /** For XLSX: the worksheet to read. */
   sheet: z.string().min(1).optional(),
+  /** The same file is held for another body, and this one is said to be right too. */
+  confirmOtherBody: z.boolean().default(false),
   /** Columns chosen by heading; saved for the body so its next file needs no choosing. */
   columns: z.partialRecord(oneOf(SPEND_FIELDS, 'Unknown field'), z.string().min(1)).default({}),
 });
@@ -58,7 +66,7 @@ export async function importSpendFile(
       const stored = await importSpend(
         tx,
         { file: layout.file, sha256: digest, layout, batches },
-        { bodyCode: options.bodyCode, onProgress },
+        { bodyCode: options.bodyCode, confirmOtherBody: options.confirmOtherBody, onProgress },
       );
       if (Object.keys(options.columns).length) {
         await saveColumnChoices(tx, stored.bodyCode, { ...saved, ...options.columns });
@@ -76,6 +84,7 @@ export async function importSpendFile(
           duplicates: stored.duplicates,
           rejected: stored.rejected,
           totalPence: stored.totalPence,
+          ...(stored.failed ? { failed: true } : {}),
         },
       });
       faultPoint('import:before-refresh');
@@ -88,6 +97,32 @@ export async function importSpendFile(
   } finally {
     await reader.close();
   }
+}
+
+/**
+ * Removes one import: its payments, and with them their part in suppliers and reports, in one
+ * transaction with the audit entry. Payments it shared with a later file go too (that file counted
+ * them as held already): importing that file again puts them back.
+ */
+export async function undoSpendImport(db: Sql, actor: Actor, bodyCode: string, importId: number) {
+  return db.transaction(async (tx) => {
+    const removed = await removeSpendImport(tx, bodyCode, importId);
+    await recordChange(tx, actor, {
+      action: 'delete',
+      recordType: 'spend_import',
+      recordKey: String(removed.id),
+      recordName: `${removed.file} for ${removed.bodyName}`,
+      before: {
+        file: removed.file,
+        body: removed.bodyCode,
+        accepted: removed.accepted,
+        totalPence: removed.totalPence,
+        importedAt: removed.importedAt,
+      },
+    });
+    await refreshSpendAnalysis(tx, removed.bodyCode);
+    return removed;
+  });
 }
 
 async function sha256(path: string): Promise<string> {

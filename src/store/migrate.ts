@@ -8,6 +8,7 @@ import news from './migrations/006_news.js';
 import spendPartitions from './migrations/007_spend_partitions.js';
 import paymentIdentity from './migrations/008_payment_identity.js';
 import signInFailures from './migrations/009_sign_in_failures.js';
+import spendRejections from './migrations/010_spend_rejections.js';
 
 /** Migrations in order; a migration, once released, is never edited: add the next one instead. */
 const MIGRATIONS: { id: number; name: string; sql: string }[] = [
@@ -20,6 +21,7 @@ const MIGRATIONS: { id: number; name: string; sql: string }[] = [
   { id: 7, name: 'spend partitions', sql: spendPartitions },
   { id: 8, name: 'payment identity', sql: paymentIdentity },
   { id: 9, name: 'sign-in failures', sql: signInFailures },
+  { id: 10, name: 'spend rejections', sql: spendRejections },
 ];
 
 // Any constant works as long as every Pathfinder process uses the same one.

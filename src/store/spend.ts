@@ -26,8 +26,10 @@ export interface SpendImportReport {
   totalPence: number;
   firstDate?: string;
   lastDate?: string;
-  /** The first rejections, each naming row, column and reason. */
+  /** The first hundred rejections, each naming row, column and reason; all are kept (allRejections). */
   rejections: Rejection[];
+  /** Nothing could be stored: every row was refused. Not spend, but kept to show why. */
+  failed: boolean;
   notes: string[];
   synthetic: boolean;
   /** The later import of the same file, read otherwise, whose payments took this one's place. */
@@ -45,10 +47,29 @@ export interface SpendSource {
   synthetic?: boolean;
 }
 
+/**
+ * The file has no body column and the same file is held for another body already: likely chosen
+ * for the wrong body, so it is stopped with a question rather than stored.
+ */
+export class SameFileOtherBodyError extends InputError {
+  override name = 'SameFileOtherBodyError';
+  constructor(
+    file: string,
+    readonly heldFor: { code: string; name: string; importId: number },
+  ) {
+    super(
+      `This file is already held for ${heldFor.name} (import ${heldFor.importId}) and names no body of its own: is it really this body's? Import it again saying that it is, if so`,
+      [{ field: 'confirmOtherBody', message: `The same file is held for ${heldFor.name}` }],
+      file,
+    );
+  }
+}
+
 /** Payments written to the database at a time, while the next are read. */
 const BATCH = 5_000;
-/** Rejections kept in the report; the count is always exact. */
-const KEEP_REJECTIONS = 1_000;
+/** Rejections shown in a report; all are stored. */
+const SHOWN_REJECTIONS = 100;
+const REJECTION_COLUMNS = ['import_id', 'row_number', 'field', 'reason'];
 const PAYMENT_COLUMNS = [
   'body_id',
   'content_key',
@@ -75,7 +96,12 @@ const BODY_SPEND_LOCK = 7_115_2003;
 export async function importSpend(
   db: Sql,
   source: SpendSource,
-  options: { bodyCode?: string | undefined; onProgress?: (rowsRead: number) => void } = {},
+  options: {
+    bodyCode?: string | undefined;
+    /** Store it even though the same file is held for another body (see SameFileOtherBodyError). */
+    confirmOtherBody?: boolean | undefined;
+    onProgress?: (rowsRead: number) => void;
+  } = {},
 ): Promise<SpendImportReport> {
   return db.transaction(async (tx) => {
     const batches = source.batches[Symbol.asyncIterator]();
@@ -103,8 +129,8 @@ export async function importSpend(
 
     const [created] = await tx.query<{ id: number }>(
       `INSERT INTO spend_imports (body_id, file_name, file_sha256, layout, rows_read, accepted, duplicates,
-         rejected, total_pence, rejections, notes, synthetic)
-       VALUES ($1, $2, '', $3, 0, 0, 0, 0, 0, '[]', '[]', $4) RETURNING id`,
+         rejected, total_pence, notes, synthetic)
+       VALUES ($1, $2, '', $3, 0, 0, 0, 0, 0, '[]', $4) RETURNING id`,
       [body.id, source.file, JSON.stringify(source.layout), source.synthetic ?? false],
     );
     const importId = (created as { id: number }).id;
@@ -112,7 +138,7 @@ export async function importSpend(
     const load = await openPaymentLoad(tx, body.id);
     const dictionaries = new SpendDictionaries(tx);
     const occurrences = new OccurrenceCounter();
-    const rejections: Rejection[] = [];
+    let refused: Rejection[] = [];
     const notes: string[] = [];
     let rowsRead = 0;
     let paymentsRead = 0;
@@ -125,7 +151,13 @@ export async function importSpend(
     let copied = 0;
     // One batch is written while the next is read: the database and the parser each have a core.
     let writing: Promise<void> = Promise.resolve();
-    const write = async (rows: SpendRow[]) => {
+    const write = async (rows: SpendRow[], rejections: Rejection[]) => {
+      if (rejections.length) {
+        const lines = rejections.map(
+          (r) => `${importId},${r.row},${csvText(r.field)},${csvText(r.reason)}\n`,
+        );
+        await tx.copyCsv('spend_rejections', REJECTION_COLUMNS, lines.join(''));
+      }
       const keys = rows.map((p) => contentKey(body.id, p, occurrences));
       const ids = await dictionaries.idsFor(rows);
       const { expenseArea, expenseType, categoryLabel, purpose } = ids.labels;
@@ -138,10 +170,10 @@ export async function importSpend(
       faultPoint('import:batch-written');
     };
     const flush = async () => {
-      const rows = batch;
-      batch = [];
+      const [rows, rejections] = [batch, refused];
+      [batch, refused] = [[], []];
       await writing;
-      writing = rows.length ? write(rows) : Promise.resolve();
+      writing = write(rows, rejections);
     };
 
     const take = async (items: SpendItem[]) => {
@@ -161,7 +193,7 @@ export async function importSpend(
                   reason: `This payment is for "${item.payment.bodyName}", not ${body.name}`,
                 };
           rejected++;
-          if (rejections.length < KEEP_REJECTIONS) rejections.push(rejection);
+          refused.push(rejection);
           continue;
         }
         const p = item.payment;
@@ -171,7 +203,7 @@ export async function importSpend(
         if (p.paidOn && (!lastDate || p.paidOn > lastDate)) lastDate = p.paidOn;
         batch.push(p);
       }
-      if (batch.length >= BATCH) await flush();
+      if (batch.length + refused.length >= BATCH) await flush();
       options.onProgress?.(rowsRead);
     };
 
@@ -180,7 +212,15 @@ export async function importSpend(
     await flush();
     await writing;
     const sha256 = await source.sha256;
-    const replaced = await replaceEarlierReadings(tx, body.id, { sha256, layout: source.layout }, importId);
+    if (source.layout.mapping.bodyName === undefined && !options.confirmOtherBody) {
+      const heldFor = await sameFileElsewhere(tx, body.id, sha256);
+      if (heldFor) throw new SameFileOtherBodyError(source.file, heldFor);
+    }
+    // A reading that stored nothing (every row refused) replaces nothing either.
+    const failed = paymentsRead === 0;
+    const replaced = failed
+      ? []
+      : await replaceEarlierReadings(tx, body.id, { sha256, layout: source.layout }, importId);
     if (replaced.length)
       notes.push(
         `The same file was imported before (import ${replaced.join(', ')}) and read otherwise: its payments are replaced by these, not added twice`,
@@ -190,7 +230,7 @@ export async function importSpend(
     await rebuildCube(tx, body.id);
     await tx.query(
       `UPDATE spend_imports SET rows_read = $2, accepted = $3, duplicates = $4, rejected = $5, total_pence = $6,
-         first_date = $7, last_date = $8, rejections = $9, notes = $10, file_sha256 = $11 WHERE id = $1`,
+         first_date = $7, last_date = $8, failed = $9, notes = $10, file_sha256 = $11 WHERE id = $1`,
       [
         importId,
         rowsRead,
@@ -200,7 +240,7 @@ export async function importSpend(
         totalPence,
         firstDate ?? null,
         lastDate ?? null,
-        JSON.stringify(rejections),
+        failed,
         JSON.stringify(notes),
         sha256,
       ],
@@ -211,7 +251,10 @@ export async function importSpend(
 
 const REPORT = `SELECT i.id, b.code AS "bodyCode", b.name AS "bodyName", i.file_name AS file, i.imported_at AS "importedAt",
     i.layout, i.rows_read AS "rowsRead", i.accepted, i.duplicates, i.rejected, i.total_pence AS "totalPence",
-    i.first_date AS "firstDate", i.last_date AS "lastDate", i.rejections, i.notes, i.synthetic, i.replaced_by AS "replacedBy"
+    i.first_date AS "firstDate", i.last_date AS "lastDate", i.notes, i.synthetic, i.replaced_by AS "replacedBy",
+    i.failed, (SELECT coalesce(json_agg(json_build_object('row', r.row_number, 'field', r.field, 'reason', r.reason)
+        ORDER BY r.row_number), '[]')
+      FROM (SELECT * FROM spend_rejections WHERE import_id = i.id ORDER BY row_number LIMIT ${SHOWN_REJECTIONS}) r) AS rejections
   FROM spend_imports i JOIN bodies b ON b.id = i.body_id`;
 
 export async function getSpendImport(sql: Sql, id: number): Promise<SpendImportReport> {
@@ -226,6 +269,48 @@ export async function listSpendImports(sql: Sql, bodyCode: string): Promise<Spen
     [bodyCode.toUpperCase()],
   );
   return rows.map((r) => withoutNulls(r) as SpendImportReport);
+}
+
+/** Every row refused in an import, in file order, to download and correct. */
+export async function allRejections(sql: Sql, importId: number): Promise<Rejection[]> {
+  return sql.query<Rejection>(
+    'SELECT row_number AS row, field, reason FROM spend_rejections WHERE import_id = $1 ORDER BY row_number',
+    [importId],
+  );
+}
+
+/** Another body's import of the same file that still stands, if there is one. */
+async function sameFileElsewhere(tx: Sql, bodyId: number, sha256: string) {
+  const [row] = await tx.query<{ code: string; name: string; importId: number }>(
+    `SELECT b.code, b.name, i.id AS "importId" FROM spend_imports i JOIN bodies b ON b.id = i.body_id
+     WHERE i.file_sha256 = $1 AND i.body_id <> $2 AND i.replaced_by IS NULL AND NOT i.failed
+     ORDER BY i.id LIMIT 1`,
+    [sha256, bodyId],
+  );
+  return row;
+}
+
+/**
+ * Removes an import of a body's with the payments it stored, and sums the body's cube again; the
+ * caller refreshes the analysis in the same transaction. Returns what was removed, for the record.
+ */
+export async function removeSpendImport(
+  tx: Sql,
+  bodyCode: string,
+  importId: number,
+): Promise<SpendImportReport> {
+  const removed = await getSpendImport(tx, importId);
+  if (removed.bodyCode !== bodyCode.toUpperCase())
+    throw new NotFoundError(`No spend import has the number ${importId}`);
+  const [{ id: bodyId } = { id: 0 }] = await tx.query<{ id: number }>(
+    'SELECT id FROM bodies WHERE code = $1',
+    [removed.bodyCode],
+  );
+  await tx.query('SELECT pg_advisory_xact_lock($1, $2)', [BODY_SPEND_LOCK, bodyId]);
+  await tx.query('DELETE FROM payments WHERE body_id = $1 AND import_id = $2', [bodyId, importId]);
+  await tx.query('DELETE FROM spend_imports WHERE id = $1', [importId]);
+  await rebuildCube(tx, bodyId);
+  return removed;
 }
 
 interface ImportingBody {

@@ -120,6 +120,12 @@ async function spareProject(db: Parameters<typeof saveBody>[0]) {
     { partnership: P },
   );
 }
+/** A spend import of the member body's, with a file of its own so that it stores payments. */
+async function spareImport(db: Parameters<typeof saveBody>[0], folder: string) {
+  const path = join(folder, `spare-${++throwaway}.csv`);
+  writeFileSync(path, `Date,Supplier,Amount\n01/05/2024,Spare Supplier ${throwaway},${throwaway}.00\n`);
+  return (await importSpendFile(db, TESTER, path, { bodyCode: MEMBER })).id;
+}
 async function sparePartnership(db: Parameters<typeof saveBody>[0]) {
   const { slug } = await savePartnership(
     db,
@@ -226,6 +232,11 @@ forEachDatabase('authorisation matrix', (database) => {
     { route: 'GET /bodies/:code', url: () => `/bodies/${MEMBER}`, allowed: everyone },
     { route: 'GET /bodies/:code/partners', url: () => `/bodies/${MEMBER}/partners`, allowed: everyone },
     { route: 'GET /spend-imports/:id', url: (f) => `/spend-imports/${f.importId}`, allowed: everyone },
+    {
+      route: 'GET /spend-imports/:id/refused.csv',
+      url: (f) => `/spend-imports/${f.importId}/refused.csv`,
+      allowed: everyone,
+    },
     { route: 'GET /partnerships', url: () => '/partnerships?q=wychavon', allowed: everyone },
     { route: 'GET /partnerships/:slug', url: () => `/partnerships/${P}`, allowed: everyone },
     { route: 'GET /suppliers', url: () => '/suppliers', allowed: everyone },
@@ -390,6 +401,22 @@ forEachDatabase('authorisation matrix', (database) => {
       url: () => `/api/v1/bodies/${MEMBER}/spend-imports`,
       allowed: memberEditors,
       payload: {},
+    },
+    {
+      route: 'GET /bodies/:code/spend-imports/:id/remove',
+      url: (f) => `/bodies/${MEMBER}/spend-imports/${f.importId}/remove`,
+      allowed: memberEditors,
+    },
+    {
+      route: 'POST /bodies/:code/spend-imports/:id/remove',
+      url: async () => `/bodies/${MEMBER}/spend-imports/${await spareImport(db(), work)}/remove`,
+      allowed: memberEditors,
+      payload: {},
+    },
+    {
+      route: 'DELETE /api/v1/bodies/:code/spend-imports/:id',
+      url: async () => `/api/v1/bodies/${MEMBER}/spend-imports/${await spareImport(db(), work)}`,
+      allowed: memberEditors,
     },
 
     // Shared records: any editor

@@ -238,6 +238,12 @@ export function openApiDocument() {
                       description: 'yyyy-mm, only for files without dates',
                     },
                     sheet: { type: 'string', description: 'For a workbook: the sheet to read' },
+                    confirmOtherBody: {
+                      type: 'string',
+                      enum: ['yes'],
+                      description:
+                        'yes: store a file with no body column that is already held for another body (otherwise refused with 422)',
+                    },
                   },
                   patternProperties: {
                     '^column\\.': {
@@ -256,6 +262,19 @@ export function openApiDocument() {
             },
             404: notFound,
             422: problem,
+          },
+        },
+      },
+      '/api/v1/bodies/{code}/spend-imports/{id}': {
+        delete: {
+          tags: ['Spend'],
+          parameters: [code, path('id', 'The import number')],
+          responses: {
+            200: {
+              description:
+                'Removed, with its payments and their part in suppliers and reports; the answer is the import as it was',
+            },
+            404: notFound,
           },
         },
       },

@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { parseInput } from '../../domain/validation.js';
+import { actorOf } from '../../services/accounts.js';
+import { undoSpendImport } from '../../services/import-spend.js';
 import { getBody } from '../../store/bodies.js';
 import type { Database } from '../../store/db.js';
 import { getSpendImport, listSpendImports } from '../../store/spend.js';
@@ -21,5 +23,15 @@ export function spendApi(app: FastifyInstance, db: Database) {
 
   app.get<{ Params: { id: string } }>('/api/v1/spend-imports/:id', async (request) =>
     getSpendImport(db, parseInput(spendImportId, request.params.id, 'import number')),
+  );
+
+  /** Removes an import with its payments and their part in suppliers and reports; answers what was removed. */
+  app.delete<{ Params: { code: string; id: string } }>(
+    '/api/v1/bodies/:code/spend-imports/:id',
+    async (request) => {
+      const body = await getBody(db, request.params.code);
+      const id = parseInput(spendImportId, request.params.id, 'import number');
+      return undoSpendImport(db, actorOf(request.viewer!), body.code, id);
+    },
   );
 }

@@ -33,6 +33,7 @@ export function pagination(
 const DONE: Record<string, string> = {
   'body-saved': 'The body has been saved',
   'body-deleted': 'The body has been deleted',
+  'import-removed': 'The import has been removed, with its payments and their part in suppliers and reports',
   'partnership-saved': 'The partnership has been saved',
   'partnership-deleted': 'The partnership has been deleted',
   'member-added': 'The member has been added',

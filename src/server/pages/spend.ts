@@ -1,11 +1,27 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
-import { InputError, type Problem } from '../../domain/errors.js';
-import { ColumnChoiceError, type ColumnMapping, SPEND_FIELDS, type SpendField } from '../../domain/spend.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { canEditBodySpend } from '../../domain/access.js';
+import { InputError, NotFoundError, type Problem } from '../../domain/errors.js';
+import {
+  adviceForRefusedFile,
+  ColumnChoiceError,
+  type ColumnMapping,
+  SPEND_FIELDS,
+  type SpendField,
+} from '../../domain/spend.js';
 import { parseInput } from '../../domain/validation.js';
 import type { Body } from '../../domain/bodies.js';
 import { getBody } from '../../store/bodies.js';
 import type { Database } from '../../store/db.js';
-import { getColumnChoices, getSpendImport, listSpendImports } from '../../store/spend.js';
+import { actorOf } from '../../services/accounts.js';
+import { undoSpendImport } from '../../services/import-spend.js';
+import {
+  allRejections,
+  getColumnChoices,
+  getSpendImport,
+  listSpendImports,
+  SameFileOtherBodyError,
+} from '../../store/spend.js';
+import { sendTables } from '../downloads.js';
 import { page } from '../app.js';
 import { formErrors } from '../forms.js';
 import { spendImportId } from '../queries.js';
@@ -78,6 +94,16 @@ export function spendPages(app: FastifyInstance, db: Database) {
         );
       }
       if (!(error instanceof InputError)) throw error;
+      // A file held for another body asks whether it is this one's too, with a box to say so.
+      if (error instanceof SameFileOtherBodyError)
+        return showBody(db, reply.status(422), body.code, {
+          values: fields,
+          askOtherBody: error.heldFor,
+          ...formErrors([
+            { field: 'confirmOtherBody', message: error.message },
+            { field: 'file', message: 'Choose the file again' },
+          ]),
+        });
       // A problem with the file as a whole is shown against the file field, with its rows.
       const problems =
         error.problems.length && error.problems.every((p) => p.field === 'undatedMonth')
@@ -98,7 +124,7 @@ export function spendPages(app: FastifyInstance, db: Database) {
   app.get<{ Params: { id: string } }>('/spend-imports/:id', async (request, reply) => {
     const r = await getSpendImport(db, parseInput(spendImportId, request.params.id, 'import number'));
     return page(reply, 'spend/report.njk', {
-      title: `Import of ${r.file}`,
+      title: r.failed ? `${r.file} could not be imported` : `Import of ${r.file}`,
       synthetic: r.synthetic,
       section: 'bodies',
       breadcrumbs: [
@@ -106,7 +132,50 @@ export function spendPages(app: FastifyInstance, db: Database) {
         { text: r.bodyName, href: `/bodies/${r.bodyCode}#spend` },
       ],
       r,
+      advice: r.failed ? adviceForRefusedFile(r.rejections) : undefined,
+      canRemove: canEditBodySpend(request.viewer, r.bodyCode),
     });
+  });
+
+  app.get<{ Params: { id: string } }>('/spend-imports/:id/refused.csv', async (request, reply) => {
+    const id = parseInput(spendImportId, request.params.id, 'import number');
+    const r = await getSpendImport(db, id);
+    const rows = (await allRejections(db, id)).map((x) => [x.row, x.field, x.reason]);
+    return sendTables(
+      reply,
+      [{ name: 'refused', title: 'Rows refused', header: ['Row', 'Column', 'Reason'], rows }],
+      'csv',
+      `${r.file.replace(/\.[^.]*$/, '').replace(/[^\w.-]+/g, '-')}`,
+    );
+  });
+
+  type Removal = { Params: { code: string; id: string } };
+  const removal = async (request: FastifyRequest<Removal>) => {
+    const r = await getSpendImport(db, parseInput(spendImportId, request.params.id, 'import number'));
+    if (r.bodyCode !== request.params.code.toUpperCase())
+      throw new NotFoundError(`No spend import has the number ${request.params.id}`);
+    return r;
+  };
+
+  // Removing an import asks first, on a page of its own that says what goes with it.
+  app.get<Removal>('/bodies/:code/spend-imports/:id/remove', async (request, reply) => {
+    const r = await removal(request);
+    return page(reply, 'spend/remove.njk', {
+      title: `Remove the import of ${r.file}?`,
+      section: 'bodies',
+      breadcrumbs: [
+        { text: 'Public bodies', href: '/bodies' },
+        { text: r.bodyName, href: `/bodies/${r.bodyCode}#spend` },
+        { text: `Import ${r.id}`, href: `/spend-imports/${r.id}` },
+      ],
+      r,
+    });
+  });
+
+  app.post<Removal>('/bodies/:code/spend-imports/:id/remove', async (request, reply) => {
+    const r = await removal(request);
+    await undoSpendImport(db, actorOf(request.viewer!), r.bodyCode, r.id);
+    return reply.redirect(`/bodies/${r.bodyCode}?done=import-removed#spend`, 303);
   });
 }
 
