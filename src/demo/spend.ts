@@ -237,7 +237,8 @@ export async function seedDemoSpend(db: Sql): Promise<number> {
       db,
       {
         file: 'Synthetic demo spend (generated, not real payments)',
-        sha256: 'synthetic',
+        // Each body's payments are its own: not one file to be asked about for another body.
+        sha256: `synthetic spend for ${code}`,
         synthetic: true,
         layout: { file: 'synthetic', format: 'csv', headerRow: 1, header: [], mapping: {} },
         batches,

@@ -1,11 +1,17 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { needsChromium, signInAs, SITE_ADMIN, startDemoSite } from '../helpers/browser.js';
 import { SHARED_REVENUES_CASE } from '../helpers/business-case.js';
 import { issueApiToken } from '../../src/services/accounts.js';
 import { findUserByEmail } from '../../src/store/users.js';
+import { importSpendFile } from '../../src/services/import-spend.js';
+import { listSpendImports } from '../../src/store/spend.js';
+import { TESTER } from '../helpers/databases.js';
 
 const axeSource = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
@@ -19,7 +25,11 @@ before(async () => {
   ({ browser, base } = site);
 });
 
-after(() => site?.close());
+const work = mkdtempSync(join(tmpdir(), 'pathfinder-a11y-'));
+after(() => {
+  rmSync(work, { recursive: true, force: true });
+  return site?.close();
+});
 
 const pages = [
   '/',
@@ -100,12 +110,22 @@ test(
       body: JSON.stringify(SHARED_REVENUES_CASE),
     });
     assert.equal(made.status, 201);
+    // An import to remove, and a failed one, for the spend pages that show them.
+    const [demoImport] = await listSpendImports(site.db, 'E08000009');
+    const undated = join(work, 'undated.csv');
+    writeFileSync(undated, 'Paid Date,Supplier,Amount\n00:00:00,Acme Ltd,100.00\n');
+    const failed = await importSpendFile(site.db, TESTER, undated, { bodyCode: 'E08000009' });
+    const spendPages = [
+      `/spend-imports/${demoImport?.id}`,
+      `/bodies/E08000009/spend-imports/${demoImport?.id}/remove`,
+      `/spend-imports/${failed.id}`,
+    ];
     for (const path of publicPages) {
       await page.goto(base + path);
       assert.deepEqual(await violationsOf(), [], `${path}, not signed in`);
     }
     await signInAs(page, base, SITE_ADMIN);
-    for (const path of pages) {
+    for (const path of [...pages, ...spendPages]) {
       await page.goto(base + path);
       assert.deepEqual(await violationsOf(), [], path);
     }
