@@ -1,3 +1,5 @@
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import yauzl from 'yauzl';
 import { InputError } from '../../domain/errors.js';
@@ -17,6 +19,13 @@ export const LIMITS = {
   recordChars: 32 * 1024 ** 2,
   /** A value: a longer one is refused as a row. */
   fieldChars: 100_000,
+  /**
+   * A name or label kept once in a dictionary (payee, expense type, area, purpose, category): the
+   * database's unique indexes take a few thousand bytes a key. Real ones are under a hundred.
+   */
+  nameChars: 300,
+  /** A supplier's reference, VAT, company or charity number, kept in the payee's key too. */
+  identifierChars: 50,
   /** Cells in a row. */
   columns: 500,
   /** An uploaded file's name, in UTF-8 bytes, as file systems allow. */
@@ -27,16 +36,20 @@ export const formatted = (n: number) => n.toLocaleString('en-GB');
 const megabytes = (bytes: number) => `${formatted(Math.round(bytes / 1024 ** 2))} MB`;
 
 const openZip = promisify<string, yauzl.Options, yauzl.ZipFile>(yauzl.open);
+const openReadStream = (zip: yauzl.ZipFile, entry: yauzl.Entry) =>
+  promisify<yauzl.Entry, Readable>(zip.openReadStream.bind(zip))(entry);
 
 /**
- * Reads a workbook's table of contents (no part is unzipped) and refuses one whose parts would
- * unzip past the limits. Parts that lie about their size are caught by the reader's own heap limit.
+ * Refuses a workbook whose parts would unzip past the limits, by its table of contents, then unzips
+ * each part once, to nowhere: a part that is damaged, or larger than its table of contents says (a
+ * zip bomb's trick), is refused here, where the workbook reader could hang on it or fill memory.
  */
-export async function checkWorkbookSize(path: string, file: string) {
+export async function checkWorkbook(path: string, file: string) {
   let zip: yauzl.ZipFile | undefined;
   try {
     zip = await openZip(path, { lazyEntries: true, autoClose: false });
     let total = 0;
+    const parts: yauzl.Entry[] = [];
     for await (const entry of entries(zip)) {
       total += entry.uncompressedSize;
       if (entry.uncompressedSize > LIMITS.unzippedPartBytes)
@@ -45,6 +58,7 @@ export async function checkWorkbookSize(path: string, file: string) {
           [],
           file,
         );
+      parts.push(entry);
     }
     if (total > LIMITS.unzippedBytes)
       throw new InputError(
@@ -52,6 +66,9 @@ export async function checkWorkbookSize(path: string, file: string) {
         [],
         file,
       );
+    // yauzl checks that each part unzips to exactly the size declared, and that its data is whole.
+    for (const part of parts)
+      await pipeline(await openReadStream(zip, part), new Writable({ write: (_c, _e, done) => done() }));
   } catch (error) {
     if (error instanceof InputError) throw error;
     throw new InputError(`The workbook cannot be read: ${(error as Error).message}`, [], file);

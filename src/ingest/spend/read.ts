@@ -17,7 +17,7 @@ import {
 import { detectColumns, normaliseHeading } from './columns.js';
 import { isMissingDate, parseAmount, parseDate } from './values.js';
 import { detached } from './detached.js';
-import { checkWorkbookSize, formatted, LIMITS } from './limits.js';
+import { checkWorkbook, formatted, LIMITS } from './limits.js';
 
 export interface ReadOptions {
   /** Columns chosen by a person, by heading, over the ones detected; each must be in the file. */
@@ -37,6 +37,19 @@ const HEADER_SEARCH_ROWS = 30;
 const DELIMITERS = [',', ';', '\t', '|'];
 /** Answers a Memo keeps before starting afresh, so a file of all-different values cannot fill memory. */
 const MEMO_LIMIT = 20_000;
+/** Fields kept in dictionaries, whose index keys are bounded: the longest each may be. */
+const DICTIONARY_LIMITS: [SpendField[], number, string][] = [
+  [
+    ['supplierName', 'expenseArea', 'expenseType', 'purpose', 'categoryCode', 'categoryLabel', 'bodyName'],
+    LIMITS.nameChars,
+    'a name or label',
+  ],
+  [
+    ['supplierId', 'vatNumber', 'companyNumber', 'charityNumber'],
+    LIMITS.identifierChars,
+    'a reference number',
+  ],
+];
 type RawRecord = { row: number; cells: string[] } | { row: number; error: string };
 
 /**
@@ -54,7 +67,7 @@ export async function openSpendFile(
   let source: Pick<SpendLayout, 'format' | 'encoding' | 'delimiter' | 'sheet'>;
   let records: AsyncGenerator<RawRecord[]>;
   if (head.subarray(0, 4).equals(Buffer.from('PK\x03\x04'))) {
-    await checkWorkbookSize(path, file);
+    await checkWorkbook(path, file);
     const sheet = await xlsxRecords(path, file, options.sheet);
     source = { format: 'xlsx', sheet: sheet.name };
     records = sheet.records;
@@ -104,6 +117,12 @@ export async function openSpendFile(
       file,
     );
   }
+  if (header.cells.some((c) => c.includes('\u0000')))
+    throw new InputError(
+      'The header row holds a NUL character: the file is damaged, or is UTF-16 saved without its byte-order mark',
+      [{ row: header.row, field: '(header)', message: 'Save the file again as CSV (UTF-8)' }],
+      file,
+    );
   const saved = Object.entries(options.savedColumns ?? {}).filter(([, heading]) =>
     header.cells.some((h) => normaliseHeading(h) === normaliseHeading(heading as string)),
   );
@@ -204,6 +223,16 @@ function rowReader(layout: SpendLayout, options: ReadOptions) {
     return i === undefined ? '' : (cells[i] ?? '').trim();
   };
   const optional = (cells: string[], field: SpendField) => cell(cells, field) || undefined;
+  const overLong = (cells: string[]) => {
+    for (const [fields, limit, what] of DICTIONARY_LIMITS)
+      for (const field of fields)
+        if (cell(cells, field).length > limit)
+          return {
+            field,
+            reason: `The value is longer than the ${formatted(limit)} characters ${what} may be`,
+          };
+    return undefined;
+  };
   return ({ row, cells }: { row: number; cells: string[] }): SpendItem => {
     if (
       cells.length !== header.length &&
@@ -220,6 +249,12 @@ function rowReader(layout: SpendLayout, options: ReadOptions) {
       const limit = formatted(LIMITS.fieldChars);
       return reject(row, header[long] ?? '(whole row)', `The value is longer than ${limit} characters`);
     }
+    // Text with a NUL cannot be stored (nor is any council's): the file is damaged here.
+    const nul = cells.findIndex((c) => c.includes('\u0000'));
+    if (nul >= 0)
+      return reject(row, header[nul] ?? '(whole row)', 'The value holds a NUL character (a zero byte)');
+    const tooLong = overLong(cells);
+    if (tooLong) return reject(row, heading(tooLong.field), tooLong.reason);
     const supplier = suppliers.get(cell(cells, 'supplierName'));
     const amount = parseAmount(cell(cells, 'amount'));
     if (!supplier.name && 'value' in amount && cells.some((c) => /^\s*(grand\s+)?totals?\b/i.test(c))) {
