@@ -19,6 +19,7 @@ import { registerCsv } from '../export/register.js';
 import { readBodyRegister } from '../ingest/body-register.js';
 import { buildApp } from '../server/app.js';
 import { importSpendFile, undoSpendImport } from '../services/import-spend.js';
+import { sweepTempFolders } from '../ingest/temp-folders.js';
 import { getSpendImport } from '../store/spend.js';
 import { refreshSpendAnalysis } from '../services/spend-analysis.js';
 import { businessCaseReport } from '../services/business-case.js';
@@ -60,8 +61,10 @@ const program = new Command()
     ),
   )
   .showHelpAfterError()
-  .hook('preAction', (_program, action) => {
+  .hook('preAction', async (_program, action) => {
     purpose = ['pathfinder', ...commandPath(action)].join(' ');
+    // What a process killed outright left in the temporary folder goes now.
+    await sweepTempFolders();
   });
 
 /** What this process is doing, named in the data folder's lock for any other process to read. */

@@ -1,11 +1,11 @@
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyRequest } from 'fastify';
 import { InputError } from '../domain/errors.js';
 import { LIMITS } from '../ingest/spend/limits.js';
+import { makeTempFolder } from '../ingest/temp-folders.js';
 import { actorOf } from '../services/accounts.js';
 import { importSpendFile } from '../services/import-spend.js';
 import type { Sql } from '../store/db.js';
@@ -24,7 +24,7 @@ interface Upload {
  * chose), keeping memory flat however large the file.
  */
 async function receiveUpload(request: FastifyRequest): Promise<Upload> {
-  const folder = await mkdtemp(join(tmpdir(), 'pathfinder-upload-'));
+  const folder = await makeTempFolder('upload');
   const discard = () => rm(folder, { recursive: true, force: true });
   const fields: Record<string, string> = {};
   let path: string | undefined;

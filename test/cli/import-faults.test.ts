@@ -66,16 +66,15 @@ async function totals(db: Database, code: string): Promise<Totals> {
   return row as Totals;
 }
 
-function importCommand(target: string[], file: string, code: string, fault?: string) {
-  return spawnSync(
-    process.execPath,
-    ['--import', 'tsx', 'src/cli/main.ts', ...target, 'import', 'spend', file, '--body', code],
-    {
-      encoding: 'utf8',
-      env: { ...process.env, DATABASE_URL: '', PATHFINDER_FAULT: fault ?? '' },
-    },
-  );
+/** Runs the real command, killed at `fault` if one is named. */
+function pathfinder(target: string[], args: string[], fault?: string) {
+  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...target, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, DATABASE_URL: '', PATHFINDER_FAULT: fault ?? '' },
+  });
 }
+const importCommand = (target: string[], file: string, code: string, fault?: string) =>
+  pathfinder(target, ['import', 'spend', file, '--body', code], fault);
 
 forEachDatabaseTarget('an import killed at any point', (kind, options) => {
   const target = (): string[] => {
@@ -141,5 +140,27 @@ forEachDatabaseTarget('an import killed at any point', (kind, options) => {
         assert.equal(t.ungroupedPayees, 0);
       }
     });
+  });
+
+  test('a regrouping of every supplier killed part-way leaves suppliers and reports as they were', async () => {
+    const snapshot = async () => {
+      const db = await open();
+      try {
+        return await db.query(
+          `SELECT (SELECT md5(string_agg(payee_id || ':' || supplier_id, ',' ORDER BY payee_id)) FROM payee_suppliers) AS grouping,
+             (SELECT md5(string_agg(id || ':' || name || ':' || spend_pence, ',' ORDER BY id)) FROM suppliers) AS suppliers,
+             (SELECT sum(amount_pence)::text FROM analysis_cube) AS analysis, (SELECT sum(amount_pence)::text FROM payments) AS payments`,
+        );
+      } finally {
+        await db.close();
+      }
+    };
+    const before = await snapshot();
+    const killed = pathfinder(target(), ['suppliers', 'resolve'], 'suppliers:resolved');
+    assert.equal(killed.signal, 'SIGKILL', killed.stderr);
+    assert.deepEqual(await snapshot(), before);
+    assert.equal(pathfinder(target(), ['suppliers', 'resolve']).status, 0);
+    const [after] = (await snapshot()) as { analysis: string; payments: string }[];
+    assert.equal(after?.analysis, after?.payments);
   });
 });

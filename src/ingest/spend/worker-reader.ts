@@ -1,7 +1,6 @@
 import { on } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { InputError, type Problem } from '../../domain/errors.js';
 import {
@@ -10,6 +9,7 @@ import {
   type SpendItem,
   type SpendLayout,
 } from '../../domain/spend.js';
+import { makeTempFolder } from '../temp-folders.js';
 import { BatchUnpacker, type PackedBatch } from './batch-transfer.js';
 import type { ReadOptions } from './read.js';
 
@@ -43,7 +43,7 @@ export async function openSpendFileInWorker(
 ): Promise<{ layout: SpendLayout; batches: AsyncGenerator<SpendItem[]>; close(): Promise<void> }> {
   // The workbook reader unzips sheets to temporary files that a terminated worker never removes:
   // they go in a folder of the reader's own, removed with it whatever happens.
-  const tempDir = await mkdtemp(join(tmpdir(), 'pathfinder-read-'));
+  const tempDir = await makeTempFolder('read');
   const worker = startReader(path, options, tempDir);
   const ended = async () => {
     await worker.terminate();
