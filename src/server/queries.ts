@@ -43,9 +43,11 @@ export const projectQuery = z.object({
 export const projectId = z.coerce.number().int().positive({ message: 'A project number is a whole number' });
 
 export const spendImportId = z.coerce
-  .number()
-  .int()
-  .positive({ message: 'An import number is a whole number' });
+  .number({ message: 'An import number is a whole number' })
+  .int({ message: 'An import number is a whole number' })
+  .positive({ message: 'An import number is a whole number' })
+  // Import numbers are PostgreSQL integers: a larger one names no import.
+  .max(2_147_483_647, { message: 'No import has so large a number' });
 
 export const supplierQuery = paging.extend({
   q: optional(z.string().max(200)),

@@ -4,6 +4,7 @@ import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyRequest } from 'fastify';
 import { InputError } from '../domain/errors.js';
+import { fieldWithControlCharacter } from '../domain/validation.js';
 import { LIMITS } from '../ingest/spend/limits.js';
 import { makeTempFolder } from '../ingest/temp-folders.js';
 import { actorOf } from '../services/accounts.js';
@@ -55,6 +56,14 @@ async function receiveUpload(request: FastifyRequest): Promise<Upload> {
   } catch (error) {
     await discard();
     throw error;
+  }
+  // The form's other fields pass the same check as any form's (see control-characters.ts).
+  const field = fieldWithControlCharacter(fields, 'form');
+  if (field) {
+    await discard();
+    throw new InputError('A field holds a control character, which no field may hold', [
+      { field: field.slice('form.'.length), message: 'Remove the control character and send it again' },
+    ]);
   }
   if (!path) {
     await discard();

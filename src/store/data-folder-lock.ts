@@ -54,7 +54,11 @@ export function lockDataFolder(folder: string, purpose: string): DataFolderLock 
   let released = false;
   return {
     announce(url) {
-      if (!released) writeFileSync(path, JSON.stringify({ ...me, url }));
+      if (released) return;
+      // Written aside and renamed into place, so that no reader ever sees half a lock file.
+      const aside = `${path}.${process.pid}.announce`;
+      writeFileSync(aside, JSON.stringify({ ...me, url }));
+      renameSync(aside, path);
     },
     release() {
       if (released) return;
@@ -88,9 +92,13 @@ function readHolder(path: string): LockHolder | undefined {
   }
 }
 
-/** A holder on another machine is taken as alive: its process cannot be seen from here. */
+/**
+ * A holder on another machine is taken as alive: its process cannot be seen from here. One naming
+ * this very process is a former life's (a container restarted gives the same numbers again).
+ */
 function isAlive(holder: LockHolder): boolean {
   if (holder.host !== hostname()) return true;
+  if (holder.pid === process.pid) return false;
   try {
     process.kill(holder.pid, 0);
     return true;

@@ -308,6 +308,8 @@ export async function removeSpendImport(
   );
   await tx.query('SELECT pg_advisory_xact_lock($1, $2)', [BODY_SPEND_LOCK, bodyId]);
   await tx.query('DELETE FROM payments WHERE body_id = $1 AND import_id = $2', [bodyId, importId]);
+  // Earlier readings of the same file it replaced hold no payments: they go with it, not back to standing.
+  await tx.query('DELETE FROM spend_imports WHERE replaced_by = $1', [importId]);
   await tx.query('DELETE FROM spend_imports WHERE id = $1', [importId]);
   await rebuildCube(tx, bodyId);
   return removed;

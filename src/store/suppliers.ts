@@ -26,8 +26,7 @@ export async function resolveAllSuppliers(
 ): Promise<ResolutionSummary> {
   const started = performance.now();
   return db.transaction(async (tx) => {
-    // One resolution at a time: two imports finishing together must not interleave their writes.
-    await tx.query('SELECT pg_advisory_xact_lock(7115003)');
+    await lockSupplierGrouping(tx);
     const payees = await tx.query<Payee & { spend: number }>(
       `SELECT p.id, p.name, p.vat_number AS "vatNumber", p.company_number AS "companyNumber",
          p.charity_number AS "charityNumber", p.redacted, coalesce(s.spend, 0) AS spend
@@ -150,6 +149,15 @@ export async function resolveAllSuppliers(
       seconds: (performance.now() - started) / 1000,
     };
   });
+}
+
+/**
+ * One change to the grouping of payees at a time: two imports finishing together must not
+ * interleave their writes. Taken first by anything that writes the grouping, before any row lock,
+ * so that no two transactions wait for each other in opposite orders (a deadlock on PostgreSQL).
+ */
+async function lockSupplierGrouping(tx: Sql) {
+  await tx.query('SELECT pg_advisory_xact_lock(7115003)');
 }
 
 export interface SupplierSummary {
@@ -301,6 +309,7 @@ export async function mergeSuppliers(db: Sql, id: number, intoId: number) {
   if (id === intoId) throw new ConflictError('A supplier cannot be merged into itself');
   // The decision and the regrouping it causes are one transaction: neither is kept without the other.
   await db.transaction(async (tx) => {
+    await lockSupplierGrouping(tx);
     const [from, into] = [await payeesOf(tx, id), await payeesOf(tx, intoId)];
     checkJoin(from, into);
     await decide(tx, (from[0] as Payee).id, (into[0] as Payee).id, true);
@@ -326,6 +335,7 @@ export async function mergeSuppliers(db: Sql, id: number, intoId: number) {
 /** A person says one name of a supplier is another supplier. */
 export async function splitPayee(db: Sql, supplierId: number, payeeId: number) {
   await db.transaction(async (tx) => {
+    await lockSupplierGrouping(tx);
     const payees = await payeesOf(tx, supplierId);
     if (!payees.some((p) => p.id === payeeId))
       throw new NotFoundError(`Supplier ${supplierId} has no name numbered ${payeeId}`);
@@ -357,6 +367,7 @@ export async function listReviews(sql: Sql, limit = 100): Promise<ReviewPair[]> 
 /** A person's answer to a review pair: the same supplier or not. */
 export async function decideReview(db: Sql, a: number, b: number, same: boolean) {
   await db.transaction(async (tx) => {
+    await lockSupplierGrouping(tx);
     const [row] = await tx.query<{ a: number; b: number }>(
       'SELECT sa.supplier_id AS a, sb.supplier_id AS b FROM payee_suppliers sa, payee_suppliers sb WHERE sa.payee_id = $1 AND sb.payee_id = $2',
       [a, b],

@@ -99,6 +99,8 @@ forEachDatabase('hostile input', (database) => {
   test('after signing in, "next" leads only to a path on this site', async () => {
     await makeUser(database(), { email: 'next@wychavon.test', bodyCode: 'E07000238', role: 'viewer' });
     for (const next of [
+      '/bodies?q=ŵ',
+      '/ /evil.example',
       '/\t/evil.example',
       '//evil.example',
       '/\\evil.example',

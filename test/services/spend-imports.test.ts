@@ -98,6 +98,22 @@ forEachDatabase('spend imports: undoing, failing, the wrong body', (database) =>
     });
   });
 
+  test('undoing a second reading of a file takes the reading it replaced with it', async () => {
+    const db = database();
+    const path = writeCsv(
+      'reread.csv',
+      'Date,Supplier,Amount,Type,Area\n01/04/2024,Acme Ltd,100.00,Repairs,Parks\n',
+    );
+    await importSpendFile(db, TESTER, path, { bodyCode: OXFORD });
+    const second = await importSpendFile(db, TESTER, path, {
+      bodyCode: OXFORD,
+      columns: { expenseType: 'Area' },
+    });
+    await undoSpendImport(db, TESTER, OXFORD, second.id);
+    assert.deepEqual(await listSpendImports(db, OXFORD), [], 'no reading left standing without its payments');
+    assert.equal((await held(db, OXFORD))?.payments, 0);
+  });
+
   test('an import is undone only through its own body', async () => {
     const db = database();
     const path = writeCsv('own.csv', 'Date,Supplier,Amount\n01/04/2024,Acme Ltd,100.00\n');

@@ -29,12 +29,12 @@ import { flash } from './paging.js';
 
 /**
  * Where to go after signing in: a path on this site, or home. Browsers drop tabs and line breaks
- * from addresses, so "/\t/evil.example" would become "//evil.example", another site: any space,
- * control character or backslash disqualifies a path, as does a second slash at its start.
+ * from addresses, so "/\t/evil.example" would become "//evil.example", another site; and a header
+ * takes no character beyond ASCII. So a path is printable ASCII only, with no backslash, and no
+ * second slash at its start.
  */
 const localPath = (next: unknown) =>
-  // eslint-disable-next-line no-control-regex -- control characters are what it refuses
-  typeof next === 'string' && /^\/(?![/\\])[^\u0000-\u0020\u007F\\]*$/.test(next) ? next : '/';
+  typeof next === 'string' && /^\/(?![/\\])[\x21-\x5B\x5D-\x7E]*$/.test(next) ? next : '/';
 
 const bySecret = z.object({ secret: linkSecret });
 
