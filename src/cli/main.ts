@@ -23,7 +23,7 @@ import { sweepTempFolders } from '../ingest/temp-folders.js';
 import { getSpendImport } from '../store/spend.js';
 import { refreshSpendAnalysis } from '../services/spend-analysis.js';
 import { businessCaseReport } from '../services/business-case.js';
-import { businessCaseId, spendImportId } from '../server/queries.js';
+import { businessCaseId, spendImportId } from '../domain/queries.js';
 import { type OpportunityQuery, opportunityReport, reportTables } from '../services/opportunities.js';
 import { toCsv } from '../export/csv.js';
 import { listUnmapped } from '../store/categories.js';

@@ -113,3 +113,11 @@ export function editionAsText(edition: Edition, links: { web: string; unsubscrib
     `Unsubscribe: ${links.unsubscribe}`,
   ].join('\n');
 }
+
+/** An edition of the news summary as listed: its week, when it went out, how many items. */
+export interface EditionSummary {
+  id: number;
+  weekOf: string;
+  publishedAt?: string;
+  items: number;
+}

@@ -1,6 +1,5 @@
 import { Feed } from 'feed';
-import { type EditionSummary } from '../store/news.js';
-import { editionTitle, type NewsItem, SECTIONS } from '../domain/news.js';
+import { type EditionSummary, editionTitle, type NewsItem, SECTIONS } from '../domain/news.js';
 
 /**
  * Atom 1.0 feeds (RFC 4287) of news items and of published editions; ids are the records' addresses

@@ -2,11 +2,12 @@ import { join } from 'node:path';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { ConflictError, ForbiddenError, InputError, NotFoundError } from '../domain/errors.js';
 import type { AccountMail } from '../services/accounts.js';
 import { openMailer } from '../services/mail.js';
-import { accessControl, pageContext } from './access.js';
+import { accessControl } from './access.js';
+import { page } from './page.js';
 import { refuseControlCharacters } from './control-characters.js';
 import { accountsApi } from './api/accounts.js';
 import { accountPages } from './pages/accounts.js';
@@ -15,7 +16,7 @@ import { userPages } from './pages/users.js';
 import { newsPages } from './pages/news.js';
 import { newsApi } from './api/news.js';
 import type { Database } from '../store/db.js';
-import { govukFrontendDir, projectRoot, render } from '../web/render.js';
+import { govukFrontendDir, projectRoot } from '../web/render.js';
 import { bodiesApi } from './api/bodies.js';
 import { openApiRoute } from './api/openapi.js';
 import { partnershipsApi } from './api/partnerships.js';
@@ -126,10 +127,6 @@ export async function buildApp({
   openApiRoute(app);
   app.get('/healthz', async () => ({ ok: true, database: db.kind }));
   return app;
-}
-
-export function page(reply: FastifyReply, template: string, context: Record<string, unknown>) {
-  return reply.type('text/html; charset=utf-8').send(render(template, { ...pageContext(reply), ...context }));
 }
 
 /** Turns any error into a status and words fit to show; internal details never leave the server. */

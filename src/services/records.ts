@@ -12,11 +12,11 @@ import { addNote } from '../store/notes.js';
 import {
   deletePartnership,
   getPartnership,
-  partnershipId,
   removeMember,
   savePartnership,
   setMember,
 } from '../store/partnerships.js';
+import { partnershipId } from '../store/keys.js';
 import { deleteProject, saveProject } from '../store/projects.js';
 import { confirmCategory, labelText } from '../store/categories.js';
 import { decideReview, mergeSuppliers, payeeNames, splitPayee } from '../store/suppliers.js';

@@ -4,7 +4,7 @@ import type { Membership } from '../domain/access.js';
 import type { Sql } from './db.js';
 import { visibleTo } from './membership.js';
 import { Conditions } from './rows.js';
-import { partnershipId } from './partnerships.js';
+import { partnershipId } from './keys.js';
 
 export interface StoredBusinessCase {
   id: number;

@@ -2,6 +2,7 @@ import type { Named } from '../domain/mentions.js';
 import {
   bySection,
   type Edition,
+  type EditionSummary,
   type EditionInput,
   type NewsItem,
   type NewsItemInput,
@@ -133,13 +134,6 @@ export async function mentionables(sql: Sql): Promise<{ bodies: Named[]; partner
     bodies: bodies.map((b) => ({ key: b.code, name: b.name, altNames: b.altNames })),
     partnerships: partnerships.map((p) => ({ key: p.slug, name: p.name })),
   };
-}
-
-export interface EditionSummary {
-  id: number;
-  weekOf: string;
-  publishedAt?: string;
-  items: number;
 }
 
 /** Editions, newest first: published ones only, unless drafts are wanted too. */

@@ -8,7 +8,7 @@ import type { SpendFact } from '../domain/opportunities.js';
 import { resolveBodyIds } from './bodies.js';
 import type { Sql } from './db.js';
 import { financialYear, withoutNulls } from './rows.js';
-import { partnershipId } from './partnerships.js';
+import { partnershipId } from './keys.js';
 
 /** Bodies and months to look at; months are the first of the month, `to` included. */
 export interface Selection {

@@ -4,6 +4,7 @@ import type { Member, Partnership, PartnershipInput, PartnershipKind } from '../
 import { slugify } from '../domain/partnerships.js';
 import type { Service } from '../domain/services.js';
 import { resolveBodyIds } from './bodies.js';
+import { partnershipId } from './keys.js';
 import type { Sql } from './db.js';
 import { listProjects } from './projects.js';
 import { visibleTo } from './membership.js';
@@ -76,12 +77,6 @@ export async function listPartnerships(
     c.params,
   );
   return { items: rows.map(withoutNulls), total, ...paging };
-}
-
-export async function partnershipId(sql: Sql, slug: string): Promise<number> {
-  const [row] = await sql.query<{ id: number }>('SELECT id FROM partnerships WHERE slug = $1', [slug]);
-  if (!row) throw new NotFoundError(`No partnership is called ${slug}`);
-  return row.id;
 }
 
 /** A partnership as a reader may see it: confidential savings and draft projects for members only. */

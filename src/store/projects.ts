@@ -4,7 +4,7 @@ import type { Project, ProjectInput, ProjectStage } from '../domain/partnerships
 import type { Service } from '../domain/services.js';
 import { resolveBodyIds } from './bodies.js';
 import type { Sql } from './db.js';
-import { partnershipId } from './partnerships.js';
+import { partnershipId } from './keys.js';
 import { visibleTo } from './membership.js';
 import { Conditions, withoutNulls } from './rows.js';
 

@@ -5,7 +5,7 @@ import { actorOf } from '../../services/accounts.js';
 import { deleteBodyRecord, saveBodyRecord } from '../../services/records.js';
 import { getBody, listBodies } from '../../store/bodies.js';
 import type { Database } from '../../store/db.js';
-import { bodyQuery } from '../queries.js';
+import { bodyQuery } from '../../domain/queries.js';
 
 type ByCode = { Params: { code: string } };
 

@@ -8,7 +8,7 @@ import { deleteBusinessCaseRecord, saveBusinessCaseRecord } from '../../services
 import { listBusinessCases } from '../../store/business-cases.js';
 import { checkPartnershipAccess } from '../access.js';
 import type { Database } from '../../store/db.js';
-import { businessCaseId } from '../queries.js';
+import { businessCaseId } from '../../domain/queries.js';
 
 type ById = { Params: { id: string } };
 const listQuery = z.object({ partnership: z.string().max(80).optional() });

@@ -18,7 +18,7 @@ import {
   supplierMerge,
   supplierQuery,
   supplierSplit,
-} from '../queries.js';
+} from '../../domain/queries.js';
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });

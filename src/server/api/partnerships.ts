@@ -21,7 +21,7 @@ import {
 import type { Database } from '../../store/db.js';
 import { getPartnership, listPartnerships } from '../../store/partnerships.js';
 import { getProject, listProjects } from '../../store/projects.js';
-import { partnershipQuery, projectId, projectQuery } from '../queries.js';
+import { partnershipQuery, projectId, projectQuery } from '../../domain/queries.js';
 
 type BySlug = { Params: { slug: string } };
 type ById = { Params: { id: string } };

@@ -5,7 +5,7 @@ import { undoSpendImport } from '../../services/import-spend.js';
 import { getBody } from '../../store/bodies.js';
 import type { Database } from '../../store/db.js';
 import { getSpendImport, listSpendImports } from '../../store/spend.js';
-import { spendImportId } from '../queries.js';
+import { spendImportId } from '../../domain/queries.js';
 import { importUploadedSpend } from '../uploads.js';
 
 export function spendApi(app: FastifyInstance, db: Database) {

@@ -19,7 +19,7 @@ import {
   supplierMerge,
   supplierQuery,
   supplierSplit,
-} from '../queries.js';
+} from '../../domain/queries.js';
 
 type ById = { Params: { id: string } };
 

@@ -23,7 +23,7 @@ import {
 import type { Database } from '../../store/db.js';
 import { listApiTokens } from '../../store/users.js';
 import { SESSION_COOKIE } from '../access.js';
-import { page } from '../app.js';
+import { page } from '../page.js';
 import { type Form, formErrors } from '../forms.js';
 import { flash } from './paging.js';
 

@@ -8,7 +8,7 @@ import type { Table } from '../../export/table.js';
 import { type AuditFilter, listChanges } from '../../store/audit.js';
 import type { Database } from '../../store/db.js';
 import { getPartnership } from '../../store/partnerships.js';
-import { page } from '../app.js';
+import { page } from '../page.js';
 import { sendTables } from '../downloads.js';
 
 /** Each change with what it changed, field by field, for the history tables. */

@@ -10,9 +10,9 @@ import { listPartnerships } from '../../store/partnerships.js';
 import { listProjects } from '../../store/projects.js';
 import { listSpendImports } from '../../store/spend.js';
 import { listNewsItems } from '../../store/news.js';
-import { page } from '../app.js';
+import { page } from '../page.js';
 import { bodyFromForm, bodyToForm, type Form, formErrors, problemsOf } from '../forms.js';
-import { bodyQuery } from '../queries.js';
+import { bodyQuery } from '../../domain/queries.js';
 import { changesTo } from './audit.js';
 import { flash, pagination } from './paging.js';
 

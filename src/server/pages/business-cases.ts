@@ -12,7 +12,7 @@ import { checkPartnershipAccess, mayEditPartnership } from '../access.js';
 import { changesTo } from './audit.js';
 import type { Database } from '../../store/db.js';
 import { getPartnership } from '../../store/partnerships.js';
-import { page } from '../app.js';
+import { page } from '../page.js';
 import { sendTables } from '../downloads.js';
 import {
   businessCaseFormProblems,
@@ -21,7 +21,7 @@ import {
   ONE_OFF_ROWS,
 } from '../business-case-form.js';
 import { type Form, formErrors } from '../forms.js';
-import { businessCaseId } from '../queries.js';
+import { businessCaseId } from '../../domain/queries.js';
 import { flash } from './paging.js';
 
 type ById = { Params: { id: string } };

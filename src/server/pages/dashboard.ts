@@ -3,7 +3,7 @@ import { membership } from '../../domain/access.js';
 import { dashboard } from '../../store/dashboard.js';
 import type { Database } from '../../store/db.js';
 import { hasSyntheticSpend } from '../../store/spend.js';
-import { page } from '../app.js';
+import { page } from '../page.js';
 import { flash } from './paging.js';
 
 export function dashboardPages(app: FastifyInstance, db: Database) {

@@ -32,7 +32,7 @@ import {
 } from '../../store/news.js';
 import { deliveryCounts, subscriberCounts } from '../../store/subscribers.js';
 import { checkPartnershipAccess } from '../access.js';
-import { page } from '../app.js';
+import { page } from '../page.js';
 import { type Form, formErrors, newsItemFromForm, newsItemToForm, problemsOf } from '../forms.js';
 import { changesTo } from './audit.js';
 import { flash } from './paging.js';

@@ -19,10 +19,10 @@ import { evidencePayments } from '../../store/opportunities.js';
 import { listPartnerships } from '../../store/partnerships.js';
 import { hasSyntheticSpend } from '../../store/spend.js';
 import { getBody } from '../../store/bodies.js';
-import { page } from '../app.js';
+import { page } from '../page.js';
 import { sendTables } from '../downloads.js';
 import { formErrors } from '../forms.js';
-import { supplierId } from '../queries.js';
+import { supplierId } from '../../domain/queries.js';
 
 const exportQuery = z.object({
   table: z.string().optional(),

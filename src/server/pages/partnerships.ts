@@ -28,7 +28,7 @@ import { getPartnership, listPartnerships } from '../../store/partnerships.js';
 import { getProject } from '../../store/projects.js';
 import { recentOpportunityReport } from '../../services/opportunities.js';
 import { listBusinessCases } from '../../store/business-cases.js';
-import { page } from '../app.js';
+import { page } from '../page.js';
 import {
   type Form,
   formErrors,
@@ -38,7 +38,7 @@ import {
   problemsOf,
   projectToForm,
 } from '../forms.js';
-import { partnershipQuery, projectId } from '../queries.js';
+import { partnershipQuery, projectId } from '../../domain/queries.js';
 import { changesTo } from './audit.js';
 import { flash, pagination } from './paging.js';
 

@@ -22,9 +22,9 @@ import {
   SameFileOtherBodyError,
 } from '../../store/spend.js';
 import { sendTables } from '../downloads.js';
-import { page } from '../app.js';
+import { page } from '../page.js';
 import { formErrors } from '../forms.js';
-import { spendImportId } from '../queries.js';
+import { spendImportId } from '../../domain/queries.js';
 import { importUploadedSpend } from '../uploads.js';
 import { showBody } from './bodies.js';
 

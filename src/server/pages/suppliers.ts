@@ -13,7 +13,7 @@ import { categorySpend, listUnmapped } from '../../store/categories.js';
 import type { Database } from '../../store/db.js';
 import { hasSyntheticSpend } from '../../store/spend.js';
 import { getSupplier, listReviews, listSuppliers } from '../../store/suppliers.js';
-import { page } from '../app.js';
+import { page } from '../page.js';
 import { changesTo } from './audit.js';
 import { formErrors } from '../forms.js';
 import {
@@ -24,7 +24,7 @@ import {
   supplierMerge,
   supplierQuery,
   supplierSplit,
-} from '../queries.js';
+} from '../../domain/queries.js';
 import { flash, pagination } from './paging.js';
 
 type ById = { Params: { id: string } };

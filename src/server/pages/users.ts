@@ -14,7 +14,7 @@ import { type AccountMail, actorOf, inviteUser, sendLink, updateUser } from '../
 import { listBodyRefs } from '../../store/bodies.js';
 import type { Database } from '../../store/db.js';
 import { getUser, listUsers } from '../../store/users.js';
-import { page } from '../app.js';
+import { page } from '../page.js';
 import { type Form, formErrors, problemsOf } from '../forms.js';
 import { changesTo } from './audit.js';
 import { flash } from './paging.js';

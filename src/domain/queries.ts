@@ -5,7 +5,7 @@ import { oneOf } from '../domain/codes.js';
 import { PARTNERSHIP_KINDS, PARTNERSHIP_STATUSES, PROJECT_STAGES } from '../domain/partnerships.js';
 import { SERVICES } from '../domain/services.js';
 
-/** Query strings shared by pages and the API: a blank value means "no filter". */
+/** Query strings shared by pages, the API and the command line: a blank value means "no filter". */
 const blank = (v: unknown) => (v === '' ? undefined : v);
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blank, schema.optional());
 
