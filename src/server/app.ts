@@ -3,6 +3,11 @@ import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod';
 import { ConflictError, ForbiddenError, InputError, NotFoundError } from '../domain/errors.js';
 import type { AccountMail } from '../services/accounts.js';
 import { openMailer } from '../services/mail.js';
@@ -18,7 +23,7 @@ import { newsApi } from './api/news.js';
 import type { Database } from '../store/db.js';
 import { govukFrontendDir, projectRoot } from '../web/render.js';
 import { bodiesApi } from './api/bodies.js';
-import { openApiRoute } from './api/openapi.js';
+import { apiDocument, openApiRoute } from './api/document.js';
 import { partnershipsApi } from './api/partnerships.js';
 import { registerApi } from './api/register.js';
 import { spendApi } from './api/spend.js';
@@ -55,6 +60,10 @@ export async function buildApp({
   signInAttemptsPerMinute = 30,
 }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger, bodyLimit: 10 * 1024 * 1024, trustProxy });
+  // API routes declare zod schemas: requests are checked against them and the OpenAPI document made from them.
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  await apiDocument(app);
   await app.register(formbody);
   await app.register(multipart, { limits: { files: 1, fileSize: 1024 ** 3 } });
   await app.register(fastifyStatic, { root: join(govukFrontendDir, 'govuk', 'assets'), prefix: '/assets/' });
@@ -131,6 +140,17 @@ export async function buildApp({
 
 /** Turns any error into a status and words fit to show; internal details never leave the server. */
 function describe(error: unknown): { status: number; message: string; problems?: unknown; file?: string } {
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const part = error.validationContext === 'querystring' ? 'query' : error.validationContext;
+    return {
+      status: 422,
+      message: `The ${part === 'params' ? 'address' : (part ?? 'request')} has errors`,
+      problems: error.validation.map((v) => ({
+        field: v.instancePath.slice(1).replaceAll('/', '.') || '(whole record)',
+        message: v.message,
+      })),
+    };
+  }
   if (error instanceof InputError) {
     // A refusal of a whole file still names it, as a problem of the file, like a row's would.
     const problems = error.problems.length

@@ -1,3 +1,4 @@
+import { signedIn } from './access.js';
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -95,7 +96,7 @@ export async function importUploadedSpend(
   bodyCode: string,
   onFields?: (fields: Record<string, string>) => void,
 ): Promise<SpendImportReport> {
-  const actor = actorOf(request.viewer!);
+  const actor = actorOf(signedIn(request));
   const upload = await receiveUpload(request);
   onFields?.(upload.fields);
   try {

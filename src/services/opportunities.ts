@@ -208,7 +208,8 @@ export async function opportunityReport(db: Sql, input: OpportunityQuery): Promi
   };
 }
 
-const periodQuery = z.object({
+/** A period of months, for the partner finder: both ends optional. */
+export const periodQuery = z.object({
   from: z.preprocess(blankToUndefined, month.optional()),
   to: z.preprocess(blankToUndefined, month.optional()),
 });

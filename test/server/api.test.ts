@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, test } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import type { FastifyInstance } from 'fastify';
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { seedDemo } from '../../src/demo/seed.js';
 import { buildApp } from '../../src/server/app.js';
 import { POLICIES } from '../../src/server/policies.js';
@@ -234,6 +235,8 @@ forEachDatabase('API', (database) => {
   test('publishes an OpenAPI document that covers every API route', async () => {
     const doc = (await call('GET', '/api/v1/openapi.json')).body;
     assert.equal(doc.openapi, '3.1.0');
+    const validity = await new Validator().validate(doc);
+    assert.ok(validity.valid, JSON.stringify(validity.errors, null, 2));
     const documented = new Set(
       Object.entries(doc.paths as Record<string, object>).flatMap(([path, ops]) =>
         Object.keys(ops).map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`),
@@ -247,6 +250,25 @@ forEachDatabase('API', (database) => {
     for (const route of Object.keys(POLICIES).filter((r) => r.includes(' /api/'))) {
       assert.ok(documented.has(route), `${route} is documented in ${[...documented].join(', ')}`);
     }
+    // Described from the schemas the routes check requests against: parameters, bodies and answers.
+    const listBodies = doc.paths['/api/v1/bodies'].get;
+    const kind = listBodies.parameters.find((p: { name: string }) => p.name === 'kind');
+    assert.ok(kind.schema.enum.includes('district'));
+    assert.equal(
+      listBodies.responses['422'].content['application/json'].schema.$ref,
+      '#/components/schemas/Error',
+    );
+    const newProject = doc.paths['/api/v1/partnerships/{slug}/projects'].post;
+    assert.deepEqual(
+      newProject.parameters.map((p: { name: string; in: string }) => `${p.in} ${p.name}`),
+      ['path slug'],
+    );
+    assert.equal(
+      newProject.requestBody.content['application/json'].schema.$ref,
+      '#/components/schemas/ProjectInput',
+    );
+    const upload = doc.paths['/api/v1/bodies/{code}/spend-imports'].post.requestBody.content;
+    assert.equal(upload['multipart/form-data'].schema.properties.file.format, 'binary');
     assert.ok(doc.components.schemas.PartnershipInput.properties.kind.enum.includes('shared_service'));
   });
 });

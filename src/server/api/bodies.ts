@@ -1,46 +1,110 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { bodyInput, bodyToInput } from '../../domain/bodies.js';
+import { bodyQuery } from '../../domain/queries.js';
 import { parseInput } from '../../domain/validation.js';
 import { actorOf } from '../../services/accounts.js';
 import { deleteBodyRecord, saveBodyRecord } from '../../services/records.js';
 import { getBody, listBodies } from '../../store/bodies.js';
 import type { Database } from '../../store/db.js';
-import { bodyQuery } from '../../domain/queries.js';
+import { signedIn } from '../access.js';
+import { answer, byCode, noContent, refused, someFieldsOf } from './schemas.js';
 
-type ByCode = { Params: { code: string } };
+const tags = ['Bodies'];
 
 export function bodiesApi(app: FastifyInstance, db: Database) {
-  app.get('/api/v1/bodies', async (request) => {
-    const { page, perPage, ...filter } = parseInput(bodyQuery, request.query, 'query');
-    return listBodies(db, filter, { page, perPage });
-  });
+  const api = app.withTypeProvider<ZodTypeProvider>();
 
-  app.get<ByCode>('/api/v1/bodies/:code', async (request) => getBody(db, request.params.code));
+  api.get(
+    '/api/v1/bodies',
+    {
+      schema: {
+        tags,
+        querystring: bodyQuery,
+        response: { 200: answer('A page of bodies'), 422: refused.invalid },
+      },
+    },
+    async (request) => {
+      const { page, perPage, ...filter } = request.query;
+      return listBodies(db, filter, { page, perPage });
+    },
+  );
 
-  app.post('/api/v1/bodies', async (request, reply) => {
-    const body = parseInput(bodyInput, request.body, 'body');
-    await saveBodyRecord(db, actorOf(request.viewer!), body, { create: true });
-    return reply
-      .status(201)
-      .header('location', `/api/v1/bodies/${body.code}`)
-      .send(await getBody(db, body.code));
-  });
+  api.get(
+    '/api/v1/bodies/:code',
+    { schema: { tags, params: byCode, response: { 200: answer('Found'), 404: refused.notFound } } },
+    async (request) => getBody(db, request.params.code),
+  );
 
-  app.put<ByCode>('/api/v1/bodies/:code', async (request) => {
-    const body = parseInput(bodyInput, request.body, 'body');
-    await saveBodyRecord(db, actorOf(request.viewer!), body, { update: request.params.code });
-    return getBody(db, body.code);
-  });
+  api.post(
+    '/api/v1/bodies',
+    {
+      schema: {
+        tags,
+        body: bodyInput,
+        response: { 201: answer('Created'), 409: refused.conflict, 422: refused.invalid },
+      },
+    },
+    async (request, reply) => {
+      await saveBodyRecord(db, actorOf(signedIn(request)), request.body, { create: true });
+      return reply
+        .status(201)
+        .header('location', `/api/v1/bodies/${request.body.code}`)
+        .send(await getBody(db, request.body.code));
+    },
+  );
 
-  app.patch<ByCode>('/api/v1/bodies/:code', async (request) => {
-    const current = bodyToInput(await getBody(db, request.params.code));
-    const body = parseInput(bodyInput, { ...current, ...(request.body as object) }, 'body');
-    await saveBodyRecord(db, actorOf(request.viewer!), body, { update: request.params.code });
-    return getBody(db, body.code);
-  });
+  api.put(
+    '/api/v1/bodies/:code',
+    {
+      schema: {
+        tags,
+        params: byCode,
+        body: bodyInput,
+        response: {
+          200: answer('Replaced'),
+          404: refused.notFound,
+          409: refused.conflict,
+          422: refused.invalid,
+        },
+      },
+    },
+    async (request) => {
+      await saveBodyRecord(db, actorOf(signedIn(request)), request.body, { update: request.params.code });
+      return getBody(db, request.body.code);
+    },
+  );
 
-  app.delete<ByCode>('/api/v1/bodies/:code', async (request, reply) => {
-    await deleteBodyRecord(db, actorOf(request.viewer!), request.params.code);
-    return reply.status(204).send();
-  });
+  api.patch(
+    '/api/v1/bodies/:code',
+    {
+      schema: {
+        tags,
+        params: byCode,
+        body: someFieldsOf('BodyInput'),
+        response: { 200: answer('Updated'), 404: refused.notFound, 422: refused.invalid },
+      },
+    },
+    async (request) => {
+      const current = bodyToInput(await getBody(db, request.params.code));
+      const body = parseInput(bodyInput, { ...current, ...request.body }, 'body');
+      await saveBodyRecord(db, actorOf(signedIn(request)), body, { update: request.params.code });
+      return getBody(db, body.code);
+    },
+  );
+
+  api.delete(
+    '/api/v1/bodies/:code',
+    {
+      schema: {
+        tags,
+        params: byCode,
+        response: { 204: noContent('Deleted'), 404: refused.notFound, 409: refused.conflict },
+      },
+    },
+    async (request, reply) => {
+      await deleteBodyRecord(db, actorOf(signedIn(request)), request.params.code);
+      return reply.status(204).send(null);
+    },
+  );
 }

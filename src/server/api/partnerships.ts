@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { FULL_ACCESS, membership } from '../../domain/access.js';
 import {
@@ -7,6 +8,7 @@ import {
   partnershipToInput,
   projectInput,
 } from '../../domain/partnerships.js';
+import { partnershipQuery, projectId, projectQuery } from '../../domain/queries.js';
 import { parseInput } from '../../domain/validation.js';
 import { actorOf } from '../../services/accounts.js';
 import {
@@ -21,115 +23,261 @@ import {
 import type { Database } from '../../store/db.js';
 import { getPartnership, listPartnerships } from '../../store/partnerships.js';
 import { getProject, listProjects } from '../../store/projects.js';
-import { partnershipQuery, projectId, projectQuery } from '../../domain/queries.js';
+import { signedIn } from '../access.js';
+import { answer, bySlug, memberPath, noContent, numbered, refused, someFieldsOf } from './schemas.js';
 
-type BySlug = { Params: { slug: string } };
-type ById = { Params: { id: string } };
+const tags = ['Partnerships'];
+const projectTags = ['Projects'];
+const byProject = numbered(projectId, 'The project number');
+const memberRole = z.object({ role: memberInput.shape.role });
 
 export function partnershipsApi(app: FastifyInstance, db: Database) {
-  app.get('/api/v1/partnerships', async (request) => {
-    const { page, perPage, ...filter } = parseInput(partnershipQuery, request.query, 'query');
-    return listPartnerships(db, filter, { page, perPage }, membership(request.viewer));
-  });
+  const api = app.withTypeProvider<ZodTypeProvider>();
 
-  app.get<BySlug>('/api/v1/partnerships/:slug', async (request) =>
-    getPartnership(db, request.params.slug, membership(request.viewer)),
-  );
-
-  app.post('/api/v1/partnerships', async (request, reply) => {
-    const input = parseInput(partnershipInput, request.body, 'partnership');
-    const { slug } = await savePartnershipRecord(db, actorOf(request.viewer!), input, { create: true });
-    return reply
-      .status(201)
-      .header('location', `/api/v1/partnerships/${slug}`)
-      .send(await getPartnership(db, slug, membership(request.viewer)));
-  });
-
-  app.put<BySlug>('/api/v1/partnerships/:slug', async (request) => {
-    const input = parseInput(partnershipInput, request.body, 'partnership');
-    const { slug } = await savePartnershipRecord(db, actorOf(request.viewer!), input, {
-      update: request.params.slug,
-    });
-    return getPartnership(db, slug, membership(request.viewer));
-  });
-
-  app.patch<BySlug>('/api/v1/partnerships/:slug', async (request) => {
-    const current = partnershipToInput(await getPartnership(db, request.params.slug, FULL_ACCESS));
-    const input = parseInput(partnershipInput, { ...current, ...(request.body as object) }, 'partnership');
-    const { slug } = await savePartnershipRecord(db, actorOf(request.viewer!), input, {
-      update: request.params.slug,
-    });
-    return getPartnership(db, slug, membership(request.viewer));
-  });
-
-  app.delete<BySlug>('/api/v1/partnerships/:slug', async (request, reply) => {
-    await deletePartnershipRecord(db, actorOf(request.viewer!), request.params.slug);
-    return reply.status(204).send();
-  });
-
-  app.put<{ Params: { slug: string; code: string } }>(
-    '/api/v1/partnerships/:slug/members/:code',
+  api.get(
+    '/api/v1/partnerships',
+    {
+      schema: {
+        tags,
+        querystring: partnershipQuery,
+        response: { 200: answer('A page of partnerships'), 422: refused.invalid },
+      },
+    },
     async (request) => {
-      const role = parseInput(z.object({ role: memberInput.shape.role }), request.body ?? {}, 'member').role;
-      await setMemberRecord(db, actorOf(request.viewer!), request.params.slug, request.params.code, role);
-      return getPartnership(db, request.params.slug, membership(request.viewer));
+      const { page, perPage, ...filter } = request.query;
+      return listPartnerships(db, filter, { page, perPage }, membership(request.viewer));
     },
   );
 
-  app.delete<{ Params: { slug: string; code: string } }>(
-    '/api/v1/partnerships/:slug/members/:code',
+  api.get(
+    '/api/v1/partnerships/:slug',
+    { schema: { tags, params: bySlug, response: { 200: answer('Found'), 404: refused.notFound } } },
+    async (request) => getPartnership(db, request.params.slug, membership(request.viewer)),
+  );
+
+  api.post(
+    '/api/v1/partnerships',
+    {
+      schema: {
+        tags,
+        body: partnershipInput,
+        response: { 201: answer('Created'), 409: refused.conflict, 422: refused.invalid },
+      },
+    },
     async (request, reply) => {
-      await removeMemberRecord(db, actorOf(request.viewer!), request.params.slug, request.params.code);
-      return reply.status(204).send();
+      const { slug } = await savePartnershipRecord(db, actorOf(signedIn(request)), request.body, {
+        create: true,
+      });
+      return reply
+        .status(201)
+        .header('location', `/api/v1/partnerships/${slug}`)
+        .send(await getPartnership(db, slug, membership(request.viewer)));
     },
   );
 
-  app.get('/api/v1/projects', async (request) => ({
-    items: await listProjects(
-      db,
-      parseInput(projectQuery, request.query, 'query'),
-      membership(request.viewer),
-    ),
-  }));
-
-  app.post<BySlug>('/api/v1/partnerships/:slug/projects', async (request, reply) => {
-    const input = parseInput(projectInput, request.body, 'project');
-    const id = await addProjectRecord(db, actorOf(request.viewer!), request.params.slug, input);
-    return reply
-      .status(201)
-      .header('location', `/api/v1/projects/${id}`)
-      .send(await getProject(db, id, membership(request.viewer)));
-  });
-
-  app.get<ById>('/api/v1/projects/:id', async (request) =>
-    getProject(db, parseInput(projectId, request.params.id, 'project number'), membership(request.viewer)),
+  api.put(
+    '/api/v1/partnerships/:slug',
+    {
+      schema: {
+        tags,
+        params: bySlug,
+        body: partnershipInput,
+        response: {
+          200: answer('Replaced'),
+          404: refused.notFound,
+          409: refused.conflict,
+          422: refused.invalid,
+        },
+      },
+    },
+    async (request) => {
+      const { slug } = await savePartnershipRecord(db, actorOf(signedIn(request)), request.body, {
+        update: request.params.slug,
+      });
+      return getPartnership(db, slug, membership(request.viewer));
+    },
   );
 
-  app.put<ById>('/api/v1/projects/:id', async (request) => {
-    const id = parseInput(projectId, request.params.id, 'project number');
-    await updateProjectRecord(
-      db,
-      actorOf(request.viewer!),
-      id,
-      parseInput(projectInput, request.body, 'project'),
-    );
-    return getProject(db, id, membership(request.viewer));
-  });
+  api.patch(
+    '/api/v1/partnerships/:slug',
+    {
+      schema: {
+        tags,
+        params: bySlug,
+        body: someFieldsOf('PartnershipInput'),
+        response: { 200: answer('Updated'), 404: refused.notFound, 422: refused.invalid },
+      },
+    },
+    async (request) => {
+      const current = partnershipToInput(await getPartnership(db, request.params.slug, FULL_ACCESS));
+      const input = parseInput(partnershipInput, { ...current, ...request.body }, 'partnership');
+      const { slug } = await savePartnershipRecord(db, actorOf(signedIn(request)), input, {
+        update: request.params.slug,
+      });
+      return getPartnership(db, slug, membership(request.viewer));
+    },
+  );
 
-  app.patch<ById>('/api/v1/projects/:id', async (request) => {
-    const id = parseInput(projectId, request.params.id, 'project number');
-    const { name, service, leadBodyCode, stage, description, draft } = await getProject(db, id, FULL_ACCESS);
-    const merged = { name, service, leadBodyCode, stage, description, draft, ...(request.body as object) };
-    await updateProjectRecord(db, actorOf(request.viewer!), id, parseInput(projectInput, merged, 'project'));
-    return getProject(db, id, membership(request.viewer));
-  });
+  api.delete(
+    '/api/v1/partnerships/:slug',
+    {
+      schema: {
+        tags,
+        params: bySlug,
+        response: { 204: noContent('Deleted'), 404: refused.notFound, 409: refused.conflict },
+      },
+    },
+    async (request, reply) => {
+      await deletePartnershipRecord(db, actorOf(signedIn(request)), request.params.slug);
+      return reply.status(204).send(null);
+    },
+  );
 
-  app.delete<ById>('/api/v1/projects/:id', async (request, reply) => {
-    await deleteProjectRecord(
-      db,
-      actorOf(request.viewer!),
-      parseInput(projectId, request.params.id, 'project number'),
-    );
-    return reply.status(204).send();
-  });
+  api.put(
+    '/api/v1/partnerships/:slug/members/:code',
+    {
+      schema: {
+        tags,
+        params: memberPath,
+        body: memberRole,
+        response: {
+          200: answer('Member added or role changed'),
+          404: refused.notFound,
+          422: refused.invalid,
+        },
+      },
+    },
+    async (request) => {
+      const { slug, code } = request.params;
+      await setMemberRecord(db, actorOf(signedIn(request)), slug, code, request.body.role);
+      return getPartnership(db, slug, membership(request.viewer));
+    },
+  );
+
+  api.delete(
+    '/api/v1/partnerships/:slug/members/:code',
+    {
+      schema: {
+        tags,
+        params: memberPath,
+        response: { 204: noContent('Member removed'), 404: refused.notFound },
+      },
+    },
+    async (request, reply) => {
+      await removeMemberRecord(db, actorOf(signedIn(request)), request.params.slug, request.params.code);
+      return reply.status(204).send(null);
+    },
+  );
+
+  api.get(
+    '/api/v1/projects',
+    {
+      schema: {
+        tags: projectTags,
+        querystring: projectQuery,
+        response: { 200: answer('Projects'), 422: refused.invalid },
+      },
+    },
+    async (request) => ({ items: await listProjects(db, request.query, membership(request.viewer)) }),
+  );
+
+  api.post(
+    '/api/v1/partnerships/:slug/projects',
+    {
+      schema: {
+        tags: projectTags,
+        params: bySlug,
+        body: projectInput,
+        response: {
+          201: answer('Created'),
+          404: refused.notFound,
+          409: refused.conflict,
+          422: refused.invalid,
+        },
+      },
+    },
+    async (request, reply) => {
+      const id = await addProjectRecord(db, actorOf(signedIn(request)), request.params.slug, request.body);
+      return reply
+        .status(201)
+        .header('location', `/api/v1/projects/${id}`)
+        .send(await getProject(db, id, membership(request.viewer)));
+    },
+  );
+
+  api.get(
+    '/api/v1/projects/:id',
+    {
+      schema: {
+        tags: projectTags,
+        params: byProject,
+        response: { 200: answer('Found'), 404: refused.notFound, 422: refused.invalid },
+      },
+    },
+    async (request) => getProject(db, request.params.id, membership(request.viewer)),
+  );
+
+  api.put(
+    '/api/v1/projects/:id',
+    {
+      schema: {
+        tags: projectTags,
+        params: byProject,
+        body: projectInput,
+        response: {
+          200: answer('Replaced'),
+          404: refused.notFound,
+          409: refused.conflict,
+          422: refused.invalid,
+        },
+      },
+    },
+    async (request) => {
+      await updateProjectRecord(db, actorOf(signedIn(request)), request.params.id, request.body);
+      return getProject(db, request.params.id, membership(request.viewer));
+    },
+  );
+
+  api.patch(
+    '/api/v1/projects/:id',
+    {
+      schema: {
+        tags: projectTags,
+        params: byProject,
+        body: someFieldsOf('ProjectInput'),
+        response: { 200: answer('Updated'), 404: refused.notFound, 422: refused.invalid },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const { name, service, leadBodyCode, stage, description, draft } = await getProject(
+        db,
+        id,
+        FULL_ACCESS,
+      );
+      const merged = { name, service, leadBodyCode, stage, description, draft, ...request.body };
+      await updateProjectRecord(
+        db,
+        actorOf(signedIn(request)),
+        id,
+        parseInput(projectInput, merged, 'project'),
+      );
+      return getProject(db, id, membership(request.viewer));
+    },
+  );
+
+  api.delete(
+    '/api/v1/projects/:id',
+    {
+      schema: {
+        tags: projectTags,
+        params: byProject,
+        response: { 204: noContent('Deleted'), 404: refused.notFound, 409: refused.conflict },
+      },
+    },
+    async (request, reply) => {
+      await deleteProjectRecord(db, actorOf(signedIn(request)), request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
 }

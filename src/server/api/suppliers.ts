@@ -1,6 +1,15 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { CATEGORIES } from '../../domain/categories.js';
-import { parseInput } from '../../domain/validation.js';
+import {
+  categoryChoice,
+  categoryQuery,
+  supplierDecision,
+  supplierId,
+  supplierMerge,
+  supplierQuery,
+  supplierSplit,
+} from '../../domain/queries.js';
 import { actorOf } from '../../services/accounts.js';
 import {
   confirmCategoryRecord,
@@ -11,66 +20,165 @@ import {
 import { categorySpend, listUnmapped } from '../../store/categories.js';
 import type { Database } from '../../store/db.js';
 import { getSupplier, listReviews, listSuppliers } from '../../store/suppliers.js';
-import {
-  categoryChoice,
-  categoryQuery,
-  supplierDecision,
-  supplierId,
-  supplierMerge,
-  supplierQuery,
-  supplierSplit,
-} from '../../domain/queries.js';
+import { signedIn } from '../access.js';
+import { answer, noContent, numbered, refused } from './schemas.js';
 
-type ById = { Params: { id: string } };
+const tags = ['Suppliers'];
+const categoryTags = ['Categories'];
+const bySupplier = numbered(supplierId, 'The supplier number');
 
 export function suppliersApi(app: FastifyInstance, db: Database) {
-  app.get('/api/v1/suppliers', async (request) => {
-    const { page, perPage, ...filter } = parseInput(supplierQuery, request.query, 'query');
-    return listSuppliers(db, filter, { page, perPage });
-  });
+  const api = app.withTypeProvider<ZodTypeProvider>();
 
-  app.get<ById>('/api/v1/suppliers/:id', async (request) =>
-    getSupplier(db, parseInput(supplierId, request.params.id, 'supplier number')),
+  api.get(
+    '/api/v1/suppliers',
+    {
+      schema: {
+        tags,
+        querystring: supplierQuery,
+        response: {
+          200: answer('Suppliers, largest spend first: names, bodies paying, spend'),
+          422: refused.invalid,
+        },
+      },
+    },
+    async (request) => {
+      const { page, perPage, ...filter } = request.query;
+      return listSuppliers(db, filter, { page, perPage });
+    },
   );
 
-  app.post<ById>('/api/v1/suppliers/:id/merge', async (request) => {
-    const id = parseInput(supplierId, request.params.id, 'supplier number');
-    const { into } = parseInput(supplierMerge, request.body, 'merge');
-    await mergeSuppliersRecord(db, actorOf(request.viewer!), id, into);
-    return getSupplier(db, into);
-  });
+  api.get(
+    '/api/v1/suppliers/:id',
+    {
+      schema: {
+        tags,
+        params: bySupplier,
+        response: {
+          200: answer('Its names (with why each is there), spend by body and year, largest payments'),
+          404: refused.notFound,
+          422: refused.invalid,
+        },
+      },
+    },
+    async (request) => getSupplier(db, request.params.id),
+  );
 
-  app.post<ById>('/api/v1/suppliers/:id/split', async (request, reply) => {
-    const id = parseInput(supplierId, request.params.id, 'supplier number');
-    const { payeeId } = parseInput(supplierSplit, request.body, 'split');
-    await splitPayeeRecord(db, actorOf(request.viewer!), id, payeeId);
-    return reply.status(204).send();
-  });
+  api.post(
+    '/api/v1/suppliers/:id/merge',
+    {
+      schema: {
+        tags,
+        params: bySupplier,
+        body: supplierMerge,
+        response: {
+          200: answer('The merged supplier; the decision is kept through re-clustering'),
+          404: refused.notFound,
+          409: { ...refused.conflict, description: 'The two have different company, charity or VAT numbers' },
+          422: refused.invalid,
+        },
+      },
+    },
+    async (request) => {
+      await mergeSuppliersRecord(db, actorOf(signedIn(request)), request.params.id, request.body.into);
+      return getSupplier(db, request.body.into);
+    },
+  );
 
-  app.get('/api/v1/supplier-reviews', async () => ({ items: await listReviews(db) }));
+  api.post(
+    '/api/v1/suppliers/:id/split',
+    {
+      schema: {
+        tags,
+        params: bySupplier,
+        body: supplierSplit,
+        response: {
+          204: noContent('The name is a supplier of its own'),
+          404: refused.notFound,
+          409: refused.conflict,
+          422: refused.invalid,
+        },
+      },
+    },
+    async (request, reply) => {
+      await splitPayeeRecord(db, actorOf(signedIn(request)), request.params.id, request.body.payeeId);
+      return reply.status(204).send(null);
+    },
+  );
 
-  app.post('/api/v1/supplier-reviews', async (request, reply) => {
-    const { a, b, same } = parseInput(supplierDecision, request.body, 'decision');
-    await decideReviewRecord(db, actorOf(request.viewer!), a, b, same);
-    return reply.status(204).send();
-  });
+  api.get(
+    '/api/v1/supplier-reviews',
+    { schema: { tags, response: { 200: answer('Pairs of names to review, most alike first') } } },
+    async () => ({ items: await listReviews(db) }),
+  );
 
-  app.get('/api/v1/categories', async (request) => {
-    const { body } = parseInput(categoryQuery, request.query, 'query');
-    return {
+  api.post(
+    '/api/v1/supplier-reviews',
+    {
+      schema: {
+        tags,
+        body: supplierDecision,
+        response: {
+          204: noContent('Decision kept'),
+          404: refused.notFound,
+          409: refused.conflict,
+          422: refused.invalid,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { a, b, same } = request.body;
+      await decideReviewRecord(db, actorOf(signedIn(request)), a, b, same);
+      return reply.status(204).send(null);
+    },
+  );
+
+  api.get(
+    '/api/v1/categories',
+    {
+      schema: {
+        tags: categoryTags,
+        querystring: categoryQuery,
+        response: {
+          200: answer('The taxonomy (ProClass top level) and spend by category'),
+          422: refused.invalid,
+        },
+      },
+    },
+    async (request) => ({
       taxonomy: Object.entries(CATEGORIES).map(([code, label]) => ({ code, label })),
-      spend: await categorySpend(db, { body }),
-    };
-  });
+      spend: await categorySpend(db, { body: request.query.body }),
+    }),
+  );
 
-  app.get('/api/v1/categories/unmapped', async (request) => {
-    const { body } = parseInput(categoryQuery, request.query, 'query');
-    return { items: await listUnmapped(db, { body }) };
-  });
+  api.get(
+    '/api/v1/categories/unmapped',
+    {
+      schema: {
+        tags: categoryTags,
+        querystring: categoryQuery,
+        response: {
+          200: answer('Expense types without a category, largest spend first'),
+          422: refused.invalid,
+        },
+      },
+    },
+    async (request) => ({ items: await listUnmapped(db, { body: request.query.body }) }),
+  );
 
-  app.post('/api/v1/categories/mappings', async (request, reply) => {
-    const { body, labelId, category } = parseInput(categoryChoice, request.body, 'mapping');
-    await confirmCategoryRecord(db, actorOf(request.viewer!), body, labelId, category);
-    return reply.status(204).send();
-  });
+  api.post(
+    '/api/v1/categories/mappings',
+    {
+      schema: {
+        tags: categoryTags,
+        body: categoryChoice,
+        response: { 204: noContent('Mapping confirmed'), 404: refused.notFound, 422: refused.invalid },
+      },
+    },
+    async (request, reply) => {
+      const { body, labelId, category } = request.body;
+      await confirmCategoryRecord(db, actorOf(signedIn(request)), body, labelId, category);
+      return reply.status(204).send(null);
+    },
+  );
 }

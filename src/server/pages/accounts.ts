@@ -22,7 +22,7 @@ import {
 } from '../../services/accounts.js';
 import type { Database } from '../../store/db.js';
 import { listApiTokens } from '../../store/users.js';
-import { SESSION_COOKIE } from '../access.js';
+import { SESSION_COOKIE, signedIn } from '../access.js';
 import { page } from '../page.js';
 import { type Form, formErrors } from '../forms.js';
 import { flash } from './paging.js';
@@ -156,7 +156,7 @@ export function accountPages(
   );
 
   const accountPage = async (reply: FastifyReply, context: Record<string, unknown> = {}) => {
-    const viewer = reply.request.viewer!;
+    const viewer = signedIn(reply.request);
     return page(reply, 'accounts/account.njk', {
       title: 'Your account',
       section: 'account',
@@ -172,7 +172,7 @@ export function accountPages(
   app.get('/account', (_request, reply) => accountPage(reply));
 
   app.post('/account/tokens', async (request, reply) => {
-    const viewer = request.viewer!;
+    const viewer = signedIn(request);
     const form = request.body as Form;
     const scopes = [form.scopes].flat().filter((s): s is string => typeof s === 'string');
     try {
@@ -187,7 +187,7 @@ export function accountPages(
 
   app.post<{ Params: { id: string } }>('/account/tokens/:id/revoke', async (request, reply) => {
     const id = parseInput(z.coerce.number().int().positive(), request.params.id, 'token number');
-    await withdrawApiToken(db, request.viewer!, id);
+    await withdrawApiToken(db, signedIn(request), id);
     return reply.redirect('/account?done=token-revoked', 303);
   });
 }

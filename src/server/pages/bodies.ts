@@ -1,3 +1,4 @@
+import { signedIn } from '../access.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { canEditBodySpend, canEditDirectory, membership } from '../../domain/access.js';
 import { bodyInput, NATIONS, REGIONS } from '../../domain/bodies.js';
@@ -66,7 +67,7 @@ export function bodyPages(app: FastifyInstance, db: Database) {
       const body = parseInput(bodyInput, bodyFromForm(values), 'body');
       await saveBodyRecord(
         db,
-        actorOf(request.viewer!),
+        actorOf(signedIn(request)),
         body,
         mode === 'create' ? { create: true } : { update: code as string },
       );
@@ -86,7 +87,7 @@ export function bodyPages(app: FastifyInstance, db: Database) {
   app.post('/bodies/:code/edit', save('update'));
 
   app.post<{ Params: { code: string } }>('/bodies/:code/delete', async (request, reply) => {
-    await deleteBodyRecord(db, actorOf(request.viewer!), request.params.code);
+    await deleteBodyRecord(db, actorOf(signedIn(request)), request.params.code);
     return reply.redirect('/bodies?done=body-deleted', 303);
   });
 }

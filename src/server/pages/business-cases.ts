@@ -8,7 +8,7 @@ import { getBusinessCase } from '../../store/business-cases.js';
 import { FULL_ACCESS } from '../../domain/access.js';
 import { actorOf } from '../../services/accounts.js';
 import { saveBusinessCaseRecord } from '../../services/records.js';
-import { checkPartnershipAccess, mayEditPartnership } from '../access.js';
+import { checkPartnershipAccess, mayEditPartnership, signedIn } from '../access.js';
 import { changesTo } from './audit.js';
 import type { Database } from '../../store/db.js';
 import { getPartnership } from '../../store/partnerships.js';
@@ -72,7 +72,7 @@ export function businessCasePages(app: FastifyInstance, db: Database) {
     const { input, rows } = businessCaseFromForm(body, p.slug, members);
     try {
       const { input: checked } = await checkBusinessCase(db, input);
-      const id = await saveBusinessCaseRecord(db, actorOf(reply.request.viewer!), checked, target.id);
+      const id = await saveBusinessCaseRecord(db, actorOf(signedIn(reply.request)), checked, target.id);
       return reply.redirect(`/business-cases/${id}?done=business-case-saved`, 303);
     } catch (error) {
       if (!(error instanceof InputError)) throw error;

@@ -31,7 +31,7 @@ import {
   mentionables,
 } from '../../store/news.js';
 import { deliveryCounts, subscriberCounts } from '../../store/subscribers.js';
-import { checkPartnershipAccess } from '../access.js';
+import { checkPartnershipAccess, signedIn } from '../access.js';
 import { page } from '../page.js';
 import { type Form, formErrors, newsItemFromForm, newsItemToForm, problemsOf } from '../forms.js';
 import { changesTo } from './audit.js';
@@ -132,7 +132,7 @@ export function newsPages(app: FastifyInstance, db: Database, mail: AccountMail)
         (await namesSomething(`${input.headline} ${input.summary}`))
       )
         return itemForm(reply, { ...values, step: 'suggest' }, { ...target, suggestedOnSave: true });
-      const id = await saveNewsItemRecord(db, actorOf(reply.request.viewer!), input, target.id);
+      const id = await saveNewsItemRecord(db, actorOf(signedIn(reply.request)), input, target.id);
       return reply.redirect(`/news/${id}?done=news-saved`, 303);
     } catch (error) {
       const problems = problemsOf(error, 'headline');
@@ -181,7 +181,7 @@ export function newsPages(app: FastifyInstance, db: Database, mail: AccountMail)
     const id = parseInput(itemId, request.params.id, 'news item number');
     const { partnership, amountPence } = parseInput(savingsChoice, request.body, 'saving');
     await checkPartnershipAccess(db, request.viewer, 'edit', 'slug', partnership);
-    await claimSavingsFromNews(db, actorOf(request.viewer!), id, partnership, amountPence);
+    await claimSavingsFromNews(db, actorOf(signedIn(request)), id, partnership, amountPence);
     return reply.redirect(`/partnerships/${partnership}?done=saving-claimed`, 303);
   });
 
@@ -230,7 +230,7 @@ export function newsPages(app: FastifyInstance, db: Database, mail: AccountMail)
         },
         'edition',
       );
-      const saved = await saveEditionRecord(db, actorOf(reply.request.viewer!), input, id);
+      const saved = await saveEditionRecord(db, actorOf(signedIn(reply.request)), input, id);
       return reply.redirect(`/editions/${saved}`, 303);
     } catch (error) {
       const problems = problemsOf(error, 'weekOf');
@@ -276,7 +276,7 @@ export function newsPages(app: FastifyInstance, db: Database, mail: AccountMail)
 
   app.post<ById>('/editions/:id/publish', async (request, reply) => {
     const id = parseInput(itemId, request.params.id, 'edition number');
-    await publishEditionRecord(db, actorOf(request.viewer!), id);
+    await publishEditionRecord(db, actorOf(signedIn(request)), id);
     return reply.redirect(`/editions/${id}?done=edition-published`, 303);
   });
 

@@ -1,6 +1,6 @@
 import { PUBLIC_ONLY } from '../../domain/access.js';
 import { actorOf } from '../../services/accounts.js';
-import { checkPartnershipAccess, mayEditPartnership } from '../access.js';
+import { checkPartnershipAccess, mayEditPartnership, signedIn } from '../access.js';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { CATEGORIES } from '../../domain/categories.js';
@@ -171,7 +171,7 @@ export function opportunityPages(app: FastifyInstance, db: Database) {
     if (!wanted) throw new InputError('That opportunity is not in the report any more; run the report again');
     const id = await saveOpportunityAsProject(
       db,
-      actorOf(request.viewer!),
+      actorOf(signedIn(request)),
       body.partnership,
       wanted,
       report.period,

@@ -1,3 +1,4 @@
+import { signedIn } from '../access.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { canEditPartnership, canReadPrivate, FULL_ACCESS, membership } from '../../domain/access.js';
@@ -123,7 +124,7 @@ export function partnershipPages(app: FastifyInstance, db: Database) {
   const save = (mode: 'create' | 'update') => async (request: FastifyRequest, reply: FastifyReply) => {
     const values = request.body as Form;
     const slug = (request.params as { slug?: string }).slug;
-    const viewer = request.viewer!;
+    const viewer = signedIn(request);
     try {
       const existing = slug ? await getPartnership(db, slug, FULL_ACCESS) : undefined;
       const input = parseInput(partnershipInput, partnershipFromForm(values, existing), 'partnership');
@@ -151,7 +152,7 @@ export function partnershipPages(app: FastifyInstance, db: Database) {
   app.post('/partnerships/:slug/edit', save('update'));
 
   app.post<{ Params: { slug: string } }>('/partnerships/:slug/delete', async (request, reply) => {
-    await deletePartnershipRecord(db, actorOf(request.viewer!), request.params.slug);
+    await deletePartnershipRecord(db, actorOf(signedIn(request)), request.params.slug);
     return reply.redirect('/partnerships?done=partnership-deleted', 303);
   });
 
@@ -165,7 +166,7 @@ export function partnershipPages(app: FastifyInstance, db: Database) {
           { bodyCode: request.body.bodyCode || '', role: request.body.role },
           'member',
         );
-        await setMemberRecord(db, actorOf(request.viewer!), slug, member.bodyCode, member.role);
+        await setMemberRecord(db, actorOf(signedIn(request)), slug, member.bodyCode, member.role);
         return reply.redirect(`/partnerships/${slug}?done=member-added#members`, 303);
       } catch (error) {
         const problems = problemsOf(error, 'bodyCode');
@@ -184,7 +185,7 @@ export function partnershipPages(app: FastifyInstance, db: Database) {
   app.post<{ Params: { slug: string; code: string } }>(
     '/partnerships/:slug/members/:code/remove',
     async (request, reply) => {
-      await removeMemberRecord(db, actorOf(request.viewer!), request.params.slug, request.params.code);
+      await removeMemberRecord(db, actorOf(signedIn(request)), request.params.slug, request.params.code);
       return reply.redirect(`/partnerships/${request.params.slug}?done=member-removed#members`, 303);
     },
   );
@@ -245,7 +246,7 @@ export function partnershipPages(app: FastifyInstance, db: Database) {
       const params = request.params as { slug?: string; id?: string };
       const id = params.id === undefined ? undefined : parseInput(projectId, params.id, 'project number');
       const slug = params.slug ?? (await getProject(db, id as number, FULL_ACCESS)).partnershipSlug;
-      const actor = actorOf(request.viewer!);
+      const actor = actorOf(signedIn(request));
       try {
         const input = parseInput(projectInput, projectFromForm(values), 'project');
         if (id === undefined) await addProjectRecord(db, actor, slug, input);
@@ -272,13 +273,13 @@ export function partnershipPages(app: FastifyInstance, db: Database) {
       parseInput(projectId, request.params.id, 'project number'),
       FULL_ACCESS,
     );
-    await deleteProjectRecord(db, actorOf(request.viewer!), project.id);
+    await deleteProjectRecord(db, actorOf(signedIn(request)), project.id);
     return reply.redirect(`/partnerships/${project.partnershipSlug}?done=project-deleted#projects`, 303);
   });
 
   app.post<{ Params: { slug: string }; Body: Form }>('/partnerships/:slug/notes', async (request, reply) => {
     const text = parseInput(noteText, request.body.text, 'note');
-    await addNoteRecord(db, actorOf(request.viewer!), request.params.slug, text);
+    await addNoteRecord(db, actorOf(signedIn(request)), request.params.slug, text);
     return reply.redirect(`/partnerships/${request.params.slug}?done=note-added#notes`, 303);
   });
 }

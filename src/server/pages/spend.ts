@@ -1,3 +1,4 @@
+import { signedIn } from '../access.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { canEditBodySpend } from '../../domain/access.js';
 import { InputError, NotFoundError, type Problem } from '../../domain/errors.js';
@@ -174,7 +175,7 @@ export function spendPages(app: FastifyInstance, db: Database) {
 
   app.post<Removal>('/bodies/:code/spend-imports/:id/remove', async (request, reply) => {
     const r = await removal(request);
-    await undoSpendImport(db, actorOf(request.viewer!), r.bodyCode, r.id);
+    await undoSpendImport(db, actorOf(signedIn(request)), r.bodyCode, r.id);
     return reply.redirect(`/bodies/${r.bodyCode}?done=import-removed#spend`, 303);
   });
 }

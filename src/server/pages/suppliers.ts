@@ -1,3 +1,4 @@
+import { signedIn } from '../access.js';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { CATEGORIES } from '../../domain/categories.js';
 import { ConflictError, InputError } from '../../domain/errors.js';
@@ -58,7 +59,7 @@ export function supplierPages(app: FastifyInstance, db: Database) {
 
   app.post('/suppliers/review', async (request, reply) => {
     const { a, b, same } = parseInput(supplierDecision, request.body, 'decision');
-    await decideReviewRecord(db, actorOf(request.viewer!), a, b, same);
+    await decideReviewRecord(db, actorOf(signedIn(request)), a, b, same);
     return reply.redirect('/suppliers/review?done=review-decided', 303);
   });
 
@@ -90,7 +91,7 @@ export function supplierPages(app: FastifyInstance, db: Database) {
     const id = parseInput(supplierId, request.params.id, 'supplier number');
     try {
       const { into } = parseInput(supplierMerge, request.body, 'merge');
-      await mergeSuppliersRecord(db, actorOf(request.viewer!), id, into);
+      await mergeSuppliersRecord(db, actorOf(signedIn(request)), id, into);
       return reply.redirect(`/suppliers/${into}?done=suppliers-merged`, 303);
     } catch (error) {
       if (!(error instanceof InputError || error instanceof ConflictError)) throw error;
@@ -106,7 +107,7 @@ export function supplierPages(app: FastifyInstance, db: Database) {
   app.post<ById>('/suppliers/:id/split', async (request, reply) => {
     const id = parseInput(supplierId, request.params.id, 'supplier number');
     const { payeeId } = parseInput(supplierSplit, request.body, 'split');
-    await splitPayeeRecord(db, actorOf(request.viewer!), id, payeeId);
+    await splitPayeeRecord(db, actorOf(signedIn(request)), id, payeeId);
     return reply.redirect(`/suppliers/${id}?done=supplier-split`, 303);
   });
 
@@ -126,7 +127,7 @@ export function supplierPages(app: FastifyInstance, db: Database) {
 
   app.post('/categories', async (request, reply) => {
     const { body, labelId, category } = parseInput(categoryChoice, request.body, 'mapping');
-    await confirmCategoryRecord(db, actorOf(request.viewer!), body, labelId, category);
+    await confirmCategoryRecord(db, actorOf(signedIn(request)), body, labelId, category);
     return reply.redirect('/categories?done=category-confirmed', 303);
   });
 }

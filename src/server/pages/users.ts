@@ -1,3 +1,4 @@
+import { signedIn } from '../access.js';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import {
@@ -42,7 +43,7 @@ function checkGrant(viewer: Viewer, input: UserInput) {
 
 export function userPages(app: FastifyInstance, db: Database, mail: AccountMail) {
   app.get('/users', async (request, reply) => {
-    const viewer = request.viewer!;
+    const viewer = signedIn(request);
     return page(reply, 'users/list.njk', {
       title: viewer.siteAdmin ? 'Users' : `Users at ${viewer.bodyName}`,
       section: 'users',
@@ -66,7 +67,7 @@ export function userPages(app: FastifyInstance, db: Database, mail: AccountMail)
   );
 
   app.post('/users/new', async (request, reply) => {
-    const viewer = request.viewer!;
+    const viewer = signedIn(request);
     const values = request.body as Form;
     try {
       const input = parseInput(userInput, userFromForm(values, viewer), 'user');
@@ -111,7 +112,7 @@ export function userPages(app: FastifyInstance, db: Database, mail: AccountMail)
   );
 
   app.post<ById>('/users/:id', async (request, reply) => {
-    const viewer = request.viewer!;
+    const viewer = signedIn(request);
     const id = parseInput(userId, request.params.id, 'user number');
     const values = request.body as Form;
     try {
