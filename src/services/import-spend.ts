@@ -7,7 +7,7 @@ import { oneOf } from '../domain/codes.js';
 import { recordChange } from '../store/audit.js';
 import { SPEND_FIELDS } from '../domain/spend.js';
 import { parseInput } from '../domain/validation.js';
-import { openSpendFileInWorker } from '../ingest/spend/worker-reader.js';
+import { openSpendFileInWorker } from '../ingest/spend/open-in-thread.js';
 import type { Sql } from '../store/db.js';
 import { faultPoint } from '../store/faults.js';
 import { refreshSpendAnalysis } from './spend-analysis.js';

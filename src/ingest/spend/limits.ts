@@ -91,3 +91,12 @@ async function* entries(zip: yauzl.ZipFile): AsyncGenerator<yauzl.Entry> {
     yield entry;
   }
 }
+
+/** A row with more cells than any spend file has columns: refused before it fills memory. */
+export function tooWide(cells: number, row: number, file: string): InputError {
+  return new InputError(
+    `Row ${row} has ${formatted(cells)} cells; a spend file has at most ${formatted(LIMITS.columns)} columns`,
+    [{ row, field: '(whole row)', message: `At most ${formatted(LIMITS.columns)} cells a row` }],
+    file,
+  );
+}

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import JSZip from 'jszip';
 import { InputError } from '../../../src/domain/errors.js';
-import { openSpendFileInWorker } from '../../../src/ingest/spend/worker-reader.js';
+import { openSpendFileInWorker } from '../../../src/ingest/spend/open-in-thread.js';
 
 const work = mkdtempSync(join(tmpdir(), 'pathfinder-limits-'));
 // The reader's temporary folders go here (os.tmpdir() follows TMPDIR), where no other test's can.

@@ -8,7 +8,7 @@ import { InputError } from '../../../src/domain/errors.js';
 import { ColumnChoiceError, type SpendItem } from '../../../src/domain/spend.js';
 import { BatchPacker, BatchUnpacker } from '../../../src/ingest/spend/batch-transfer.js';
 import { openSpendFile, type ReadOptions } from '../../../src/ingest/spend/read.js';
-import { openSpendFileInWorker } from '../../../src/ingest/spend/worker-reader.js';
+import { openSpendFileInWorker } from '../../../src/ingest/spend/open-in-thread.js';
 import { needsSharedData, sharedData } from '../../helpers/databases.js';
 
 const work = mkdtempSync(join(tmpdir(), 'pathfinder-spend-worker-'));

@@ -1,3 +1,7 @@
+/**
+ * The calling side of spend-file reading: starts reader-thread.ts on a worker thread and hands its
+ * batches on as openSpendFile would, so parsing never holds up the thread that stores payments.
+ */
 import { on } from 'node:events';
 import { rm } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -118,8 +122,8 @@ function refusal(message: Extract<FromReader, { type: 'refused' }>): InputError 
 function startReader(path: string, options: ReadOptions, tempDir: string): Worker {
   const settings = { workerData: { path, options, tempDir }, resourceLimits: READER_HEAP };
   if (!import.meta.url.endsWith('.ts'))
-    return new Worker(new URL('./read-worker.js', import.meta.url), settings);
-  const entry = JSON.stringify(new URL('./read-worker.ts', import.meta.url).href);
+    return new Worker(new URL('./reader-thread.js', import.meta.url), settings);
+  const entry = JSON.stringify(new URL('./reader-thread.ts', import.meta.url).href);
   // Resolved from here, not from wherever the process was started.
   const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
   return new Worker(`import(${tsx}).then((tsx) => { tsx.register(); return import(${entry}); })`, {

@@ -1,6 +1,6 @@
 /**
- * A worker thread that reads one spend file (see openSpendFileInWorker): it sends the layout, then
- * a packed batch each time it is asked for one, so it reads only as far ahead as it is asked to.
+ * The worker thread's side of spend-file reading, started by open-in-thread.ts for one file. It sends the
+ * layout, then a packed batch each time it is asked for one, so it reads only as far ahead as it is asked to.
  */
 import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -8,7 +8,7 @@ import { InputError } from '../../domain/errors.js';
 import { ColumnChoiceError } from '../../domain/spend.js';
 import { BatchPacker } from './batch-transfer.js';
 import { openSpendFile, type ReadOptions } from './read.js';
-import type { FromReader } from './worker-reader.js';
+import type { FromReader } from './open-in-thread.js';
 
 const port = parentPort as NonNullable<typeof parentPort>;
 const send = (message: FromReader, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
