@@ -8,7 +8,7 @@
 import type { SpendItem, SpendRow } from '../domain/spend.js';
 import { refreshSpendAnalysis } from '../services/spend-analysis.js';
 import type { Sql } from '../store/db.js';
-import { importSpend } from '../store/spend.js';
+import { importSpend } from '../services/store-spend.js';
 
 /** The demo bodies with spend: the Greater Manchester councils, the Tri-Council and Wychavon–Malvern. */
 export const DEMO_SPEND_BODIES: Record<string, number> = {

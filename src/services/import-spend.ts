@@ -11,9 +11,9 @@ import { openSpendFileInWorker } from '../ingest/spend/open-in-thread.js';
 import type { Sql } from '../store/db.js';
 import { faultPoint } from '../store/faults.js';
 import { refreshSpendAnalysis } from './spend-analysis.js';
+import { importSpend } from './store-spend.js';
 import {
   getColumnChoices,
-  importSpend,
   removeSpendImport,
   saveColumnChoices,
   type SpendImportReport,

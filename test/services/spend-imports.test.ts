@@ -7,7 +7,8 @@ import { seedDemo } from '../../src/demo/seed.js';
 import { adviceForRefusedFile } from '../../src/domain/spend.js';
 import { importSpendFile, undoSpendImport } from '../../src/services/import-spend.js';
 import type { Database } from '../../src/store/db.js';
-import { allRejections, listSpendImports, SameFileOtherBodyError } from '../../src/store/spend.js';
+import { SameFileOtherBodyError } from '../../src/services/store-spend.js';
+import { allRejections, listSpendImports } from '../../src/store/spend.js';
 import { emptyRegister, forEachDatabase, TESTER } from '../helpers/databases.js';
 
 const work = mkdtempSync(join(tmpdir(), 'pathfinder-spend-imports-'));

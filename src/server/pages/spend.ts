@@ -15,13 +15,8 @@ import { getBody } from '../../store/bodies.js';
 import type { Database } from '../../store/db.js';
 import { actorOf } from '../../services/accounts.js';
 import { undoSpendImport } from '../../services/import-spend.js';
-import {
-  allRejections,
-  getColumnChoices,
-  getSpendImport,
-  listSpendImports,
-  SameFileOtherBodyError,
-} from '../../store/spend.js';
+import { allRejections, getColumnChoices, getSpendImport, listSpendImports } from '../../store/spend.js';
+import { SameFileOtherBodyError } from '../../services/store-spend.js';
 import { sendTables } from '../downloads.js';
 import { page } from '../page.js';
 import { formErrors } from '../forms.js';

@@ -17,7 +17,7 @@ import { InputError } from '../../../src/domain/errors.js';
 import { openSpendFile } from '../../../src/ingest/spend/read.js';
 import { type Database, openDatabase } from '../../../src/store/db.js';
 import { migrate } from '../../../src/store/migrate.js';
-import { importSpend } from '../../../src/store/spend.js';
+import { importSpend } from '../../../src/services/store-spend.js';
 import { hasSharedData, sharedData } from '../../helpers/databases.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 3_000);
