@@ -19,7 +19,8 @@ import {
 import { partnershipId } from '../store/keys.js';
 import { deleteProject, saveProject } from '../store/projects.js';
 import { confirmCategory, labelText } from '../store/categories.js';
-import { decideReview, mergeSuppliers, payeeNames, splitPayee } from '../store/suppliers.js';
+import { payeeNames } from '../store/suppliers.js';
+import { decideReview, mergeSuppliers, splitPayee } from './suppliers.js';
 import { importRegister } from '../store/register.js';
 import { type AuditedChange, audited } from './changes.js';
 import { FULL_ACCESS } from '../domain/access.js';

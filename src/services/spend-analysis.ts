@@ -2,7 +2,7 @@ import { resolveBodyIds } from '../store/bodies.js';
 import { mapCategories } from '../store/categories.js';
 import type { Sql } from '../store/db.js';
 import { faultPoint } from '../store/faults.js';
-import { type ResolutionSummary, resolveAllSuppliers } from '../store/suppliers.js';
+import { type ResolutionSummary, resolveAllSuppliers } from './suppliers.js';
 
 /**
  * Brings suppliers and categories up to date with the payments stored: run after every import, so

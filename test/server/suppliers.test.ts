@@ -8,7 +8,7 @@ import { seedDemo } from '../../src/demo/seed.js';
 import { buildApp } from '../../src/server/app.js';
 import { importSpendFile } from '../../src/services/import-spend.js';
 import { rebuildAnalysisCube } from '../../src/store/analysis-cube.js';
-import { resolveAllSuppliers } from '../../src/store/suppliers.js';
+import { resolveAllSuppliers } from '../../src/services/suppliers.js';
 import { emptyRegister, forEachDatabase, TESTER } from '../helpers/databases.js';
 import { asSiteAdministrator, type Client } from '../helpers/accounts.js';
 
