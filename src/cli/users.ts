@@ -1,11 +1,12 @@
 import { createInterface } from 'node:readline/promises';
-import { type Command, Option } from 'commander';
+import { Option } from 'commander';
 import { password as passwordRule, ROLES, userInput } from '../domain/access.js';
 import { NotFoundError } from '../domain/errors.js';
 import type { Actor } from '../domain/audit.js';
 import { parseInput } from '../domain/validation.js';
 import { addUser, choosePassword, oneTimeLink } from '../services/accounts.js';
 import type { Database } from '../store/db.js';
+import type { Cli } from './context.js';
 import { clearFailedSignIns, countUsers, findUserByEmail, listUsers } from '../store/users.js';
 
 /** The address links printed by the CLI point at: the server's public address. */
@@ -13,11 +14,7 @@ export const baseUrl = () =>
   process.env.PATHFINDER_BASE_URL ?? `http://localhost:${process.env.PORT ?? 3000}`;
 
 /** `pathfinder users add|list|reset`: accounts managed on the server itself, by its operator. */
-export function usersCommands(
-  program: Command,
-  withDatabase: (work: (db: Database) => Promise<void>) => Promise<void>,
-  operator: Actor,
-) {
+export function usersCommands({ program, withDatabase, operator }: Cli) {
   const users = program.command('users').description('accounts: add, list and reset them');
 
   users
