@@ -1,11 +1,10 @@
+import { type BusinessCaseInput, businessCaseInput } from '../domain/business-case.js';
 import {
-  type BusinessCaseInput,
-  businessCaseInput,
   type CaseResult,
   evaluate,
   type Sensitivity,
   sensitivity,
-} from '../domain/business-case.js';
+} from '../domain/business-case-evaluation.js';
 import { parseInput } from '../domain/validation.js';
 import type { Table } from '../export/table.js';
 import { resolveBodyIds } from '../store/bodies.js';

@@ -1,12 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  apportion,
-  type BusinessCaseInput,
-  businessCaseInput,
-  evaluate,
-  sensitivity,
-} from '../../src/domain/business-case.js';
+import { apportion, type BusinessCaseInput, businessCaseInput } from '../../src/domain/business-case.js';
+import { evaluate, sensitivity } from '../../src/domain/business-case-evaluation.js';
 import { InputError } from '../../src/domain/errors.js';
 import { parseInput } from '../../src/domain/validation.js';
 
