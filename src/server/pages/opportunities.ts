@@ -8,12 +8,8 @@ import { InputError } from '../../domain/errors.js';
 import { OPPORTUNITY_TYPES } from '../../domain/opportunities.js';
 import { parseInput } from '../../domain/validation.js';
 import { saveOpportunityAsProject } from '../../services/opportunity-project.js';
-import {
-  findPartners,
-  opportunityReport,
-  recentOpportunityReport,
-  reportTables,
-} from '../../services/opportunities.js';
+import { findPartners, opportunityReport, recentOpportunityReport } from '../../services/opportunities.js';
+import { reportTables } from '../../services/opportunity-tables.js';
 import type { Database } from '../../store/db.js';
 import { evidencePayments } from '../../store/opportunities.js';
 import { listPartnerships } from '../../store/partnerships.js';
