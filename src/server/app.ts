@@ -19,6 +19,7 @@ import { accountPages } from './pages/accounts.js';
 import { auditPages } from './pages/audit.js';
 import { userPages } from './pages/users.js';
 import { newsPages } from './pages/news.js';
+import { subscriptionPages } from './pages/subscriptions.js';
 import { newsApi } from './api/news.js';
 import type { Database } from '../store/db.js';
 import { govukFrontendDir, projectRoot } from '../web/render.js';
@@ -117,6 +118,7 @@ export async function buildApp({
   userPages(app, db, mail);
   auditPages(app, db);
   newsPages(app, db, mail);
+  subscriptionPages(app, db, mail);
   dashboardPages(app, db);
   bodyPages(app, db);
   spendPages(app, db);

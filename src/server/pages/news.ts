@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { canPublishNews, email, linkSecret } from '../../domain/access.js';
+import { canPublishNews } from '../../domain/access.js';
 import { NotFoundError } from '../../domain/errors.js';
 import { findMentions, findServices, savingsFigures } from '../../domain/mentions.js';
 import { type Service, SERVICES as SERVICE_LABELS } from '../../domain/services.js';
@@ -8,13 +8,6 @@ import { editionInput, editionTitle, newsItemInput, newsItemToInput, SECTIONS } 
 import { parseInput } from '../../domain/validation.js';
 import { editionsFeed, newsFeed } from '../../export/atom.js';
 import { type AccountMail, actorOf } from '../../services/accounts.js';
-import {
-  confirm,
-  confirmationIsLive,
-  stopSubscription,
-  subscribe,
-  unsubscribeIsKnown,
-} from '../../services/newsletter.js';
 import {
   claimSavingsFromNews,
   publishEditionRecord,
@@ -278,67 +271,5 @@ export function newsPages(app: FastifyInstance, db: Database, mail: AccountMail)
     const id = parseInput(itemId, request.params.id, 'edition number');
     await publishEditionRecord(db, actorOf(signedIn(request)), id);
     return reply.redirect(`/editions/${id}?done=edition-published`, 303);
-  });
-
-  app.get('/subscribe', (_request, reply) =>
-    page(reply, 'news/subscribe.njk', {
-      title: 'Get the News Summary by email',
-      section: 'news',
-      values: {},
-      errors: {},
-    }),
-  );
-
-  app.post(
-    '/subscribe',
-    { config: { rateLimit: { max: 10, timeWindow: '1 minute' } } },
-    async (request, reply) => {
-      const values = request.body as Form;
-      const address = email.safeParse(values.email);
-      if (!address.success) {
-        return page(reply.status(422), 'news/subscribe.njk', {
-          title: 'Get the News Summary by email',
-          section: 'news',
-          values,
-          ...formErrors([
-            { field: 'email', message: address.error.issues[0]?.message ?? 'Enter an email address' },
-          ]),
-        });
-      }
-      await subscribe(db, address.data, mail);
-      return page(reply, 'news/check-email.njk', {
-        title: 'Check your email',
-        section: 'news',
-        email: address.data,
-      });
-    },
-  );
-
-  const linkPage = (reply: FastifyReply, template: string, context: Record<string, unknown>) =>
-    page(reply, `news/${template}.njk`, { section: 'news', ...context });
-  const expired = (reply: FastifyReply) =>
-    linkPage(reply.status(410), 'link-expired', { title: 'This link has expired' });
-
-  // Confirming is a button, not the link itself: mail scanners open links, and must not subscribe anyone.
-  app.get<{ Params: { secret: string } }>('/subscribe/confirm/:secret', async (request, reply) => {
-    const s = linkSecret.safeParse(request.params.secret);
-    if (!s.success || !(await confirmationIsLive(db, s.data))) return expired(reply);
-    return linkPage(reply, 'confirm', { title: 'Confirm your subscription', secret: s.data });
-  });
-  app.post<{ Params: { secret: string } }>('/subscribe/confirm/:secret', async (request, reply) => {
-    const s = linkSecret.safeParse(request.params.secret);
-    if (!s.success || !(await confirm(db, s.data))) return expired(reply);
-    return linkPage(reply, 'subscribed', { title: 'You are subscribed' });
-  });
-
-  app.get<{ Params: { token: string } }>('/unsubscribe/:token', async (request, reply) => {
-    const s = linkSecret.safeParse(request.params.token);
-    if (!s.success || !(await unsubscribeIsKnown(db, s.data))) return expired(reply);
-    return linkPage(reply, 'unsubscribe', { title: 'Unsubscribe', token: s.data });
-  });
-  app.post<{ Params: { token: string } }>('/unsubscribe/:token', async (request, reply) => {
-    const s = linkSecret.safeParse(request.params.token);
-    if (!s.success || !(await stopSubscription(db, s.data))) return expired(reply);
-    return linkPage(reply, 'unsubscribed', { title: 'You are unsubscribed' });
   });
 }
