@@ -1,4 +1,4 @@
-import { parse } from 'csv-parse/sync';
+import Papa from 'papaparse';
 import { type BodyInput, type BodyKind, bodyInput } from '../domain/bodies.js';
 import { InputError, type Problem } from '../domain/errors.js';
 import { problemsOf } from '../domain/validation.js';
@@ -55,12 +55,22 @@ export interface RegisterRecord {
 
 /** Parses the whole file, or throws one InputError listing every bad row and field. */
 export function readBodyRegister(text: string, file: string): RegisterRecord[] {
-  let rows: RegisterRow[];
-  try {
-    rows = parse(text, { columns: true, bom: true, skip_empty_lines: true, relax_column_count: false });
-  } catch (error) {
-    throw new InputError(`${file} is not a readable CSV file: ${(error as Error).message}`, [], file);
+  const parsed = Papa.parse<RegisterRow>(text.replace(/^\uFEFF/, ''), {
+    header: true,
+    skipEmptyLines: true,
+    delimiter: ',',
+  });
+  const [broken] = parsed.errors;
+  if (broken) {
+    // Papa counts data rows from 0; the file's rows count from 1, the header being row 1.
+    const at = broken.row === undefined ? {} : { row: broken.row + 2 };
+    throw new InputError(
+      `${file} is not a readable CSV file: ${broken.message}`,
+      [{ ...at, field: '(whole row)', message: broken.message }],
+      file,
+    );
   }
+  const rows = parsed.data;
   const header = rows.length ? Object.keys(rows[0] as object) : [];
   const missing = REGISTER_COLUMNS.filter((c) => !header.includes(c));
   if (!rows.length) throw new InputError('The file has no bodies in it', [], file);
