@@ -13,6 +13,8 @@ export interface Sql {
   transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
   /** Bulk-loads CSV text (no header) into a table with COPY: the fast path for many rows. */
   copyCsv(table: string, columns: string[], csv: string): Promise<void>;
+  /** Runs a script of several statements, taking no parameters (the simple-query protocol): migrations. */
+  exec(script: string): Promise<void>;
 }
 
 export interface Database extends Sql {
@@ -66,13 +68,16 @@ async function openPGlite(dataDir: string | undefined, purpose: string): Promise
     throw error;
   }
   await db.exec(`SET TIME ZONE 'UTC'`);
-  const wrap = (q: Pick<PGlite, 'query'>, inTx: boolean): Sql => ({
+  const wrap = (q: Pick<PGlite, 'query' | 'exec'>, inTx: boolean): Sql => ({
     async query<Row>(text: string, params?: unknown[]) {
       return (await q.query<Row>(text, params)).rows;
     },
     transaction: (fn) => (inTx ? fn(wrap(q, true)) : db.transaction((tx) => fn(wrap(tx, true)))),
     async copyCsv(table, columns, csv) {
       await q.query(copyStatement(table, columns, "'/dev/blob'"), [], { blob: new Blob([csv]) });
+    },
+    async exec(script) {
+      await q.exec(script);
     },
   });
   return {
@@ -112,6 +117,10 @@ async function openPostgres(url: string): Promise<Database> {
     async copyCsv(table, columns, csv) {
       await pipeline(Readable.from([csv]), client.query(copyFrom(copyStatement(table, columns, 'STDIN'))));
     },
+    async exec(script) {
+      // Without parameters node-postgres sends the simple query, which may hold several statements.
+      await client.query(script);
+    },
   });
   return {
     kind: 'postgres',
@@ -139,6 +148,9 @@ async function openPostgres(url: string): Promise<Database> {
       } finally {
         client.release();
       }
+    },
+    async exec(script) {
+      await pool.query(script);
     },
     announce: () => {},
     close: () => pool.end(),

@@ -42,20 +42,10 @@ export async function migrate(db: Sql, { through = Infinity } = {}): Promise<num
     const applied: number[] = [];
     for (const m of MIGRATIONS) {
       if (done.has(m.id) || m.id > through) continue;
-      await execScript(tx, m.sql);
+      await tx.exec(m.sql);
       await tx.query('INSERT INTO schema_migrations (id, name) VALUES ($1, $2)', [m.id, m.name]);
       applied.push(m.id);
     }
     return applied;
   });
-}
-
-/** Extended-protocol queries take one statement each, so a script runs statement by statement. */
-async function execScript(tx: Sql, script: string) {
-  const statements = script
-    .replace(/--.*$/gm, '')
-    .split(/;\s*$/m)
-    .map((s) => s.trim())
-    .filter(Boolean);
-  for (const statement of statements) await tx.query(statement);
 }
