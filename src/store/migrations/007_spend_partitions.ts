@@ -3,7 +3,7 @@
  * indexes, which are then built in one pass as the table joins `payments`. Measured on PostgreSQL
  * with a million payments: COPY with the five indexes of migration 2 kept up row by row took 12.5 s;
  * into a bare table 1.9 s, then 2.1 s to build the three indexes kept here. It is also the layout
- * DESIGN.md asks for, ready to be distributed by body.
+ * docs/architecture.md describes, ready to be distributed by body.
  *
  * Two indexes that no query used are gone (by expense type, by import); drill-down by category reads
  * the cube, then payments by body and month.
