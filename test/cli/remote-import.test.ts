@@ -12,7 +12,8 @@ import { issueApiToken } from '../../src/services/accounts.js';
 import { type Database, openDatabase } from '../../src/store/db.js';
 import { migrate } from '../../src/store/migrate.js';
 import { getUser } from '../../src/store/users.js';
-import { makeUser, quietMail } from '../helpers/accounts.js';
+import { quietMail } from '../helpers/accounts.js';
+import { makeUser } from '../helpers/factories.js';
 
 const work = mkdtempSync(join(tmpdir(), 'pathfinder-remote-'));
 let db: Database;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { needsChromium, signInAs, SITE_ADMIN, startDemoSite } from '../helpers/browser.js';
-import { SHARED_REVENUES_CASE } from '../helpers/business-case.js';
+import { SHARED_REVENUES_CASE } from '../helpers/factories.js';
 import { issueApiToken } from '../../src/services/accounts.js';
 import { findUserByEmail } from '../../src/store/users.js';
 import { importSpendFile } from '../../src/services/import-spend.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { makeUser } from '../helpers/accounts.js';
+import { makeUser } from '../helpers/factories.js';
 import { needsChromium, signInAs, startDemoSite } from '../helpers/browser.js';
 
 const P = '/partnerships/wychavon-malvern-hills-shared-chief-executive';

@@ -1,33 +1,10 @@
 import type { FastifyInstance, InjectOptions } from 'fastify';
-import type { Role, TokenScope } from '../../src/domain/access.js';
+import type { TokenScope } from '../../src/domain/access.js';
 import { type AccountMail, issueApiToken } from '../../src/services/accounts.js';
 import type { Message } from '../../src/services/mail.js';
-import { hashPassword } from '../../src/services/secrets.js';
 import type { Database } from '../../src/store/db.js';
-import { getUser, saveUser, setPassword } from '../../src/store/users.js';
-
-export const PASSWORD = 'correct horse battery staple';
-
-export interface UserSpec {
-  email: string;
-  bodyCode?: string;
-  role?: Role;
-  siteAdmin?: boolean;
-}
-
-/** A user made straight in the store, with PASSWORD, for tests about something other than signing up. */
-export async function makeUser(db: Database, spec: UserSpec, password = PASSWORD): Promise<number> {
-  const id = await saveUser(db, {
-    email: spec.email,
-    name: spec.email.split('@')[0] as string,
-    bodyCode: spec.bodyCode,
-    role: spec.role ?? 'viewer',
-    siteAdmin: spec.siteAdmin ?? false,
-    disabled: false,
-  });
-  await setPassword(db, id, await hashPassword(password));
-  return id;
-}
+import { getUser } from '../../src/store/users.js';
+import { makeUser, PASSWORD } from './factories.js';
 
 /** Cookies as a browser keeps them: the latest value of each, sent back with every request. */
 export class CookieJar {

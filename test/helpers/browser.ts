@@ -6,7 +6,7 @@ import { seedDemo } from '../../src/demo/seed.js';
 import { seedDemoSpend } from '../../src/demo/spend.js';
 import { type AppOptions, buildApp } from '../../src/server/app.js';
 import { type Database, openDatabase } from '../../src/store/db.js';
-import { makeUser, PASSWORD } from './accounts.js';
+import { makeUser, PASSWORD } from './factories.js';
 import { migrate } from '../../src/store/migrate.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -8,19 +8,24 @@ import { FULL_ACCESS } from '../../src/domain/access.js';
 import { seedDemo } from '../../src/demo/seed.js';
 import { buildApp } from '../../src/server/app.js';
 import { POLICIES } from '../../src/server/policies.js';
-import { checkBusinessCase } from '../../src/services/business-case.js';
 import { importSpendFile } from '../../src/services/import-spend.js';
 import { addNoteRecord } from '../../src/services/records.js';
-import { saveBody } from '../../src/store/bodies.js';
-import { saveBusinessCase } from '../../src/store/business-cases.js';
+import type { Database } from '../../src/store/db.js';
 import { getPartnership, savePartnership } from '../../src/store/partnerships.js';
 import { getUser, listApiTokens } from '../../src/store/users.js';
 import { listNewsItems, saveEdition } from '../../src/store/news.js';
 import { issueApiToken } from '../../src/services/accounts.js';
 import { saveProject } from '../../src/store/projects.js';
 import { partnershipToInput } from '../../src/domain/partnerships.js';
-import { anonymous, type Client, makeUser, quietMail, signIn } from '../helpers/accounts.js';
-import { SHARED_REVENUES_CASE } from '../helpers/business-case.js';
+import { anonymous, type Client, quietMail, signIn } from '../helpers/accounts.js';
+import {
+  makeBody,
+  makeBusinessCase,
+  makePartnership,
+  makeUser,
+  SHARED_REVENUES_CASE,
+  writeSpendFile,
+} from '../helpers/factories.js';
 import { emptyRegister, forEachDatabase, TESTER } from '../helpers/databases.js';
 
 /**
@@ -96,24 +101,7 @@ interface Case {
 
 let throwaway = 0;
 /** A record the request may delete or change, made fresh for each visitor so each finds it there. */
-async function spareBody(db: Parameters<typeof saveBody>[0]) {
-  const code = `ZZ${++throwaway}`;
-  await saveBody(
-    db,
-    {
-      code,
-      name: `Spare body ${code}`,
-      kind: 'district',
-      nation: 'England',
-      successorCodes: [],
-      neighbourCodes: [],
-      altNames: [],
-    },
-    { create: true },
-  );
-  return code;
-}
-async function spareProject(db: Parameters<typeof saveBody>[0]) {
+async function spareProject(db: Database) {
   return saveProject(
     db,
     { name: `Spare ${++throwaway}`, service: 'it', stage: 'idea', description: '', draft: false },
@@ -121,23 +109,17 @@ async function spareProject(db: Parameters<typeof saveBody>[0]) {
   );
 }
 /** A spend import of the member body's, with a file of its own so that it stores payments. */
-async function spareImport(db: Parameters<typeof saveBody>[0], folder: string) {
-  const path = join(folder, `spare-${++throwaway}.csv`);
-  writeFileSync(path, `Date,Supplier,Amount\n01/05/2024,Spare Supplier ${throwaway},${throwaway}.00\n`);
+async function spareImport(db: Database, folder: string) {
+  const n = ++throwaway;
+  const path = writeSpendFile(folder, `spare-${n}.csv`, [
+    { date: '01/05/2024', supplier: `Spare Supplier ${n}`, amount: `${n}.00` },
+  ]);
   return (await importSpendFile(db, TESTER, path, { bodyCode: MEMBER })).id;
 }
-async function sparePartnership(db: Parameters<typeof saveBody>[0]) {
-  const { slug } = await savePartnership(
-    db,
-    {
-      ...partnershipToInput(await getPartnership(db, P, FULL_ACCESS)),
-      slug: undefined,
-      name: `Spare partnership ${++throwaway}`,
-      savingsClaims: [],
-    },
-    { create: true },
-  );
-  return slug;
+/** A partnership of the same members as P's. */
+async function sparePartnership(db: Database) {
+  const members = (await getPartnership(db, P, FULL_ACCESS)).members.map((m) => m.bodyCode);
+  return makePartnership(db, members);
 }
 
 forEachDatabase('authorisation matrix', (database) => {
@@ -181,15 +163,13 @@ forEachDatabase('authorisation matrix', (database) => {
       { name: `${SECRET}DRAFT-PROJECT`, service: 'it', stage: 'idea', description: '', draft: true },
       { partnership: P },
     );
-    const { input } = await checkBusinessCase(db, { ...SHARED_REVENUES_CASE, name: `${SECRET}CASE` });
-    const caseId = await saveBusinessCase(db, input);
+    const caseId = await makeBusinessCase(db, { name: `${SECRET}CASE` });
     await addNoteRecord(db, TESTER, P, `${SECRET}NOTE about the chief executive's contract`);
     work = mkdtempSync(join(tmpdir(), 'pathfinder-access-'));
-    const file = join(work, 'wychavon.csv');
-    writeFileSync(
-      file,
-      'Date,Supplier,Amount\n01/04/2024,Acme Ltd,1200.00\n02/04/2024,Bravo Services,600.00\n',
-    );
+    const file = writeSpendFile(work, 'wychavon.csv', [
+      { date: '01/04/2024', supplier: 'Acme Ltd', amount: '1200.00' },
+      { date: '02/04/2024', supplier: 'Bravo Services', amount: '600.00' },
+    ]);
     const { id: importId } = await importSpendFile(db, TESTER, file, { bodyCode: MEMBER });
     const userIds: Record<string, number> = {};
     for (const [role, account] of Object.entries(ACCOUNTS)) userIds[role] = await makeUser(db, account);
@@ -356,7 +336,7 @@ forEachDatabase('authorisation matrix', (database) => {
     },
     {
       route: 'POST /bodies/:code/delete',
-      url: async () => `/bodies/${await spareBody(db())}/delete`,
+      url: async () => `/bodies/${await makeBody(db())}/delete`,
       allowed: siteAdministrators,
     },
     { route: 'POST /api/v1/bodies', url: () => '/api/v1/bodies', allowed: siteAdministrators, payload: {} },
@@ -374,7 +354,7 @@ forEachDatabase('authorisation matrix', (database) => {
     },
     {
       route: 'DELETE /api/v1/bodies/:code',
-      url: async () => `/api/v1/bodies/${await spareBody(db())}`,
+      url: async () => `/api/v1/bodies/${await makeBody(db())}`,
       allowed: siteAdministrators,
     },
     {
@@ -600,10 +580,7 @@ forEachDatabase('authorisation matrix', (database) => {
     },
     {
       route: 'DELETE /api/v1/business-cases/:id',
-      url: async () => {
-        const { input } = await checkBusinessCase(db(), SHARED_REVENUES_CASE);
-        return `/api/v1/business-cases/${await saveBusinessCase(db(), input)}`;
-      },
+      url: async () => `/api/v1/business-cases/${await makeBusinessCase(db())}`,
       allowed: memberEditors,
     },
     {

@@ -4,16 +4,9 @@ import type { FastifyInstance } from 'fastify';
 import { seedDemo } from '../../src/demo/seed.js';
 import { buildApp } from '../../src/server/app.js';
 import { openMailer } from '../../src/services/mail.js';
-import {
-  anonymous,
-  CookieJar,
-  csrfTokenIn,
-  makeUser,
-  PASSWORD,
-  quietMail,
-  signIn,
-} from '../helpers/accounts.js';
-import { SHARED_REVENUES_CASE } from '../helpers/business-case.js';
+import { anonymous, CookieJar, csrfTokenIn, quietMail, signIn } from '../helpers/accounts.js';
+import { makeUser, PASSWORD } from '../helpers/factories.js';
+import { SHARED_REVENUES_CASE } from '../helpers/factories.js';
 import { emptyRegister, forEachDatabase } from '../helpers/databases.js';
 import { startSmtpServer } from '../helpers/smtp.js';
 

@@ -4,8 +4,9 @@ import { parse } from 'csv-parse/sync';
 import type { FastifyInstance } from 'fastify';
 import { seedDemo } from '../../src/demo/seed.js';
 import { buildApp } from '../../src/server/app.js';
-import { anonymous, type Client, makeUser, quietMail, signIn } from '../helpers/accounts.js';
-import { SHARED_REVENUES_CASE } from '../helpers/business-case.js';
+import { anonymous, type Client, quietMail, signIn } from '../helpers/accounts.js';
+import { makeUser } from '../helpers/factories.js';
+import { SHARED_REVENUES_CASE } from '../helpers/factories.js';
 import { emptyRegister, forEachDatabase } from '../helpers/databases.js';
 
 const P = 'wychavon-malvern-hills-shared-chief-executive';

@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { seedDemo } from '../../src/demo/seed.js';
 import { buildApp } from '../../src/server/app.js';
-import { SHARED_REVENUES_CASE } from '../helpers/business-case.js';
+import { SHARED_REVENUES_CASE } from '../helpers/factories.js';
 import { emptyRegister, forEachDatabase } from '../helpers/databases.js';
 import { asSiteAdministrator, type Client } from '../helpers/accounts.js';
 

@@ -14,11 +14,10 @@ import {
   type Client,
   CookieJar,
   csrfTokenIn,
-  makeUser,
-  PASSWORD,
   quietMail,
   signIn,
 } from '../helpers/accounts.js';
+import { makeUser, PASSWORD } from '../helpers/factories.js';
 import { emptyRegister, forEachDatabase } from '../helpers/databases.js';
 import { multipartForm } from '../helpers/uploads.js';
 

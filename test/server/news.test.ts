@@ -8,7 +8,8 @@ import type { AccountMail } from '../../src/services/accounts.js';
 import { openMailer } from '../../src/services/mail.js';
 import { sendQueued, startSendingQueue } from '../../src/services/newsletter.js';
 import { takeDelivery } from '../../src/store/subscribers.js';
-import { anonymous, type Client, makeUser, signIn } from '../helpers/accounts.js';
+import { anonymous, type Client, signIn } from '../helpers/accounts.js';
+import { makeUser } from '../helpers/factories.js';
 import { emptyRegister, forEachDatabase } from '../helpers/databases.js';
 import { startSmtpServer } from '../helpers/smtp.js';
 

@@ -10,11 +10,13 @@ import type { Database } from '../../src/store/db.js';
 import { SameFileOtherBodyError } from '../../src/services/store-spend.js';
 import { allRejections, listSpendImports } from '../../src/store/spend.js';
 import { emptyRegister, forEachDatabase, TESTER } from '../helpers/databases.js';
+import { writeSpendFile } from '../helpers/factories.js';
 
 const work = mkdtempSync(join(tmpdir(), 'pathfinder-spend-imports-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 const OXFORD = 'E07000178';
 const TRAFFORD = 'E08000009';
+const ACME_APRIL = { date: '01/04/2024', supplier: 'Acme Ltd', amount: '100.00' };
 
 function writeCsv(name: string, content: string) {
   const path = join(work, name);
@@ -50,14 +52,14 @@ forEachDatabase('spend imports: undoing, failing, the wrong body', (database) =>
 
   test('undoing an import removes its payments and their part in every report, and is recorded', async () => {
     const db = database();
-    const april = writeCsv(
-      'april.csv',
-      'Date,Supplier,Amount\n01/04/2024,Acme Ltd,100.00\n02/04/2024,Bolt plc,50.00\n',
-    );
-    const overlap = writeCsv(
-      'overlap.csv',
-      'Date,Supplier,Amount\n02/04/2024,Bolt plc,50.00\n03/05/2024,Crane Co,25.00\n',
-    );
+    const april = writeSpendFile(work, 'april.csv', [
+      { date: '01/04/2024', supplier: 'Acme Ltd', amount: '100.00' },
+      { date: '02/04/2024', supplier: 'Bolt plc', amount: '50.00' },
+    ]);
+    const overlap = writeSpendFile(work, 'overlap.csv', [
+      { date: '02/04/2024', supplier: 'Bolt plc', amount: '50.00' },
+      { date: '03/05/2024', supplier: 'Crane Co', amount: '25.00' },
+    ]);
     const first = await importSpendFile(db, TESTER, april, { bodyCode: OXFORD });
     const second = await importSpendFile(db, TESTER, overlap, { bodyCode: OXFORD });
     assert.deepEqual(await held(db, OXFORD), {
@@ -99,6 +101,22 @@ forEachDatabase('spend imports: undoing, failing, the wrong body', (database) =>
     });
   });
 
+  test('a file of our own making is stored to the penny, in payments and every report', async () => {
+    const db = database();
+    const path = new URL('../fixtures/spend/anytown-2025-q1.csv', import.meta.url).pathname;
+    const report = await importSpendFile(db, TESTER, path, { bodyCode: OXFORD });
+    assert.deepEqual([report.accepted, report.rejected, report.totalPence], [12, 0, 7_605_132]);
+    assert.deepEqual([report.firstDate, report.lastDate], ['2025-04-01', '2025-06-30']);
+    assert.deepEqual(await held(db, OXFORD), {
+      payments: 12,
+      pence: 7_605_132,
+      cube: 7_605_132,
+      analysis: 7_605_132,
+      // Acme's two spellings are one supplier, and the redacted payee is none: 7 of 9 names.
+      suppliers: 7,
+    });
+  });
+
   test('undoing a second reading of a file takes the reading it replaced with it', async () => {
     const db = database();
     const path = writeCsv(
@@ -117,7 +135,7 @@ forEachDatabase('spend imports: undoing, failing, the wrong body', (database) =>
 
   test('an import is undone only through its own body', async () => {
     const db = database();
-    const path = writeCsv('own.csv', 'Date,Supplier,Amount\n01/04/2024,Acme Ltd,100.00\n');
+    const path = writeSpendFile(work, 'own.csv', [ACME_APRIL]);
     const report = await importSpendFile(db, TESTER, path, { bodyCode: OXFORD });
     await assert.rejects(undoSpendImport(db, TESTER, TRAFFORD, report.id), { name: 'NotFoundError' });
     assert.equal((await held(db, OXFORD))?.payments, 1);
@@ -147,7 +165,7 @@ forEachDatabase('spend imports: undoing, failing, the wrong body', (database) =>
 
   test('a file with no body column already held for another body is stopped with a question', async () => {
     const db = database();
-    const path = writeCsv('whose.csv', 'Date,Supplier,Amount\n01/04/2024,Acme Ltd,100.00\n');
+    const path = writeSpendFile(work, 'whose.csv', [ACME_APRIL]);
     await importSpendFile(db, TESTER, path, { bodyCode: OXFORD });
     await assert.rejects(importSpendFile(db, TESTER, path, { bodyCode: TRAFFORD }), (error: unknown) => {
       assert.ok(error instanceof SameFileOtherBodyError);

@@ -63,6 +63,26 @@ for (const [name, column, publishedTotal, options] of samples) {
   });
 }
 
+test('reads every payment of our own published-style file, to the penny', async () => {
+  const path = new URL('../../fixtures/spend/anytown-2025-q1.csv', import.meta.url).pathname;
+  const { layout, payments, rejected, notes, total } = await readAll(path);
+  assert.equal(layout.headerRow, 4, 'below two title rows and a blank one');
+  assert.deepEqual(rejected, []);
+  assert.equal(payments.length, 12);
+  assert.equal(total, 7_605_132, 'the total its own total row gives: £76,051.32');
+  assert.deepEqual(notes, ['17: a total row, not a payment: ignored']);
+  assert.deepEqual(
+    payments.filter((p) => p.redacted).map((p) => p.row),
+    [7],
+  );
+  const credit = payments.find((p) => p.row === 11);
+  assert.deepEqual(
+    [credit?.paidOn, credit?.amountPence, credit?.supplierName],
+    ['2025-05-09', -45_000, 'Crane Hire Co'],
+  );
+  assert.equal(payments.find((p) => p.row === 6)?.supplierName, 'Bolt, Nut & Fixings plc');
+});
+
 test(
   'keeps what matters from a real file: dates, credits, identifiers and redactions',
   needsSharedData,
