@@ -7,6 +7,7 @@ import { seedDemo } from '../../src/demo/seed.js';
 import { buildApp } from '../../src/server/app.js';
 import { POLICIES } from '../../src/server/policies.js';
 import { emptyRegister, forEachDatabase } from '../helpers/databases.js';
+import { makePartnership } from '../helpers/factories.js';
 import { asSiteAdministrator, type Client } from '../helpers/accounts.js';
 
 forEachDatabase('API', (database) => {
@@ -123,7 +124,17 @@ forEachDatabase('API', (database) => {
     assert.equal((await call('DELETE', '/api/v1/bodies/E08000005')).status, 409);
   });
 
-  test('manages a partnership, its members and its projects', async () => {
+  const FLEET = '/api/v1/partnerships/greater-manchester-joint-fleet';
+  /** A partnership of Bolton (lead) and Bury, made by the store: the tests below are about the API's other routes. */
+  const fleet = () =>
+    makePartnership(database(), [], {
+      name: 'Greater Manchester joint fleet',
+      kind: 'joint_procurement',
+      services: ['fleet'],
+      members: [{ bodyCode: 'E08000001', role: 'lead' }, { bodyCode: 'E08000002' }],
+    });
+
+  test('creates a partnership with its members and savings claims', async () => {
     const created = await call('POST', '/api/v1/partnerships', {
       name: 'Greater Manchester joint fleet',
       kind: 'joint_procurement',
@@ -135,6 +146,7 @@ forEachDatabase('API', (database) => {
     });
     assert.equal(created.status, 201);
     assert.equal(created.body.slug, 'greater-manchester-joint-fleet');
+    assert.equal(created.body.members.length, 2);
     assert.deepEqual(created.body.savingsClaims[0], {
       amountPence: 130_000_000,
       period: 'per year',
@@ -143,20 +155,26 @@ forEachDatabase('API', (database) => {
       status: 'claimed',
       confidential: false,
     });
+  });
 
-    const added = await call('PUT', '/api/v1/partnerships/greater-manchester-joint-fleet/members/e08000009', {
-      role: 'associate',
-    });
+  test('adds a member with a role, by a code in any case, and removes one', async () => {
+    await fleet();
+    const added = await call('PUT', `${FLEET}/members/e08000009`, { role: 'associate' });
     assert.deepEqual(
       added.body.members.map((m: { bodyCode: string; role: string }) => `${m.bodyCode}:${m.role}`),
       ['E08000001:lead', 'E08000002:member', 'E08000009:associate'],
     );
-    assert.equal(
-      (await call('DELETE', '/api/v1/partnerships/greater-manchester-joint-fleet/members/E08000002')).status,
-      204,
+    assert.equal((await call('DELETE', `${FLEET}/members/E08000002`)).status, 204);
+    const after = await call('GET', FLEET);
+    assert.deepEqual(
+      after.body.members.map((m: { bodyCode: string }) => m.bodyCode),
+      ['E08000001', 'E08000009'],
     );
+  });
 
-    const project = await call('POST', '/api/v1/partnerships/greater-manchester-joint-fleet/projects', {
+  test('adds a project and moves it on a stage; refuses a bad one naming each field', async () => {
+    await fleet();
+    const project = await call('POST', `${FLEET}/projects`, {
       name: 'Vehicle framework',
       service: 'fleet',
       leadBodyCode: 'E08000001',
@@ -167,33 +185,37 @@ forEachDatabase('API', (database) => {
     assert.equal(moved.body.stage, 'approved');
     assert.equal(moved.body.leadBodyName, 'Bolton Metropolitan Borough Council');
 
-    const patched = await call('PATCH', '/api/v1/partnerships/greater-manchester-joint-fleet', {
-      status: 'ended',
-      endDate: '2026-03-31',
-    });
+    const badProject = await call('POST', `${FLEET}/projects`, { name: 'X', service: 'magic' });
+    assert.equal(badProject.status, 422);
+    assert.deepEqual(
+      badProject.body.problems.map((p: { field: string }) => p.field),
+      ['name', 'service'],
+    );
+  });
+
+  test('a partnership changed in part keeps its members and projects, and its filters find it', async () => {
+    await fleet();
+    await call('POST', `${FLEET}/projects`, { name: 'Vehicle framework', service: 'fleet' });
+    const patched = await call('PATCH', FLEET, { status: 'ended', endDate: '2026-03-31' });
     assert.equal(patched.body.status, 'ended');
     assert.equal(patched.body.members.length, 2);
     assert.equal(patched.body.projects.length, 1);
 
     const listed = await call(
       'GET',
-      '/api/v1/partnerships?service=fleet&member=E08000009&kind=joint_procurement',
+      '/api/v1/partnerships?service=fleet&member=E08000002&kind=joint_procurement',
     );
     assert.deepEqual(
       listed.body.items.map((p: { slug: string }) => p.slug),
       ['greater-manchester-joint-fleet'],
     );
+  });
 
-    const badProject = await call('POST', '/api/v1/partnerships/greater-manchester-joint-fleet/projects', {
-      name: 'X',
-      service: 'magic',
-    });
-    assert.deepEqual(
-      badProject.body.problems.map((p: { field: string }) => p.field),
-      ['name', 'service'],
-    );
-
-    assert.equal((await call('DELETE', '/api/v1/partnerships/greater-manchester-joint-fleet')).status, 204);
+  test('deleting a partnership deletes its projects', async () => {
+    await fleet();
+    const project = await call('POST', `${FLEET}/projects`, { name: 'Vehicle framework', service: 'fleet' });
+    assert.equal((await call('DELETE', FLEET)).status, 204);
+    assert.equal((await call('GET', FLEET)).status, 404);
     assert.equal((await call('GET', `/api/v1/projects/${project.body.id}`)).status, 404);
   });
 
