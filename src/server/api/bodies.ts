@@ -8,7 +8,7 @@ import { deleteBodyRecord, saveBodyRecord } from '../../services/records.js';
 import { getBody, listBodies } from '../../store/bodies.js';
 import type { Database } from '../../store/db.js';
 import { signedIn } from '../access.js';
-import { answer, byCode, noContent, refused, someFieldsOf } from './schemas.js';
+import { answer, byCode, recordAnswers, refused, someFieldsOf } from './schemas.js';
 
 const tags = ['Bodies'];
 
@@ -42,7 +42,7 @@ export function bodiesApi(app: FastifyInstance, db: Database) {
       schema: {
         tags,
         body: bodyInput,
-        response: { 201: answer('Created'), 409: refused.conflict, 422: refused.invalid },
+        response: recordAnswers.created,
       },
     },
     async (request, reply) => {
@@ -61,12 +61,7 @@ export function bodiesApi(app: FastifyInstance, db: Database) {
         tags,
         params: byCode,
         body: bodyInput,
-        response: {
-          200: answer('Replaced'),
-          404: refused.notFound,
-          409: refused.conflict,
-          422: refused.invalid,
-        },
+        response: recordAnswers.replaced,
       },
     },
     async (request) => {
@@ -82,7 +77,7 @@ export function bodiesApi(app: FastifyInstance, db: Database) {
         tags,
         params: byCode,
         body: someFieldsOf('BodyInput'),
-        response: { 200: answer('Updated'), 404: refused.notFound, 422: refused.invalid },
+        response: recordAnswers.updated,
       },
     },
     async (request) => {
@@ -99,7 +94,7 @@ export function bodiesApi(app: FastifyInstance, db: Database) {
       schema: {
         tags,
         params: byCode,
-        response: { 204: noContent('Deleted'), 404: refused.notFound, 409: refused.conflict },
+        response: recordAnswers.deleted,
       },
     },
     async (request, reply) => {

@@ -24,7 +24,16 @@ import type { Database } from '../../store/db.js';
 import { getPartnership, listPartnerships } from '../../store/partnerships.js';
 import { getProject, listProjects } from '../../store/projects.js';
 import { signedIn } from '../access.js';
-import { answer, bySlug, memberPath, noContent, numbered, refused, someFieldsOf } from './schemas.js';
+import {
+  answer,
+  bySlug,
+  memberPath,
+  noContent,
+  numbered,
+  recordAnswers,
+  refused,
+  someFieldsOf,
+} from './schemas.js';
 
 const tags = ['Partnerships'];
 const projectTags = ['Projects'];
@@ -61,7 +70,7 @@ export function partnershipsApi(app: FastifyInstance, db: Database) {
       schema: {
         tags,
         body: partnershipInput,
-        response: { 201: answer('Created'), 409: refused.conflict, 422: refused.invalid },
+        response: recordAnswers.created,
       },
     },
     async (request, reply) => {
@@ -82,12 +91,7 @@ export function partnershipsApi(app: FastifyInstance, db: Database) {
         tags,
         params: bySlug,
         body: partnershipInput,
-        response: {
-          200: answer('Replaced'),
-          404: refused.notFound,
-          409: refused.conflict,
-          422: refused.invalid,
-        },
+        response: recordAnswers.replaced,
       },
     },
     async (request) => {
@@ -105,7 +109,7 @@ export function partnershipsApi(app: FastifyInstance, db: Database) {
         tags,
         params: bySlug,
         body: someFieldsOf('PartnershipInput'),
-        response: { 200: answer('Updated'), 404: refused.notFound, 422: refused.invalid },
+        response: recordAnswers.updated,
       },
     },
     async (request) => {
@@ -124,7 +128,7 @@ export function partnershipsApi(app: FastifyInstance, db: Database) {
       schema: {
         tags,
         params: bySlug,
-        response: { 204: noContent('Deleted'), 404: refused.notFound, 409: refused.conflict },
+        response: recordAnswers.deleted,
       },
     },
     async (request, reply) => {
@@ -224,12 +228,7 @@ export function partnershipsApi(app: FastifyInstance, db: Database) {
         tags: projectTags,
         params: byProject,
         body: projectInput,
-        response: {
-          200: answer('Replaced'),
-          404: refused.notFound,
-          409: refused.conflict,
-          422: refused.invalid,
-        },
+        response: recordAnswers.replaced,
       },
     },
     async (request) => {
@@ -245,7 +244,7 @@ export function partnershipsApi(app: FastifyInstance, db: Database) {
         tags: projectTags,
         params: byProject,
         body: someFieldsOf('ProjectInput'),
-        response: { 200: answer('Updated'), 404: refused.notFound, 422: refused.invalid },
+        response: recordAnswers.updated,
       },
     },
     async (request) => {
@@ -272,7 +271,7 @@ export function partnershipsApi(app: FastifyInstance, db: Database) {
       schema: {
         tags: projectTags,
         params: byProject,
-        response: { 204: noContent('Deleted'), 404: refused.notFound, 409: refused.conflict },
+        response: recordAnswers.deleted,
       },
     },
     async (request, reply) => {

@@ -26,6 +26,14 @@ export const refused = {
 };
 export const noContent = (description: string) => z.null().describe(description);
 
+/** The answers of a route that writes a record, by what it does: what it gives back, and why it may refuse. */
+export const recordAnswers = {
+  created: { 201: answer('Created'), 409: refused.conflict, 422: refused.invalid },
+  replaced: { 200: answer('Replaced'), 404: refused.notFound, 409: refused.conflict, 422: refused.invalid },
+  updated: { 200: answer('Updated'), 404: refused.notFound, 422: refused.invalid },
+  deleted: { 204: noContent('Deleted'), 404: refused.notFound, 409: refused.conflict },
+};
+
 const code = z.string().max(12).describe('The body’s code, e.g. E08000005');
 const slug = z.string().max(80).describe('The partnership’s short name, e.g. agma-cooperation');
 export const byCode = z.object({ code });
