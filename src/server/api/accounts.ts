@@ -16,8 +16,6 @@ const auditQuery = z.object({
   limit: z.coerce.number().int().min(1).max(10_000).default(200),
 });
 const tags = ['API'];
-const tokenOnly = [{ token: [] }];
-
 export function accountsApi(app: FastifyInstance, db: Database) {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
@@ -27,10 +25,8 @@ export function accountsApi(app: FastifyInstance, db: Database) {
     {
       schema: {
         tags,
-        security: tokenOnly,
         response: {
           200: answer('The account the token belongs to, its body, role and scopes'),
-          401: { ...refused.forbidden, description: 'The token is not valid or has been revoked' },
           403: refused.forbidden,
         },
       },
@@ -46,7 +42,6 @@ export function accountsApi(app: FastifyInstance, db: Database) {
     {
       schema: {
         tags,
-        security: tokenOnly,
         querystring: auditQuery,
         response: {
           200: answer('Changes you may read, newest first: who, when, what, the record before and after'),

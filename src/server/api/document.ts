@@ -1,12 +1,13 @@
 import swagger from '@fastify/swagger';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifySchema } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { bodyInput } from '../../domain/bodies.js';
 import { businessCaseInput } from '../../domain/business-case.js';
 import { partnershipInput, projectInput } from '../../domain/partnerships.js';
 import { registerDocument } from '../../domain/register.js';
-import { answer } from './schemas.js';
+import { POLICIES } from '../policies.js';
+import { answer, refused } from './schemas.js';
 
 /**
  * Records the document names as components, so each is described once and referred to. A request
@@ -48,14 +49,38 @@ export async function apiDocument(app: FastifyInstance) {
       },
     },
     // Pages are HTML for people; only the API is described.
-    transform: (route) =>
-      route.url.startsWith('/api/v1/')
-        ? jsonSchemaTransform(route)
-        : { schema: { hide: true }, url: route.url },
+    transform: (input) =>
+      input.url.startsWith('/api/v1/')
+        ? jsonSchemaTransform({ ...input, schema: withRefusals(input.schema, input.route.method, input.url) })
+        : { schema: { hide: true }, url: input.url },
     transformObject: jsonSchemaTransformObject,
   });
   for (const [id, schema] of Object.entries(NAMED))
     if (!z.globalRegistry.has(schema)) z.globalRegistry.add(schema, { id });
+}
+
+/**
+ * The answers a route gives whatever it declares, from the access rules (policies.ts) and the body
+ * parser: a token that is not valid (any route), no right to do this (any route but a public one;
+ * a private record one may not read is 404, as if absent), and a body that cannot be read.
+ */
+function withRefusals(schema: FastifySchema, methods: string | string[], url: string): FastifySchema {
+  const policy = [methods]
+    .flat()
+    .map((method) => POLICIES[`${method} ${url}`])
+    .find(Boolean);
+  const open = policy === undefined || policy === 'public';
+  const readsPrivate = typeof policy === 'object' && 'partnership' in policy && policy.partnership === 'read';
+  return {
+    ...schema,
+    ...(open ? {} : { security: [{ token: [] }] }),
+    response: {
+      ...(schema.body ? { 400: refused.unreadable } : {}),
+      401: refused.unauthorised,
+      ...(open || readsPrivate ? {} : { 403: refused.forbidden }),
+      ...(schema.response as object),
+    },
+  };
 }
 
 /** Serves the document; added with the other routes so that their access rules cover it too. */

@@ -23,6 +23,8 @@ export const refused = {
   notFound: refusal('Not found, or private to members of the partnership it belongs to'),
   conflict: refusal('Clashes with a stored record'),
   forbidden: refusal('Your token may not do this, or there is none'),
+  unauthorised: refusal('The API token sent is not valid: it may have been revoked'),
+  unreadable: refusal('The body could not be read: not JSON, or not the content type the route takes'),
 };
 export const noContent = (description: string) => z.null().describe(description);
 
