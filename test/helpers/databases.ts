@@ -127,13 +127,14 @@ export async function emptyRegister(db: Database) {
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /**
- * The shared reference data (real public files): PATHFINDER_SHARED_DATA, else beside the repository,
- * else the workplace's copy, so that a clone made anywhere still tests against the real files.
+ * The shared reference data (real public files): PATHFINDER_SHARED_DATA if set (a folder that does not
+ * exist turns those tests off), else beside the repository, else the workplace's copy, so that a clone
+ * made anywhere still tests against the real files.
  */
 export const sharedData =
-  [process.env.PATHFINDER_SHARED_DATA, join(repoRoot, '..', 'shared', 'data'), '/work/shared/data'].find(
-    (dir): dir is string => !!dir && existsSync(dir),
-  ) ?? join(repoRoot, '..', 'shared', 'data');
+  process.env.PATHFINDER_SHARED_DATA ??
+  [join(repoRoot, '..', 'shared', 'data'), '/work/shared/data'].find((dir) => existsSync(dir)) ??
+  join(repoRoot, '..', 'shared', 'data');
 export const hasSharedData = existsSync(sharedData);
 export const needsSharedData = hasSharedData ? {} : { skip: `reference data not found at ${sharedData}` };
 
