@@ -7,7 +7,10 @@ import type { SpendImportReport } from '../store/spend.js';
 export function describeSpendImport(r: SpendImportReport, shownRejections = 20): string {
   const n = (v: number) => v.toLocaleString('en-GB');
   const mapping = Object.entries(r.layout.mapping)
-    .map(([field, i]) => `${SPEND_FIELDS[field as SpendField]} ← "${r.layout.header[i as number]}"`)
+    .map(([field, i]) => {
+      const near = r.layout.nearMatches?.includes(field as SpendField) ? ' (spelt differently: check)' : '';
+      return `${SPEND_FIELDS[field as SpendField]} ← "${r.layout.header[i as number]}"${near}`;
+    })
     .join('; ');
   const lines = [
     r.failed

@@ -79,6 +79,8 @@ export interface SpendLayout {
   headerRow: number;
   header: string[];
   mapping: ColumnMapping;
+  /** Fields whose heading was found one letter out ("Expenditure Catergory"), to be checked. */
+  nearMatches?: SpendField[];
   /** yyyy-mm given for payments whose dates the file lost. */
   undatedMonth?: string;
 }

@@ -1,3 +1,4 @@
+import { distance } from 'fastest-levenshtein';
 import type { ColumnMapping, SpendField } from '../../domain/spend.js';
 
 /**
@@ -109,18 +110,59 @@ export const COLUMN_NAMES: Record<SpendField, string[]> = {
   ],
 };
 
+/** Words councils shorten in headings ("Exp Type", "Expenditure Cat."), written out to match the names above. */
+const SHORT_WORDS: Record<string, string> = {
+  amt: 'amount',
+  cat: 'category',
+  categ: 'category',
+  ctgy: 'category',
+  desc: 'description',
+  descr: 'description',
+  dept: 'department',
+  exp: 'expense',
+  expend: 'expenditure',
+  org: 'organisation',
+  organization: 'organisation',
+  ref: 'reference',
+  supp: 'supplier',
+  trans: 'transaction',
+  txn: 'transaction',
+};
+/** Names at least this long also match a heading one letter out: "Expenditure Catergory", "Suppliername". */
+const NEAR_MATCH_CHARS = 8;
+
 export function normaliseHeading(heading: string): string {
   return heading
     .toLowerCase()
     .replace(/£|gbp/g, '')
-    .replace(/[^a-z0-9]/g, '');
+    .split(/[^a-z0-9]+/)
+    .map((word) => SHORT_WORDS[word] ?? word)
+    .join('');
 }
 
-/** Each field's column in a header row; a column serves one field only. */
-export function detectColumns(header: string[]): ColumnMapping {
+/** How a heading matched a field's name: exactly (once normalised), or one letter out. */
+export type HeadingMatch = 'exact' | 'near';
+
+function matchOf(heading: string, name: string): HeadingMatch | undefined {
+  if (heading === name) return 'exact';
+  if (name.length >= NEAR_MATCH_CHARS && distance(heading, name) === 1) return 'near';
+  return undefined;
+}
+
+/**
+ * Each field's column in a header row; a column serves one field only. A field takes the column
+ * that matches its most preferred name, exactly or one letter out, so a misspelt "Expenditure
+ * Catergory" is the expense type rather than a less fitting column that matches exactly.
+ * `near` lists the fields found one letter out, for the import report to say so.
+ */
+export function detectColumns(header: string[]): {
+  mapping: ColumnMapping;
+  near: SpendField[];
+} {
   const headings = header.map(normaliseHeading);
   const taken = new Set<number>();
   const mapping: ColumnMapping = {};
+  const near: SpendField[] = [];
   // Fields with the most specific names go first, so "Supplier ID" is not read as a supplier name.
   const order: SpendField[] = [
     'supplierId',
@@ -140,13 +182,16 @@ export function detectColumns(header: string[]): ColumnMapping {
   ];
   for (const field of order) {
     for (const name of COLUMN_NAMES[field]) {
-      const index = headings.findIndex((h, i) => h === name && !taken.has(i));
+      const free = headings.map((h, i) => (taken.has(i) ? undefined : matchOf(h, name)));
+      // An exact match beats a near one for the same name.
+      const index = free.includes('exact') ? free.indexOf('exact') : free.indexOf('near');
       if (index >= 0) {
         mapping[field] = index;
         taken.add(index);
+        if (free[index] === 'near') near.push(field);
         break;
       }
     }
   }
-  return mapping;
+  return { mapping, near };
 }

@@ -78,7 +78,7 @@ export async function openSpendFile(
   const header = top
     .filter((r): r is { row: number; cells: string[] } => 'cells' in r)
     .map((r) => ({ row: r.row, cells: r.cells.map((c) => c.trim()) }))
-    .map((r) => ({ ...r, mapping: detectColumns(r.cells) }))
+    .map((r) => ({ ...r, ...detectColumns(r.cells) }))
     // How much a row looks like a header: the fields it names, and the headings a person chose.
     .map((r) => ({
       ...r,
@@ -126,12 +126,15 @@ export async function openSpendFile(
       mapping,
     );
   }
+  // Found one letter out and kept: the report says which, for a person to check.
+  const nearMatches = header.near.filter((f) => mapping[f] === header.mapping[f]);
   const layout: SpendLayout = {
     file,
     ...source,
     headerRow: header.row,
     header: header.cells,
     mapping,
+    ...(nearMatches.length ? { nearMatches } : {}),
     ...(options.undatedMonth ? { undatedMonth: options.undatedMonth } : {}),
   };
   const rest = buffered.filter((r) => r.row > header.row);

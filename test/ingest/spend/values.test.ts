@@ -70,7 +70,7 @@ test('finds the Transparency Code columns under their common names', () => {
       'Value £',
       'Supplier Name',
       'Supplier ID',
-    ]),
+    ]).mapping,
     {
       bodyName: 0,
       expenseArea: 1,
@@ -83,7 +83,39 @@ test('finds the Transparency Code columns under their common names', () => {
     },
   );
   // A payment date is preferred to an effective date, wherever the columns stand.
-  assert.equal(detectColumns(['EffectiveDate', 'PaymentDate', 'Amount', 'BeneficiaryName']).paidOn, 1);
+  assert.equal(
+    detectColumns(['EffectiveDate', 'PaymentDate', 'Amount', 'BeneficiaryName']).mapping.paidOn,
+    1,
+  );
+});
+
+test('finds columns under misspelt and shortened headings, and says which were near matches', () => {
+  // Oxford City heads its expense types "Expenditure Catergory" beside an account code column.
+  const oxford = detectColumns([
+    'Body Name',
+    'Organisational Unit',
+    'Expenditure Catergory',
+    'Expenditure Code',
+    'Paid Date',
+    'Trans No',
+    'Amount',
+    'Supplier Name',
+  ]);
+  assert.equal(oxford.mapping.expenseType, 2);
+  assert.deepEqual(oxford.near, ['expenseType']);
+  assert.equal(detectColumns(['Date', 'Amt', 'Supplier', 'Expenditure Cat.']).mapping.expenseType, 3);
+  assert.equal(detectColumns(['Date', 'Amount', 'Supplier', 'Exp Type']).mapping.expenseType, 3);
+  assert.deepEqual(detectColumns(['Date', 'Amount', 'Supplier', 'Exp Type']).near, []);
+  assert.equal(detectColumns(['Date', 'Amt', 'Supplier']).mapping.amount, 1);
+  assert.equal(detectColumns(['Date', 'Amount', 'Suplier Name']).mapping.supplierName, 2);
+  // Short names are matched exactly only: "Data" is not a date, "Vale" not a value.
+  assert.deepEqual(detectColumns(['Data', 'Vale', 'Supplier']).mapping, { supplierName: 2 });
+  // Nor does a near match take a column from an exact one: the supplier's ID stays the ID.
+  assert.deepEqual(detectColumns(['Supplier ID', 'Supplier Name', 'Amount']).mapping, {
+    supplierId: 0,
+    supplierName: 1,
+    amount: 2,
+  });
 });
 
 test('knows a redacted payee from a supplier whose name merely looks like one', () => {
