@@ -66,6 +66,7 @@ export function analysisCommands(cli: Cli) {
       new Option('--table <name>', 'for CSV: which table')
         .choices([
           'opportunities',
+          'excluded',
           'bodies',
           'categories',
           'years',

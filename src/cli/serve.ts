@@ -4,7 +4,9 @@ import { seedDemoSpend } from '../demo/spend.js';
 import { buildApp } from '../server/app.js';
 import { openMailer } from '../services/mail.js';
 import { startSendingQueue } from '../services/newsletter.js';
+import { hasUndecidedSpend } from '../store/exclusions.js';
 import { migrate } from '../store/migrate.js';
+import { refreshSpendAnalysis } from '../services/spend-analysis.js';
 import type { Cli } from './context.js';
 import { baseUrl, ensureFirstAdministrator } from './users.js';
 
@@ -26,6 +28,8 @@ export function serveCommand(cli: Cli) {
     .action(async (options: { port: number; host: string; demo: boolean }) => {
       const { db, dataDir } = await cli.openStore();
       await migrate(db);
+      // After an upgrade, spend held before addressable spend was decided is decided once, here.
+      if (await hasUndecidedSpend(db)) await refreshSpendAnalysis(db);
       if (options.demo && (await seedDemo(db))) {
         console.log('Loaded the demo register into the empty database; generating synthetic demo spend…');
         const payments = await seedDemoSpend(db);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EXCLUSION_REASONS, type ExclusionReason } from '../domain/addressable.js';
 import { CATEGORIES, type Category } from '../domain/categories.js';
 import { InputError } from '../domain/errors.js';
 import {
@@ -15,6 +16,8 @@ import { parseInput } from '../domain/validation.js';
 import type { Sql } from '../store/db.js';
 import {
   combinedSpend,
+  type ExcludedRow,
+  excludedSpend,
   monthlySpend,
   namesUsed,
   partnerFinder,
@@ -61,7 +64,10 @@ export interface OpportunityReport {
   period: { from?: string; to?: string };
   synthetic: boolean;
   assumptions: Assumptions;
+  /** Addressable spend: what every figure below is of. */
   totalPence: number;
+  /** Spend left out (tax, pensions, levies, public bodies, grants, refunds, redacted), by reason. */
+  excluded: { reason: ExclusionReason; label: string; spendPence: number; byBody: Record<string, number> }[];
   byBody: { bodyCode: string; name: string; spendPence: number; payments: number }[];
   byYear: { year: string; spendPence: number; byBody: Record<string, number> }[];
   byMonth: { month: string; spendPence: number }[];
@@ -121,6 +127,7 @@ export async function opportunityReport(db: Sql, input: OpportunityQuery): Promi
       synthetic,
       assumptions,
       totalPence: 0,
+      excluded: [],
       byBody: [],
       byYear: [],
       byMonth: [],
@@ -132,10 +139,11 @@ export async function opportunityReport(db: Sql, input: OpportunityQuery): Promi
     };
   }
   const selection: Selection = { bodies, from: period.from, to: period.to };
-  const [rows, facts, byMonth] = await Promise.all([
+  const [rows, facts, byMonth, left] = await Promise.all([
     combinedSpend(db, selection),
     spendFacts(db, selection),
     monthlySpend(db, selection),
+    excludedSpend(db, selection),
   ]);
   const names = await supplierNames(db, [
     ...new Set(facts.flatMap((f) => (f.supplierId === null ? [] : [f.supplierId]))),
@@ -182,6 +190,7 @@ export async function opportunityReport(db: Sql, input: OpportunityQuery): Promi
     synthetic,
     assumptions,
     totalPence: rows.reduce((t, r) => t + r.spendPence, 0),
+    excluded: byReason(left),
     byBody: [...sum((r) => r.bodyCode)]
       .map(([bodyCode, t]) => ({ bodyCode, name: nameOf.get(bodyCode) ?? bodyCode, ...t }))
       .sort((a, b) => b.spendPence - a.spendPence),
@@ -228,4 +237,21 @@ export async function findPartners(db: Sql, bodyCode: string, input: unknown) {
       partnerFinder(db, code, { from, to }),
     ),
   };
+}
+
+/** The spend left out, a line a reason, largest first, with each body's part. */
+function byReason(rows: ExcludedRow[]): OpportunityReport['excluded'] {
+  const lines = new Map<ExclusionReason, OpportunityReport['excluded'][number]>();
+  for (const r of rows) {
+    const line = lines.get(r.reason) ?? {
+      reason: r.reason,
+      label: EXCLUSION_REASONS[r.reason],
+      spendPence: 0,
+      byBody: {},
+    };
+    line.spendPence += r.spendPence;
+    line.byBody[r.bodyCode] = (line.byBody[r.bodyCode] ?? 0) + r.spendPence;
+    lines.set(r.reason, line);
+  }
+  return [...lines.values()].sort((a, b) => b.spendPence - a.spendPence);
 }

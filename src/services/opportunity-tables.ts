@@ -30,6 +30,16 @@ export function reportTables(r: OpportunityReport): Table[] {
       ]),
     },
     {
+      name: 'excluded',
+      title: 'Spend left out, by reason',
+      header: ['Reason', ...r.bodies.map((b) => b.code), 'Combined (£)'],
+      rows: r.excluded.map((x) => [
+        x.label,
+        ...r.bodies.map((b) => pounds(x.byBody[b.code] ?? 0)),
+        pounds(x.spendPence),
+      ]),
+    },
+    {
       name: 'bodies',
       title: 'Spend by body',
       header: ['Body code', 'Body', 'Payments', 'Spend (£)'],

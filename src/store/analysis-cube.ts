@@ -1,8 +1,9 @@
 import type { Sql } from './db.js';
+import { EXCLUDED, EXCLUSION_JOINS } from './exclusions.js';
 
 /**
- * Rebuilds the cube the finders read, from the spend cube, the supplier clusters and the category
- * mappings: for the bodies given (those whose spend, suppliers or categories changed), or for all.
+ * Rebuilds the cube the finders read, from the spend cube, the supplier clusters, the category
+ * mappings and the reasons spend is not addressable (a payee's first, then its expense type's): for the bodies given (those whose spend, suppliers or categories changed), or for all.
  * It reads the spend cube, not the payments.
  */
 export async function rebuildAnalysisCube(tx: Sql, bodyIds: number[] | 'all') {
@@ -11,15 +12,16 @@ export async function rebuildAnalysisCube(tx: Sql, bodyIds: number[] | 'all') {
   const params = bodyIds === 'all' ? [] : [bodyIds];
   await tx.query(`DELETE FROM analysis_cube c ${only}`, params);
   await tx.query(
-    `INSERT INTO analysis_cube (body_id, month, supplier_id, category, amount_pence, payments)
+    `INSERT INTO analysis_cube (body_id, month, supplier_id, category, excluded, amount_pence, payments)
      SELECT c.body_id, c.month, ps.supplier_id, coalesce(mc.category, mt.category, 'unmapped'),
-       sum(c.amount_pence), sum(c.payments)
+       ${EXCLUDED}, sum(c.amount_pence), sum(c.payments)
      FROM spend_cube c
        LEFT JOIN payee_suppliers ps ON ps.payee_id = c.payee_id
        LEFT JOIN category_mappings mc ON mc.body_id = c.body_id AND mc.label_id = c.category_id
        LEFT JOIN category_mappings mt ON mt.body_id = c.body_id AND mt.label_id = c.expense_type_id
+       ${EXCLUSION_JOINS}
      ${only}
-     GROUP BY 1, 2, 3, 4`,
+     GROUP BY 1, 2, 3, 4, 5`,
     params,
   );
   await analysisChanged(tx);

@@ -3,6 +3,7 @@ import { NotFoundError } from '../domain/errors.js';
 import { resolveBodyIds } from './bodies.js';
 import { rebuildAnalysisCube } from './analysis-cube.js';
 import type { Sql } from './db.js';
+import { EXCLUDED, EXCLUSION_JOINS } from './exclusions.js';
 
 /**
  * Maps every body's published classifications and expense types that have no category yet: by the
@@ -66,8 +67,9 @@ export interface UnmappedLabel {
 }
 
 /**
- * Expense types whose spend has no category, largest spend first: what a person maps next. Spend
- * with a published code mapped is not in the queue whatever its expense type.
+ * Expense types whose addressable spend has no category, largest spend first: what a person maps
+ * next. Spend with a published code mapped is not in the queue whatever its expense type, nor is
+ * spend that is not addressable (tax, pensions and the like).
  */
 export async function listUnmapped(
   sql: Sql,
@@ -78,7 +80,8 @@ export async function listUnmapped(
     `SELECT b.code AS "bodyCode", b.name AS "bodyName", l.id AS "labelId", l.kind, l.value,
        sum(c.amount_pence)::bigint AS "spendPence", sum(c.payments)::int AS payments
      FROM spend_cube c JOIN bodies b ON b.id = c.body_id JOIN spend_labels l ON l.id = c.expense_type_id
-     WHERE ($1::text IS NULL OR b.code = $1)
+       ${EXCLUSION_JOINS}
+     WHERE ($1::text IS NULL OR b.code = $1) AND ${EXCLUDED} IS NULL
        AND NOT EXISTS (SELECT 1 FROM category_mappings m WHERE m.body_id = c.body_id AND m.label_id = c.expense_type_id)
        AND NOT EXISTS (SELECT 1 FROM category_mappings m WHERE m.body_id = c.body_id AND m.label_id = c.category_id)
      GROUP BY b.code, b.name, l.id ORDER BY 6 DESC, l.value LIMIT $2`,
@@ -112,7 +115,7 @@ export interface CategorySpend {
   payments: number;
 }
 
-/** Spend by common category, for one body or all: how much of it is mapped, and to what. */
+/** Addressable spend by common category, for one body or all: how much of it is mapped, and to what. */
 export async function categorySpend(
   sql: Sql,
   filter: { body?: string | undefined } = {},
@@ -120,7 +123,7 @@ export async function categorySpend(
   const rows = await sql.query<{ category: Category | 'unmapped'; spendPence: number; payments: number }>(
     `SELECT c.category, sum(c.amount_pence)::bigint AS "spendPence", sum(c.payments)::int AS payments
      FROM analysis_cube c JOIN bodies b ON b.id = c.body_id
-     WHERE ($1::text IS NULL OR b.code = $1)
+     WHERE ($1::text IS NULL OR b.code = $1) AND c.excluded IS NULL
      GROUP BY 1 ORDER BY 2 DESC`,
     [filter.body?.toUpperCase() ?? null],
   );

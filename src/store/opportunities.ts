@@ -2,11 +2,13 @@
  * The sums the opportunity finder and the partner finder stand on, read from the spend cube with
  * suppliers and categories joined on: small tables of ids, so a report touches no payment rows.
  */
+import type { ExclusionReason } from '../domain/addressable.js';
 import type { Category } from '../domain/categories.js';
 import { InputError } from '../domain/errors.js';
 import type { SpendFact } from '../domain/opportunities.js';
 import { resolveBodyIds } from './bodies.js';
 import type { Sql } from './db.js';
+import { EXCLUDED, EXCLUSION_JOINS } from './exclusions.js';
 import { financialYear, withoutNulls } from './rows.js';
 import { partnershipId } from './keys.js';
 
@@ -54,6 +56,8 @@ export async function selectBodies(
 }
 
 const IN_SELECTION = 'c.body_id = ANY($1::int[]) AND c.month BETWEEN $2::date AND $3::date';
+/** Spend a council could buy otherwise: tax, pensions, levies and the like are left out (domain/addressable.ts). */
+const ADDRESSABLE = `${IN_SELECTION} AND c.excluded IS NULL`;
 const YEAR = financialYear('c.month');
 
 const params = (s: Selection) => [s.bodies.map((b) => b.id), s.from, s.to];
@@ -72,7 +76,7 @@ export async function combinedSpend(sql: Sql, s: Selection): Promise<SpendRow[]>
     `SELECT b.code AS "bodyCode", ${YEAR} AS year, c.category,
        sum(c.amount_pence)::bigint AS "spendPence", sum(c.payments)::int AS payments
      FROM analysis_cube c JOIN bodies b ON b.id = c.body_id
-     WHERE ${IN_SELECTION} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+     WHERE ${ADDRESSABLE} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
     params(s),
   );
 }
@@ -81,7 +85,7 @@ export async function combinedSpend(sql: Sql, s: Selection): Promise<SpendRow[]>
 export async function monthlySpend(sql: Sql, s: Selection): Promise<{ month: string; spendPence: number }[]> {
   return sql.query<{ month: string; spendPence: number }>(
     `SELECT c.month, sum(c.amount_pence)::bigint AS "spendPence" FROM analysis_cube c
-     WHERE ${IN_SELECTION} GROUP BY 1 ORDER BY 1`,
+     WHERE ${ADDRESSABLE} GROUP BY 1 ORDER BY 1`,
     params(s),
   );
 }
@@ -97,7 +101,7 @@ export async function spendFacts(sql: Sql, s: Selection): Promise<SpendFact[]> {
     n: number;
   }>(
     `SELECT c.body_id AS b, c.supplier_id AS s, c.category AS c, sum(c.amount_pence)::bigint AS p, sum(c.payments)::int AS n
-     FROM analysis_cube c WHERE ${IN_SELECTION} GROUP BY 1, 2, 3`,
+     FROM analysis_cube c WHERE ${ADDRESSABLE} GROUP BY 1, 2, 3`,
     params(s),
   );
   return rows.map((r) => ({
@@ -107,6 +111,24 @@ export async function spendFacts(sql: Sql, s: Selection): Promise<SpendFact[]> {
     spendPence: r.p,
     payments: r.n,
   }));
+}
+
+export interface ExcludedRow {
+  bodyCode: string;
+  reason: ExclusionReason;
+  spendPence: number;
+  payments: number;
+}
+
+/** The spend left out of the analysis, by body and reason. */
+export async function excludedSpend(sql: Sql, s: Selection): Promise<ExcludedRow[]> {
+  return sql.query<ExcludedRow>(
+    `SELECT b.code AS "bodyCode", c.excluded AS reason, sum(c.amount_pence)::bigint AS "spendPence",
+       sum(c.payments)::int AS payments
+     FROM analysis_cube c JOIN bodies b ON b.id = c.body_id
+     WHERE ${IN_SELECTION} AND c.excluded IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2`,
+    params(s),
+  );
 }
 
 export async function supplierNames(sql: Sql, ids: number[]): Promise<Map<number, string>> {
@@ -156,7 +178,7 @@ export async function partnerFinder(
   return sql.query<Partner>(
     `WITH in_period AS (
        SELECT body_id, supplier_id, category, amount_pence FROM analysis_cube c
-       WHERE c.month BETWEEN $2::date AND $3::date),
+       WHERE c.month BETWEEN $2::date AND $3::date AND c.excluded IS NULL),
      per_supplier AS (
        SELECT body_id, supplier_id, greatest(sum(amount_pence), 0)::float8 AS spend
        FROM in_period WHERE supplier_id IS NOT NULL GROUP BY 1, 2),
@@ -210,7 +232,7 @@ export interface EvidencePayment {
   expenseType?: string;
 }
 
-/** The payments behind a category or supplier figure, largest first. */
+/** The addressable payments behind a category or supplier figure, largest first. */
 export async function evidencePayments(
   sql: Sql,
   s: Selection,
@@ -225,7 +247,8 @@ export async function evidencePayments(
        LEFT JOIN category_mappings mc ON mc.body_id = c.body_id AND mc.label_id = c.category_id
        LEFT JOIN category_mappings mt ON mt.body_id = c.body_id AND mt.label_id = c.expense_type_id
        LEFT JOIN spend_labels l ON l.id = coalesce(c.expense_type_id, c.category_id)
-     WHERE ${IN_SELECTION} AND ($4::text IS NULL OR coalesce(mc.category, mt.category, 'unmapped') = $4) AND ($5::int IS NULL OR ps.supplier_id = $5)
+       ${EXCLUSION_JOINS}
+     WHERE ${IN_SELECTION} AND ${EXCLUDED} IS NULL AND ($4::text IS NULL OR coalesce(mc.category, mt.category, 'unmapped') = $4) AND ($5::int IS NULL OR ps.supplier_id = $5)
      ORDER BY c.amount_pence DESC LIMIT $6`,
     [...params(s), of.category ?? null, of.supplierId ?? null, limit],
   );

@@ -1,0 +1,62 @@
+import { DirectoryNames, expenseExclusion, payeeExclusion } from '../domain/addressable.js';
+import type { Sql } from './db.js';
+
+/**
+ * Joins that give the reason a row of spend `c` (payments, or the spend cube: both have a payee,
+ * an expense type and a category) is not addressable, in EXCLUDED; NULL where it is. The payee's
+ * reason comes first (HMRC is tax whatever the expense type says), then the expense type's.
+ */
+export const EXCLUSION_JOINS = `LEFT JOIN payee_exclusions xp ON xp.payee_id = c.payee_id
+       LEFT JOIN label_exclusions xt ON xt.label_id = c.expense_type_id
+       LEFT JOIN label_exclusions xc ON xc.label_id = c.category_id`;
+export const EXCLUDED = 'coalesce(xp.reason, xt.reason, xc.reason)';
+
+/**
+ * Decides, for every payee and expense type not yet decided, whether its spend is addressable, by
+ * the rules in domain/addressable.ts and the directory of bodies. Returns the bodies paying what was
+ * found excluded, whose analysis the caller rebuilds.
+ */
+export async function decideExclusions(tx: Sql): Promise<number[]> {
+  const payees = await tx.query<{ id: number; name: string; redacted: boolean }>(
+    `SELECT p.id, p.name, p.redacted FROM payees p
+     WHERE NOT EXISTS (SELECT 1 FROM payee_exclusions x WHERE x.payee_id = p.id)`,
+  );
+  const labels = await tx.query<{ id: number; value: string }>(
+    `SELECT l.id, l.value FROM spend_labels l WHERE l.kind IN ('expenseType', 'categoryLabel')
+       AND NOT EXISTS (SELECT 1 FROM label_exclusions x WHERE x.label_id = l.id)`,
+  );
+  if (!payees.length && !labels.length) return [];
+  const names = await tx.query<{ name: string }>(
+    'SELECT name FROM bodies UNION SELECT unnest(alt_names) FROM bodies',
+  );
+  const directory = new DirectoryNames(names.map((n) => n.name));
+  const payeeReasons = payees.map((p) => payeeExclusion(p, directory) ?? null);
+  const labelReasons = labels.map((l) => expenseExclusion(l.value) ?? null);
+  await tx.query(
+    `INSERT INTO payee_exclusions (payee_id, reason, method)
+     SELECT id, reason, 'rule' FROM unnest($1::int[], $2::text[]) AS x(id, reason) ON CONFLICT DO NOTHING`,
+    [payees.map((p) => p.id), payeeReasons],
+  );
+  await tx.query(
+    `INSERT INTO label_exclusions (label_id, reason, method)
+     SELECT id, reason, 'rule' FROM unnest($1::int[], $2::text[]) AS x(id, reason) ON CONFLICT DO NOTHING`,
+    [labels.map((l) => l.id), labelReasons],
+  );
+  const excludedPayees = payees.filter((_, i) => payeeReasons[i]).map((p) => p.id);
+  const excludedLabels = labels.filter((_, i) => labelReasons[i]).map((l) => l.id);
+  const bodies = await tx.query<{ body_id: number }>(
+    `SELECT DISTINCT body_id FROM spend_cube WHERE payee_id = ANY($1::int[])
+       OR expense_type_id = ANY($2::int[]) OR category_id = ANY($2::int[])`,
+    [excludedPayees, excludedLabels],
+  );
+  return bodies.map((b) => b.body_id);
+}
+
+/** Whether any payee or expense type held is not yet decided (after an upgrade, before the first refresh). */
+export async function hasUndecidedSpend(sql: Sql): Promise<boolean> {
+  const [row] = await sql.query<{ any: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM payees p WHERE NOT EXISTS (SELECT 1 FROM payee_exclusions x WHERE x.payee_id = p.id))
+       AS any`,
+  );
+  return row?.any ?? false;
+}
