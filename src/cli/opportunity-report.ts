@@ -7,7 +7,7 @@ export function describeOpportunities(r: OpportunityReport, tables: Table[]): st
   if (r.synthetic) console.error('Note: the figures include synthetic demo spend, not real payments.');
   if (!r.period.from) return `No spend is held for ${r.bodies.map((b) => b.code).join(', ')}.`;
   const lines = [
-    `${r.bodies.length} bodies, ${r.period.from.slice(0, 7)} to ${r.period.to?.slice(0, 7)}: combined addressable spend ${formatPounds(r.totalPence)}, ` +
+    `${r.bodies.length} bodies, ${r.period.from.slice(0, 7)} to ${r.period.to?.slice(0, 7)}: combined addressable spend ${formatPounds(r.totalPence)} (${formatPounds(r.annualPence)} a year), ` +
       `${r.shared.total} suppliers shared by two or more, ${r.opportunities.length} opportunities`,
     ...r.excluded.map((x) => `  left out: ${x.label.toLowerCase()} ${formatPounds(x.spendPence)}`),
   ];

@@ -174,6 +174,19 @@ export function analyseSpend(facts: SpendFact[], supplierName: (id: number) => s
   return { shared, markets: categoryMarkets, overlaps };
 }
 
+/**
+ * Each body's spend as a year's worth: scaled by twelve over the months the body has spend in, so
+ * that a body with three months of files sits beside one with twelve like for like.
+ */
+export function annualised(facts: SpendFact[], monthsOf: (bodyCode: string) => number): SpendFact[] {
+  return facts.map((f) => ({ ...f, spendPence: annualPence(f.spendPence, monthsOf(f.bodyCode)) }));
+}
+
+/** A year's worth of spend held over `months` months; nothing where there are none. */
+export function annualPence(pence: number, months: number): number {
+  return months > 0 ? Math.round((pence * 12) / months) : 0;
+}
+
 /** Every opportunity found, largest savings first. */
 export function rankOpportunities(
   shared: SharedSupplier[],

@@ -4,6 +4,8 @@ import { CATEGORIES, type Category } from '../domain/categories.js';
 import { InputError } from '../domain/errors.js';
 import {
   analyseSpend,
+  annualised,
+  annualPence,
   type Assumptions,
   type CategoryMarket,
   type Opportunity,
@@ -19,6 +21,7 @@ import {
   type ExcludedRow,
   excludedSpend,
   monthlySpend,
+  monthsHeld,
   namesUsed,
   partnerFinder,
   type Selection,
@@ -64,11 +67,23 @@ export interface OpportunityReport {
   period: { from?: string; to?: string };
   synthetic: boolean;
   assumptions: Assumptions;
-  /** Addressable spend: what every figure below is of. */
+  /** Addressable spend over the period: what every figure below is of, but opportunities. */
   totalPence: number;
+  /** Addressable spend a year: each body's over the months it has spend in, times twelve. */
+  annualPence: number;
+  /** Months in the period; a body with spend in fewer is marked in byBody. */
+  periodMonths: number;
   /** Spend left out (tax, pensions, levies, public bodies, grants, refunds, redacted), by reason. */
   excluded: { reason: ExclusionReason; label: string; spendPence: number; byBody: Record<string, number> }[];
-  byBody: { bodyCode: string; name: string; spendPence: number; payments: number }[];
+  byBody: {
+    bodyCode: string;
+    name: string;
+    spendPence: number;
+    payments: number;
+    /** Months of the period this body has spend in. */
+    months: number;
+    annualPence: number;
+  }[];
   byYear: { year: string; spendPence: number; byBody: Record<string, number> }[];
   byMonth: { month: string; spendPence: number }[];
   byCategory: {
@@ -79,6 +94,7 @@ export interface OpportunityReport {
   }[];
   shared: { total: number; items: SharedSupplier[] };
   markets: CategoryMarket[];
+  /** Ranked on a year of each body's addressable spend, not the period's. */
   opportunities: Opportunity[];
   overlaps: Overlap[];
 }
@@ -127,6 +143,8 @@ export async function opportunityReport(db: Sql, input: OpportunityQuery): Promi
       synthetic,
       assumptions,
       totalPence: 0,
+      annualPence: 0,
+      periodMonths: 0,
       excluded: [],
       byBody: [],
       byYear: [],
@@ -139,11 +157,12 @@ export async function opportunityReport(db: Sql, input: OpportunityQuery): Promi
     };
   }
   const selection: Selection = { bodies, from: period.from, to: period.to };
-  const [rows, facts, byMonth, left] = await Promise.all([
+  const [rows, facts, byMonth, left, months] = await Promise.all([
     combinedSpend(db, selection),
     spendFacts(db, selection),
     monthlySpend(db, selection),
     excludedSpend(db, selection),
+    monthsHeld(db, selection),
   ]);
   const names = await supplierNames(db, [
     ...new Set(facts.flatMap((f) => (f.supplierId === null ? [] : [f.supplierId]))),
@@ -161,6 +180,9 @@ export async function opportunityReport(db: Sql, input: OpportunityQuery): Promi
     top.map((s) => s.supplierId),
   );
   for (const s of top) for (const b of s.bodies) b.names = used.get(`${s.supplierId} ${b.bodyCode}`) ?? [];
+  // Opportunities are sized on a year of each body's spend, whatever months its files cover.
+  const monthsOf = (code: string) => months.get(code) ?? 0;
+  const year = analyseSpend(annualised(facts, monthsOf), (id) => names.get(id) ?? `Supplier ${id}`);
   const shared = { total: allShared.length, items: top };
   const nameOf = new Map(bodies.map((b) => [b.code, b.name]));
   const sum = <K>(key: (r: (typeof rows)[number]) => K) => {
@@ -191,8 +213,19 @@ export async function opportunityReport(db: Sql, input: OpportunityQuery): Promi
     assumptions,
     totalPence: rows.reduce((t, r) => t + r.spendPence, 0),
     excluded: byReason(left),
+    annualPence: [...sum((r) => r.bodyCode)].reduce(
+      (t, [code, b]) => t + annualPence(b.spendPence, monthsOf(code)),
+      0,
+    ),
+    periodMonths: monthsBetween(period.from, period.to),
     byBody: [...sum((r) => r.bodyCode)]
-      .map(([bodyCode, t]) => ({ bodyCode, name: nameOf.get(bodyCode) ?? bodyCode, ...t }))
+      .map(([bodyCode, t]) => ({
+        bodyCode,
+        name: nameOf.get(bodyCode) ?? bodyCode,
+        ...t,
+        months: monthsOf(bodyCode),
+        annualPence: annualPence(t.spendPence, monthsOf(bodyCode)),
+      }))
       .sort((a, b) => b.spendPence - a.spendPence),
     byYear: [...spendOfBodies((r) => r.year)].map(([year, byBody]) => ({
       year,
@@ -210,7 +243,7 @@ export async function opportunityReport(db: Sql, input: OpportunityQuery): Promi
       .sort((a, b) => b.spendPence - a.spendPence),
     shared,
     markets,
-    opportunities: rankOpportunities(allShared, markets, assumptions),
+    opportunities: rankOpportunities(year.shared, year.markets, assumptions),
     overlaps: pairs,
   };
 }
@@ -254,4 +287,11 @@ function byReason(rows: ExcludedRow[]): OpportunityReport['excluded'] {
     lines.set(r.reason, line);
   }
   return [...lines.values()].sort((a, b) => b.spendPence - a.spendPence);
+}
+
+/** Months from one first-of-month to another, both counted. */
+function monthsBetween(from: string, to: string): number {
+  const [fy, fm] = from.split('-').map(Number) as [number, number];
+  const [ty, tm] = to.split('-').map(Number) as [number, number];
+  return (ty - fy) * 12 + (tm - fm) + 1;
 }

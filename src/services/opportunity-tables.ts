@@ -42,8 +42,15 @@ export function reportTables(r: OpportunityReport): Table[] {
     {
       name: 'bodies',
       title: 'Spend by body',
-      header: ['Body code', 'Body', 'Payments', 'Spend (£)'],
-      rows: r.byBody.map((b) => [b.bodyCode, b.name, b.payments, pounds(b.spendPence)]),
+      header: ['Body code', 'Body', 'Payments', 'Spend (£)', 'Months held', 'A year (£)'],
+      rows: r.byBody.map((b) => [
+        b.bodyCode,
+        b.name,
+        b.payments,
+        pounds(b.spendPence),
+        b.months,
+        pounds(b.annualPence),
+      ]),
     },
     {
       name: 'categories',

@@ -113,6 +113,16 @@ export async function spendFacts(sql: Sql, s: Selection): Promise<SpendFact[]> {
   }));
 }
 
+/** The months each body has spend in within the period: a year's worth is twelve. */
+export async function monthsHeld(sql: Sql, s: Selection): Promise<Map<string, number>> {
+  const rows = await sql.query<{ bodyCode: string; months: number }>(
+    `SELECT b.code AS "bodyCode", count(DISTINCT c.month)::int AS months
+     FROM spend_cube c JOIN bodies b ON b.id = c.body_id WHERE ${IN_SELECTION} GROUP BY 1`,
+    params(s),
+  );
+  return new Map(rows.map((r) => [r.bodyCode, r.months]));
+}
+
 export interface ExcludedRow {
   bodyCode: string;
   reason: ExclusionReason;
