@@ -23,6 +23,7 @@ import {
   monthlySpend,
   monthsHeld,
   namesUsed,
+  PARTNER_ORDERS,
   partnerFinder,
   type Selection,
   selectBodies,
@@ -248,15 +249,17 @@ export async function opportunityReport(db: Sql, input: OpportunityQuery): Promi
   };
 }
 
-/** A period of months, for the partner finder: both ends optional. */
-export const periodQuery = z.object({
+/** The partner finder's question: a period of months (both ends optional), an order and who to show. */
+export const partnerQuery = z.object({
   from: z.preprocess(blankToUndefined, month.optional()),
   to: z.preprocess(blankToUndefined, month.optional()),
+  sort: z.preprocess(blankToUndefined, z.enum(PARTNER_ORDERS).default('overlap')),
+  near: z.preprocess(blankToUndefined, z.enum(['all', 'neighbours', 'region']).default('all')),
 });
 
 /** The partner finder for one body over a period (default: all its spend held). */
 export async function findPartners(db: Sql, bodyCode: string, input: unknown) {
-  const q = parseInput(periodQuery, input, 'period');
+  const q = parseInput(partnerQuery, input, 'partner finder');
   const [body] = await selectBodies(db, { bodies: [bodyCode] });
   const held = await spendPeriod(db, [(body as { id: number }).id]);
   const period = { from: q.from ? firstOf(q.from) : held.from, to: q.to ? firstOf(q.to) : held.to };
@@ -266,8 +269,10 @@ export async function findPartners(db: Sql, bodyCode: string, input: unknown) {
   const code = (body as { code: string }).code;
   return {
     period,
-    items: await whileUnchanged(db, ['partners', code, from, to], () =>
-      partnerFinder(db, code, { from, to }),
+    sort: q.sort,
+    near: q.near,
+    items: await whileUnchanged(db, ['partners', code, from, to, q.sort, q.near], () =>
+      partnerFinder(db, code, { from, to }, { sort: q.sort, near: q.near }),
     ),
   };
 }

@@ -174,16 +174,31 @@ export interface Partner {
   suppliers: string[];
 }
 
+/** The orders the partner finder lists bodies in, each by the column named, largest first (name: A to Z). */
+export const PARTNER_ORDERS = ['overlap', 'shared', 'categories', 'name'] as const;
+export type PartnerOrder = (typeof PARTNER_ORDERS)[number];
+const ORDER_BY: Record<PartnerOrder, string> = {
+  overlap: '"supplierOverlap" DESC, "categoryOverlap" DESC, name',
+  shared: '"sharedPence" DESC, name',
+  categories: '"categoryOverlap" DESC, "supplierOverlap" DESC, name',
+  name: 'name',
+};
+
 /**
- * Every other body with spend in the period, neighbours first, then the same region, then the
- * rest, each group by how much of their spend goes to the same suppliers.
+ * Every other body with addressable spend in the period (or its neighbours, or those in its
+ * region), by how much of their spend goes to the same suppliers, or in the order chosen.
  */
 export async function partnerFinder(
   sql: Sql,
   bodyCode: string,
   period: { from: string; to: string },
+  view: { sort: PartnerOrder; near: 'all' | 'neighbours' | 'region' } = { sort: 'overlap', near: 'all' },
   limit = 50,
 ) {
+  const order = ORDER_BY[view.sort];
+  const near = { all: 'true', neighbours: "relation = 'neighbour'", region: "relation <> 'other'" }[
+    view.near
+  ];
   const id = (await resolveBodyIds(sql, [{ code: bodyCode, field: 'body' }]))(bodyCode);
   return sql.query<Partner>(
     `WITH in_period AS (
@@ -218,16 +233,11 @@ export async function partnerFinder(
          LEFT JOIN supplier_totals st ON st.body_id = ct.body_id
          LEFT JOIN shared sh ON sh.body_id = ct.body_id LEFT JOIN shared_categories sc ON sc.body_id = ct.body_id
        WHERE ct.body_id <> $1),
-     ranked AS (
-       SELECT * FROM scored
-       ORDER BY CASE relation WHEN 'neighbour' THEN 0 WHEN 'region' THEN 1 ELSE 2 END, "supplierOverlap" DESC,
-         "categoryOverlap" DESC, name
-       LIMIT $4)
+     ranked AS (SELECT * FROM scored WHERE ${near} ORDER BY ${order} LIMIT $4)
      SELECT r.code, r.name, r.relation, r."supplierOverlap", r."categoryOverlap", r."sharedPence",
        coalesce((SELECT array_agg(s.name ORDER BY array_position(r.supplier_ids, s.id)) FROM suppliers s
                  WHERE s.id = ANY(r.supplier_ids)), '{}') AS suppliers
-     FROM ranked r ORDER BY CASE r.relation WHEN 'neighbour' THEN 0 WHEN 'region' THEN 1 ELSE 2 END,
-       r."supplierOverlap" DESC, r."categoryOverlap" DESC, r.name`,
+     FROM ranked r ORDER BY ${order}`,
     [id, period.from, period.to, limit],
   );
 }

@@ -170,6 +170,30 @@ forEachDatabase('opportunity finder on real spend', (database) => {
       const oxford = partners.items.find((p: { code: string }) => p.code === 'E07000178');
       assert.ok(oxford.supplierOverlap > 0 && oxford.supplierOverlap < 1);
       assert.ok(oxford.suppliers.length > 0);
+      // Ranked by overlap whatever the relation, or in the order asked for; only neighbours if asked.
+      const overlaps = partners.items.map((p: { supplierOverlap: number }) => p.supplierOverlap);
+      assert.deepEqual(
+        overlaps,
+        [...overlaps].sort((x, y) => y - x),
+      );
+      const byName = (
+        await client.inject('/api/v1/bodies/E07000178/partners?from=2017-01&to=2026-12&sort=name')
+      ).json();
+      const names = byName.items.map((p: { name: string }) => p.name);
+      assert.deepEqual(
+        names,
+        [...names].sort((x: string, y: string) => x.localeCompare(y)),
+      );
+      const neighbours = (
+        await client.inject('/api/v1/bodies/E08000009/partners?from=2017-01&to=2026-12&near=neighbours')
+      ).json();
+      assert.ok(neighbours.items.every((p: { relation: string }) => p.relation === 'neighbour'));
+      const page = (await client.inject('/bodies/E08000009/partners?from=2017-01&to=2026-12')).body;
+      assert.match(page, /<a class="govuk-link" href="\/bodies\/E07000178">Oxford City Council<\/a>/);
+      assert.match(
+        page,
+        /href="\/bodies\/E08000009\/partners\?from=2017-01&amp;to=2026-12&amp;sort=shared&amp;near=all"/,
+      );
     },
   );
 

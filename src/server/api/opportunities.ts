@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import {
   findPartners,
   opportunityFields,
-  periodQuery,
+  partnerQuery,
   recentOpportunityReport,
 } from '../../services/opportunities.js';
 import type { Database } from '../../store/db.js';
@@ -39,7 +39,7 @@ export function opportunitiesApi(app: FastifyInstance, db: Database) {
       schema: {
         tags,
         params: byCode,
-        querystring: periodQuery,
+        querystring: partnerQuery,
         response: {
           200: answer(
             'Other bodies, neighbours first, by how much of their spend overlaps (weighted Jaccard)',

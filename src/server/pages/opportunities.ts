@@ -177,7 +177,7 @@ export function opportunityPages(app: FastifyInstance, db: Database) {
 
   app.get<{ Params: { code: string } }>('/bodies/:code/partners', async (request, reply) => {
     const body = await getBody(db, request.params.code);
-    const { period, items } = await findPartners(db, body.code, request.query);
+    const { period, items, sort, near } = await findPartners(db, body.code, request.query);
     return page(reply, 'opportunities/partners.njk', {
       title: `Who ${body.name} could partner with`,
       section: 'bodies',
@@ -187,6 +187,8 @@ export function opportunityPages(app: FastifyInstance, db: Database) {
       ],
       body,
       period,
+      sort,
+      near,
       synthetic: await hasSyntheticSpend(db),
       partners: items,
     });
