@@ -120,6 +120,10 @@ forEachDatabase('opportunity finder on real spend', (database) => {
       const notProcurable = /hmrc|pension|superann|combined authori|city council|redacted/i;
       for (const o of r.opportunities) assert.doesNotMatch(`${o.title} ${o.why}`, notProcurable);
       for (const s of r.shared.items) assert.doesNotMatch(s.name, notProcurable);
+      // The page names the bodies, and gives each reason a line, rounded as a headline.
+      const page = (await client.inject('/opportunities?bodies=E07000178,E08000009')).body;
+      assert.match(page, /<title>Opportunities for Oxford City Council and Trafford[^<]*<\/title>/);
+      assert.match(page, /Left out: tax and duty<\/dt><dd class="govuk-summary-list__value">£[\d.]+m</);
       // The same lines in the CSV download.
       const csv = await client.inject('/opportunities/export?bodies=E07000178,E08000009&table=excluded');
       assert.equal(csv.statusCode, 200);

@@ -8,7 +8,12 @@ import { InputError } from '../../domain/errors.js';
 import { OPPORTUNITY_TYPES } from '../../domain/opportunities.js';
 import { parseInput } from '../../domain/validation.js';
 import { saveOpportunityAsProject } from '../../services/opportunity-project.js';
-import { findPartners, opportunityReport, recentOpportunityReport } from '../../services/opportunities.js';
+import {
+  findPartners,
+  type OpportunityReport,
+  opportunityReport,
+  recentOpportunityReport,
+} from '../../services/opportunities.js';
 import { reportTables } from '../../services/opportunity-tables.js';
 import type { Database } from '../../store/db.js';
 import { evidencePayments } from '../../store/opportunities.js';
@@ -71,6 +76,14 @@ function overlapMatrix(report: Awaited<ReturnType<typeof opportunityReport>>) {
   }));
 }
 
+/** "Bolton Council, Bury Council and 3 others": the bodies of a report, in few words. */
+function namesOf(bodies: { name: string }[]): string {
+  const names = bodies.map((b) => b.name);
+  if (names.length <= 3)
+    return names.join(names.length === 3 ? ', ' : ' and ').replace(/, ([^,]*)$/, ' and $1');
+  return `${names.slice(0, 2).join(', ')} and ${names.length - 2} others`;
+}
+
 /** The query string that asks for the same report again, for links and exports. */
 function sameQuery(query: Record<string, unknown>, extra: Record<string, string> = {}): string {
   const params = new URLSearchParams();
@@ -81,21 +94,28 @@ function sameQuery(query: Record<string, unknown>, extra: Record<string, string>
 }
 
 export function opportunityPages(app: FastifyInstance, db: Database) {
-  const form = async (reply: FastifyReply, context: Record<string, unknown>) =>
-    page(reply, 'opportunities/report.njk', {
-      title: 'Opportunity finder',
+  const form = async (reply: FastifyReply, context: Record<string, unknown>) => {
+    const partnerships: Record<string, string> = Object.fromEntries(
+      (await listPartnerships(db, {}, { page: 1, perPage: 200 }, PUBLIC_ONLY)).items.map((p) => [
+        p.slug,
+        p.name,
+      ]),
+    );
+    const report = context.report as OpportunityReport | undefined;
+    const slug = (context.values as Record<string, string> | undefined)?.partnership;
+    return page(reply, 'opportunities/report.njk', {
+      // The page names what it is about: the partnership, or the bodies chosen.
+      title: report
+        ? `Opportunities for ${(slug && partnerships[slug]) || namesOf(report.bodies)}`
+        : 'Opportunity finder',
       section: 'opportunities',
-      partnerships: Object.fromEntries(
-        (await listPartnerships(db, {}, { page: 1, perPage: 200 }, PUBLIC_ONLY)).items.map((p) => [
-          p.slug,
-          p.name,
-        ]),
-      ),
+      partnerships,
       types: OPPORTUNITY_TYPES,
       errors: {},
       values: {},
       ...context,
     });
+  };
 
   app.get('/opportunities', async (request, reply) => {
     const query = request.query as Record<string, string>;
