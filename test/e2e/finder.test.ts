@@ -18,14 +18,15 @@ test(
     assert.match(await main.innerText(), /synthetic demo spend/);
     assert.match(await main.innerText(), /Supplier consolidation/);
     // The evidence behind the first opportunity, down to the payments.
-    const first = site.page.locator('#opportunities + p + table tbody tr').first();
-    const title = (await first.locator('td').first().innerText()).split('\n')[1] as string;
+    const opportunities = site.page.getByRole('table', { name: 'Opportunities' });
+    const first = opportunities.locator('tbody tr').first();
+    const title = (await first.locator('td').first().innerText()).split('\n')[0] as string;
     await first.getByRole('link', { name: 'payments' }).click();
     await site.page.getByRole('heading', { level: 1, name: 'Payments to the supplier' }).waitFor();
     assert.ok((await site.page.locator('main tbody tr').count()) > 0);
     await site.page.goBack();
-    await site.page
-      .locator('#opportunities + p + table tbody tr')
+    await opportunities
+      .locator('tbody tr')
       .first()
       .getByRole('button', { name: /Save as project/ })
       .click();
@@ -58,3 +59,32 @@ test('a finance lead builds a business case and sees who would be worse off', ne
   await site.page.getByRole('button', { name: 'Save and see the results' }).click();
   await site.page.getByText('No partner worse off').waitFor();
 });
+
+test(
+  'the report reads in three screens before its evidence, and nothing scrolls sideways on a phone or a laptop',
+  needsChromium,
+  async () => {
+    const pages = ['/opportunities?partnership=agma-cooperation', '/bodies/E08000009/partners'];
+    for (const [width, height] of [
+      [1280, 800],
+      [375, 667],
+    ] as const) {
+      await site.page.setViewportSize({ width, height });
+      for (const path of pages) {
+        await site.page.goto(`${site.base}${path}`);
+        const { pageWidth, viewport } = await site.page.evaluate(() => ({
+          pageWidth: document.documentElement.scrollWidth,
+          viewport: document.documentElement.clientWidth,
+        }));
+        assert.ok(pageWidth <= viewport, `${path} at ${width} px is ${pageWidth} px wide`);
+      }
+    }
+    await site.page.setViewportSize({ width: 1280, height: 800 });
+    await site.page.goto(`${site.base}/opportunities?partnership=agma-cooperation`);
+    const evidenceTop = await site.page
+      .locator('#evidence')
+      .evaluate((h) => h.getBoundingClientRect().top + scrollY);
+    assert.ok(evidenceTop <= 3 * 800, `the evidence starts ${evidenceTop} px down: more than three screens`);
+    assert.match(await site.page.title(), /^Opportunities for AGMA/);
+  },
+);
