@@ -207,6 +207,15 @@ export async function opportunityReport(db: Sql, input: OpportunityQuery): Promi
     return under;
   };
   const total = (perBody: Record<string, number>) => Object.values(perBody).reduce((a, b) => a + b, 0);
+  const byBody = [...sum((r) => r.bodyCode)]
+    .map(([bodyCode, t]) => ({
+      bodyCode,
+      name: nameOf.get(bodyCode) ?? bodyCode,
+      ...t,
+      months: monthsOf(bodyCode),
+      annualPence: annualPence(t.spendPence, monthsOf(bodyCode)),
+    }))
+    .sort((a, b) => b.spendPence - a.spendPence);
   return {
     bodies,
     period,
@@ -214,20 +223,9 @@ export async function opportunityReport(db: Sql, input: OpportunityQuery): Promi
     assumptions,
     totalPence: rows.reduce((t, r) => t + r.spendPence, 0),
     excluded: byReason(left),
-    annualPence: [...sum((r) => r.bodyCode)].reduce(
-      (t, [code, b]) => t + annualPence(b.spendPence, monthsOf(code)),
-      0,
-    ),
+    annualPence: byBody.reduce((t, b) => t + b.annualPence, 0),
     periodMonths: monthsBetween(period.from, period.to),
-    byBody: [...sum((r) => r.bodyCode)]
-      .map(([bodyCode, t]) => ({
-        bodyCode,
-        name: nameOf.get(bodyCode) ?? bodyCode,
-        ...t,
-        months: monthsOf(bodyCode),
-        annualPence: annualPence(t.spendPence, monthsOf(bodyCode)),
-      }))
-      .sort((a, b) => b.spendPence - a.spendPence),
+    byBody,
     byYear: [...spendOfBodies((r) => r.year)].map(([year, byBody]) => ({
       year,
       spendPence: total(byBody),
