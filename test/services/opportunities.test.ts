@@ -6,7 +6,9 @@ import { after, before, test } from 'node:test';
 import { seedDemo } from '../../src/demo/seed.js';
 import { annualised } from '../../src/domain/opportunities.js';
 import { importSpendFile } from '../../src/services/import-spend.js';
+import { bodyPicture } from '../../src/services/body-picture.js';
 import { opportunityReport } from '../../src/services/opportunities.js';
+import { buildApp } from '../../src/server/app.js';
 import { emptyRegister, forEachDatabase, TESTER } from '../helpers/databases.js';
 import { type PublishedPayment, writeSpendFile } from '../helpers/factories.js';
 
@@ -78,5 +80,26 @@ forEachDatabase('opportunities like for like', (database) => {
       },
     ]);
     for (const o of r.opportunities) assert.doesNotMatch(o.title, /HMRC/);
+  });
+
+  test('a body’s page leads with its own spend a year, its best partners and opportunities with them', async () => {
+    const picture = await bodyPicture(database(), OXFORD);
+    assert.ok(picture);
+    assert.deepEqual([picture.annualPence, picture.months], [1_200_000, 3]);
+    assert.equal(picture.partners[0]?.code, TRAFFORD);
+    assert.match(picture.opportunities[0]?.title ?? '', /^Acme Cleaning/);
+    assert.deepEqual(
+      picture.excluded.map((x) => [x.reason, x.spendPence]),
+      [['tax', 1_500_000]],
+    );
+    const app = await buildApp({ db: database() });
+    try {
+      const page = (await app.inject(`/bodies/${OXFORD}`)).body;
+      assert.match(page, /Where Oxford City Council could buy or work with others/);
+      assert.match(page, /£12k a year<\/strong> \(scaled from 3 months of published spend\)/);
+      assert.match(page, /<a class="govuk-link" href="\/bodies\/E08000009">Trafford/);
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -4,6 +4,7 @@ import { canEditBodySpend, canEditDirectory, membership } from '../../domain/acc
 import { bodyInput, NATIONS, REGIONS } from '../../domain/bodies.js';
 import { parseInput } from '../../domain/validation.js';
 import { actorOf } from '../../services/accounts.js';
+import { bodyPicture } from '../../services/body-picture.js';
 import { deleteBodyRecord, saveBodyRecord } from '../../services/records.js';
 import { getBody, listBodies, listPredecessors, listRegions } from '../../store/bodies.js';
 import type { Database } from '../../store/db.js';
@@ -102,13 +103,14 @@ export async function showBody(
   const body = await getBody(db, code);
   const viewer = reply.request.viewer;
   const m = membership(viewer);
-  const [partnerships, projects, predecessors, imports, history, news] = await Promise.all([
+  const [partnerships, projects, predecessors, imports, history, news, picture] = await Promise.all([
     listPartnerships(db, { member: body.code }, { page: 1, perPage: 200 }, m),
     listProjects(db, { body: body.code }, m),
     listPredecessors(db, body.code),
     listSpendImports(db, body.code),
     changesTo(db, viewer, { recordType: 'body', recordKey: body.code }),
     listNewsItems(db, { body: body.code, limit: 20 }),
+    bodyPicture(db, body.code),
   ]);
   return page(reply, 'bodies/show.njk', {
     title: body.name,
@@ -122,6 +124,7 @@ export async function showBody(
     synthetic: imports.some((i) => i.synthetic),
     changes: history,
     news,
+    picture,
     canEdit: canEditDirectory(viewer),
     canImport: canEditBodySpend(viewer, body.code),
     errors: {},
