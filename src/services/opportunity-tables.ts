@@ -4,6 +4,24 @@ import type { OpportunityReport } from './opportunities.js';
 
 const pounds = (pence: number) => Math.round(pence) / 100;
 
+/** A table of one row per key (a reason, a category, a year): each body's spend, then the combined. */
+function byBodyTable(
+  r: OpportunityReport,
+  table: { name: string; title: string; key: string },
+  rows: { key: string; byBody: Record<string, number>; spendPence: number }[],
+): Table {
+  return {
+    name: table.name,
+    title: table.title,
+    header: [table.key, ...r.bodies.map((b) => b.code), 'Combined (£)'],
+    rows: rows.map((row) => [
+      row.key,
+      ...r.bodies.map((b) => pounds(row.byBody[b.code] ?? 0)),
+      pounds(row.spendPence),
+    ]),
+  };
+}
+
 /** Every table of the report, as plain rows for CSV and XLSX export (amounts in pounds). */
 export function reportTables(r: OpportunityReport): Table[] {
   return [
@@ -29,16 +47,11 @@ export function reportTables(r: OpportunityReport): Table[] {
         o.why,
       ]),
     },
-    {
-      name: 'excluded',
-      title: 'Spend left out, by reason',
-      header: ['Reason', ...r.bodies.map((b) => b.code), 'Combined (£)'],
-      rows: r.excluded.map((x) => [
-        x.label,
-        ...r.bodies.map((b) => pounds(x.byBody[b.code] ?? 0)),
-        pounds(x.spendPence),
-      ]),
-    },
+    byBodyTable(
+      r,
+      { name: 'excluded', title: 'Spend left out, by reason', key: 'Reason' },
+      r.excluded.map((x) => ({ ...x, key: x.label })),
+    ),
     {
       name: 'bodies',
       title: 'Spend by body',
@@ -52,26 +65,16 @@ export function reportTables(r: OpportunityReport): Table[] {
         pounds(b.annualPence),
       ]),
     },
-    {
-      name: 'categories',
-      title: 'Spend by category',
-      header: ['Category', ...r.bodies.map((b) => b.code), 'Combined (£)'],
-      rows: r.byCategory.map((c) => [
-        c.label,
-        ...r.bodies.map((b) => pounds(c.byBody[b.code] ?? 0)),
-        pounds(c.spendPence),
-      ]),
-    },
-    {
-      name: 'years',
-      title: 'Spend by financial year',
-      header: ['Year', ...r.bodies.map((b) => b.code), 'Combined (£)'],
-      rows: r.byYear.map((y) => [
-        y.year,
-        ...r.bodies.map((b) => pounds(y.byBody[b.code] ?? 0)),
-        pounds(y.spendPence),
-      ]),
-    },
+    byBodyTable(
+      r,
+      { name: 'categories', title: 'Spend by category', key: 'Category' },
+      r.byCategory.map((c) => ({ ...c, key: c.label })),
+    ),
+    byBodyTable(
+      r,
+      { name: 'years', title: 'Spend by financial year', key: 'Year' },
+      r.byYear.map((y) => ({ ...y, key: y.year })),
+    ),
     {
       name: 'shared-suppliers',
       title: 'Shared suppliers',
