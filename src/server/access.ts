@@ -19,7 +19,7 @@ import { viewerFrom } from '../services/accounts.js';
 import type { Database } from '../store/db.js';
 import { memberCodes } from '../store/partnerships.js';
 import { getUser } from '../store/users.js';
-import { type Policy, POLICIES } from './policies.js';
+import { type Policy, policyFor } from './policies.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -87,7 +87,7 @@ export async function accessControl(app: FastifyInstance, db: Database) {
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) {
       if (method === 'HEAD' || isStaticFile(route.url)) continue;
-      if (!POLICIES[`${method} ${route.url}`]) throw new Error(`No access policy for ${method} ${route.url}`);
+      if (!policyFor(method, route.url)) throw new Error(`No access policy for ${method} ${route.url}`);
     }
   });
 
@@ -120,7 +120,7 @@ export async function accessControl(app: FastifyInstance, db: Database) {
     const route = request.routeOptions.url;
     if (!route) return;
     const method = request.method === 'HEAD' ? 'GET' : request.method;
-    const policy = POLICIES[`${method} ${route}`];
+    const policy = policyFor(method, route);
     if (!policy) return; // static files
     await enforce(db, policy, request);
   });

@@ -180,3 +180,8 @@ export const POLICIES: Record<string, Policy> = {
   'GET /api/v1/categories/unmapped': 'public',
   'POST /api/v1/categories/mappings': 'shared',
 };
+
+/** The rule for a route, by method and the route's pattern (as Fastify writes it: /bodies/:code). */
+export function policyFor(method: string, url: string): Policy | undefined {
+  return POLICIES[`${method} ${url}`];
+}

@@ -52,7 +52,10 @@ export async function decideExclusions(tx: Sql): Promise<number[]> {
   return bodies.map((b) => b.body_id);
 }
 
-/** Whether any payee or expense type held is not yet decided (after an upgrade, before the first refresh). */
+/**
+ * Whether any payee held is not yet decided: after an upgrade, before the first refresh, every one
+ * is, so payees alone tell.
+ */
 export async function hasUndecidedSpend(sql: Sql): Promise<boolean> {
   const [row] = await sql.query<{ any: boolean }>(
     `SELECT EXISTS (SELECT 1 FROM payees p WHERE NOT EXISTS (SELECT 1 FROM payee_exclusions x WHERE x.payee_id = p.id))

@@ -6,7 +6,7 @@ import { bodyInput } from '../../domain/bodies.js';
 import { businessCaseInput } from '../../domain/business-case.js';
 import { partnershipInput, projectInput } from '../../domain/partnerships.js';
 import { registerDocument } from '../../domain/register.js';
-import { POLICIES } from '../policies.js';
+import { policyFor } from '../policies.js';
 import { answer, refused } from './schemas.js';
 
 /**
@@ -67,7 +67,7 @@ export async function apiDocument(app: FastifyInstance) {
 function withRefusals(schema: FastifySchema, methods: string | string[], url: string): FastifySchema {
   const policy = [methods]
     .flat()
-    .map((method) => POLICIES[`${method} ${url}`])
+    .map((method) => policyFor(method, url))
     .find(Boolean);
   const open = policy === undefined || policy === 'public';
   const readsPrivate = typeof policy === 'object' && 'partnership' in policy && policy.partnership === 'read';
