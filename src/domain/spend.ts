@@ -24,6 +24,8 @@ export interface SpendRow {
   transactionNumber?: string;
   expenseArea?: string;
   expenseType?: string;
+  /** The body's own ledger code for the expense type: the same code means the same expense type at that body. */
+  expenseCode?: string;
   purpose?: string;
   categoryCode?: string;
   categoryLabel?: string;
@@ -42,6 +44,7 @@ export const SPEND_FIELDS = {
   charityNumber: 'Charity number',
   expenseArea: 'Expense area or service',
   expenseType: 'Expense type',
+  expenseCode: 'Expense code',
   purpose: 'Purpose',
   categoryCode: 'ProClass or CPV code',
   categoryLabel: 'ProClass or category label',

@@ -131,14 +131,18 @@ function identifiersKey(p: PayeeFields): string {
   return `${p.supplierId ?? ''}\u0001${p.vatNumber ?? ''}\u0001${p.companyNumber ?? ''}\u0001${p.charityNumber ?? ''}\u0001${p.redacted}`;
 }
 
-/** A row's label of one kind; a category may be published as a code alone. */
+/** A row's label of one kind; a category or an expense type may be published as a code alone. */
 function labelValue(p: SpendRow, kind: LabelKind): string | undefined {
-  return (kind === 'categoryLabel' ? (p.categoryLabel ?? p.categoryCode) : p[kind]) || undefined;
+  if (kind === 'categoryLabel') return (p.categoryLabel ?? p.categoryCode) || undefined;
+  if (kind === 'expenseType') return (p.expenseType ?? p.expenseCode) || undefined;
+  return p[kind] || undefined;
 }
 
-/** The code published with a label: ProClass or CPV for a category, '' for none. */
+/** The code published with a label: ProClass or CPV for a category, the ledger code for an expense type, '' for none. */
 function labelCode(p: SpendRow, kind: LabelKind): string {
-  return (kind === 'categoryLabel' && p.categoryCode) || '';
+  if (kind === 'categoryLabel') return p.categoryCode || '';
+  if (kind === 'expenseType') return p.expenseCode || '';
+  return '';
 }
 
 function newLabelIds(): Record<LabelKind, Map<string, Map<string, number>>> {

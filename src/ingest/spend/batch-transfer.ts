@@ -44,6 +44,7 @@ const TEXT_FIELDS = [
   'purpose',
   'categoryCode',
   'categoryLabel',
+  'expenseCode',
 ] as const satisfies readonly (keyof SpendRow)[];
 const WIDTH = TEXT_FIELDS.length;
 /** Texts the table holds before both sides start afresh, so that a file of all-different texts cannot fill memory. */
@@ -107,6 +108,7 @@ export class BatchPacker {
         ids[at + 10] = this.id(10, p.purpose, batch);
         ids[at + 11] = this.id(11, p.categoryCode, batch);
         ids[at + 12] = this.id(12, p.categoryLabel, batch);
+        ids[at + 13] = this.id(13, p.expenseCode, batch);
         batch.transactionNumbers.push(p.transactionNumber);
         j++;
       }
@@ -174,6 +176,7 @@ export class BatchUnpacker {
             purpose: t[ids[at + 10] as number],
             categoryCode: t[ids[at + 11] as number],
             categoryLabel: t[ids[at + 12] as number],
+            expenseCode: t[ids[at + 13] as number],
           },
         };
         j++;

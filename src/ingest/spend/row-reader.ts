@@ -10,12 +10,23 @@ import { detached } from './detached.js';
 import { formatted, LIMITS } from './limits.js';
 import { isMissingDate, parseAmount, parseDate } from './values.js';
 
+/** What files write in an optional field that has nothing to say ("NA" for no ProClass code). */
+const NOT_GIVEN = /^(n\/?a|none|null|not applicable|-+)$/i;
 /** Answers a Memo keeps before starting afresh, so a file of all-different values cannot fill memory. */
 const MEMO_LIMIT = 20_000;
 /** Fields kept in dictionaries, whose index keys are bounded: the longest each may be. */
 const DICTIONARY_LIMITS: [SpendField[], number, string][] = [
   [
-    ['supplierName', 'expenseArea', 'expenseType', 'purpose', 'categoryCode', 'categoryLabel', 'bodyName'],
+    [
+      'supplierName',
+      'expenseArea',
+      'expenseType',
+      'expenseCode',
+      'purpose',
+      'categoryCode',
+      'categoryLabel',
+      'bodyName',
+    ],
     LIMITS.nameChars,
     'a name or label',
   ],
@@ -48,7 +59,10 @@ export function rowReader(layout: SpendLayout, undatedMonth?: string) {
     const i = mapping[field];
     return i === undefined ? '' : (cells[i] ?? '').trim();
   };
-  const optional = (cells: string[], field: SpendField) => cell(cells, field) || undefined;
+  const optional = (cells: string[], field: SpendField) => {
+    const text = cell(cells, field);
+    return text && !NOT_GIVEN.test(text) ? text : undefined;
+  };
   const overLong = (cells: string[]) => {
     for (const [fields, limit, what] of DICTIONARY_LIMITS)
       for (const field of fields)
@@ -113,6 +127,7 @@ export function rowReader(layout: SpendLayout, undatedMonth?: string) {
       transactionNumber: optional(cells, 'transactionNumber'),
       expenseArea: optional(cells, 'expenseArea'),
       expenseType: optional(cells, 'expenseType'),
+      expenseCode: optional(cells, 'expenseCode'),
       purpose: optional(cells, 'purpose'),
       categoryCode: optional(cells, 'categoryCode'),
       categoryLabel: optional(cells, 'categoryLabel'),

@@ -150,6 +150,7 @@ test('packed batches unpack to the same items, across the text table starting af
       transactionNumber: i % 4 ? `T${i}` : undefined,
       expenseArea: 'Highways',
       expenseType: undefined,
+      expenseCode: i % 2 ? `E${i % 3}` : undefined,
       purpose: `Purpose ${i}`,
       categoryCode: '123',
       categoryLabel: undefined,

@@ -109,6 +109,7 @@ test(
         transactionNumber: '5100509851',
         expenseArea: 'LIFT REPAIRS & MTCE',
         expenseType: undefined,
+        expenseCode: undefined,
         purpose: 'CLIENTS LIFT REP & M - Service Charges 30/04/2026',
         categoryCode: '191400',
         categoryLabel: 'FACILITIES MGT : Lifts',
