@@ -1,3 +1,4 @@
+import { CATEGORIES } from '../domain/categories.js';
 import { formatPounds } from '../domain/money.js';
 import { LINK_REASONS } from '../domain/suppliers/resolve.js';
 import type { UnmappedLabel } from '../store/categories.js';
@@ -24,6 +25,10 @@ export function describeSupplier(s: Supplier): string {
 export function describeUnmapped(rows: UnmappedLabel[]): string {
   if (!rows.length) return 'Every expense type has a category.';
   return rows
-    .map((r) => `${formatPounds(r.spendPence).padStart(16)}  ${r.bodyCode}  ${r.value}  (label ${r.labelId})`)
+    .map((r) => {
+      const line = `${formatPounds(r.spendPence).padStart(16)}  ${r.bodyCode}  ${r.value}  (label ${r.labelId})`;
+      const d = r.disagreement;
+      return d ? `${line}  code says ${CATEGORIES[d.byCode]}, words say ${CATEGORIES[d.byWords]}` : line;
+    })
     .join('\n');
 }

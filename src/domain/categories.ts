@@ -102,9 +102,15 @@ export function categoryOfCode(code: string | undefined): Category | undefined {
  * category. They cover the common ledger headings; anything else waits for a person to map it.
  */
 const RULES: [RegExp, Category][] = [
-  [/\b(software|licen[cs]es?|computer|ict\b|\bit\b|hardware|telephon|mobile phone|broadband|network)/i, '27'],
+  [
+    /\b(software|licen[cs]es?|computer|ict\b|\bit\b|hardware|telephon|mobile phone|broadband|network|database|crm\b)/i,
+    '27',
+  ],
   [/\b(legal|solicitor|counsel|barrister|court fees)/i, '28'],
-  [/\b(agency staff|recruitment|advertising for staff|training|interpret|translation)/i, '26'],
+  [
+    /\b(agency staff|temporary (bureau )?staff|bureau staff|recruitment|advertising for staff|training|short courses|interpret|translation|child ?care vouchers|cycle scheme)/i,
+    '26',
+  ],
   [/\b(consultan|professional fees|professional services|advisory)/i, '15'],
   [
     /\b(residential care|nursing care|home care|domiciliary|supported living|foster|day care|care package|direct payment|respite|adult care|children'?s? placement|social care)/i,
@@ -112,13 +118,16 @@ const RULES: [RegExp, Category][] = [
   ],
   [/\b(school|tuition|education|nursery|early years|pupil)/i, '17'],
   [/\b(electric|gas\b|water|energy|utilit|fuel oil)/i, '37'],
-  [/\b(vehicle|fleet|tyres?|van hire)/i, '38'],
+  [/\b(vehicle|veh\b|fleet|tyres?|van hire|plant (hire|purchase))/i, '38'],
   [/\b(fuel|petrol|diesel)/i, '38'],
   [/\b(taxi|transport|travel|bus\b|coach hire|rail)/i, '36'],
-  [/\b(waste|refuse|recycl|pest control|environmental)/i, '18'],
-  [/\b(clean)/i, '13'],
+  [/\b(waste|refuse|recycl|pest control|environmental|tipping|landfill|skip hire)/i, '18'],
+  [/\b(clean|toilet requisites|janitorial)/i, '13'],
   [/\b(catering|food|provisions|meals)/i, '11'],
-  [/\b(repair|maintenance|building works|construction|capital works|contractor)/i, '39'],
+  [
+    /\b(repair|maintenance|building works|construction|capital works|contractor|sub ?contractors?|alterations|groundworks|fire alarms?)/i,
+    '39',
+  ],
   [/\b(security|facilities|rent|rates|premises|property)/i, '19'],
   [/\b(postage|courier|mail)/i, '30'],
   [/\b(stationery|printing|office equipment|photocopy)/i, '34'],
@@ -126,7 +135,7 @@ const RULES: [RegExp, Category][] = [
   [/\b(grounds|horticultur|tree|parks)/i, '24'],
   [/\b(highway|road|street lighting)/i, '23'],
   [/\b(traffic|parking)/i, '35'],
-  [/\b(leisure|museum|library|libraries|arts|culture|events)/i, '29'],
+  [/\b(leisure|museum|library|libraries|arts|culture|events|instructors|coaching)/i, '29'],
   [/\b(sports?|playground|play equipment)/i, '33'],
   [/\b(medical|pharma|clinical|health)/i, '31'],
   [/\b(bank charges|insurance|audit fees|financ)/i, '20'],
@@ -134,10 +143,87 @@ const RULES: [RegExp, Category][] = [
   [/\b(protective|health and safety|first aid)/i, '22'],
   [/\b(uniform|clothing)/i, '14'],
   [/\b(cemeter|cremat|burial)/i, '12'],
-  [/\b(building materials|timber|plumbing supplies)/i, '10'],
+  [/\b(building materials|timber|plumbing supplies|materials)\b/i, '10'],
 ];
 
 /** The category a rule gives a council's expense type name, if any rule knows it. */
 export function categoryByRule(label: string): Category | undefined {
   return RULES.find(([pattern]) => pattern.test(label))?.[1];
+}
+
+/** Shortenings councils use for ProClass groups in their labels ("SC : Adoption", "HWY : Gritting"). */
+const GROUP_SHORT_NAMES: Record<string, Category> = {
+  sc: '32',
+  hr: '26',
+  fm: '19',
+  hwy: '23',
+  ict: '27',
+  construction: '39',
+  traffic: '35',
+};
+
+/**
+ * The ProClass group a published category label names, from its words before the colon
+ * ("SOCIAL CARE : Domiciliary Care", "VEHICLES : Leasing"), or by the rules where the words are not
+ * a group's name ("Specialty Cleaning, Polishing, and Sanitation").
+ */
+export function categoryOfWords(label: string): Category | undefined {
+  const group = (label.split(':')[0] ?? label).trim().toLowerCase();
+  const first = group.split(/[^a-z]+/)[0] ?? '';
+  const short = GROUP_SHORT_NAMES[first];
+  if (short) return short;
+  // The group's own name, matched on its first word's stem: "ENVIRONMENT" is "Environmental services".
+  const named = (Object.entries(CATEGORIES) as [Category, string][]).find(
+    ([, name]) =>
+      first.length >= 4 && name.toLowerCase().startsWith(first.slice(0, Math.max(4, first.length - 2))),
+  );
+  return named?.[0] ?? categoryByRule(group);
+}
+
+/** A published code and the words beside it that name different groups: a person decides which is right. */
+export interface CodeDisagreement {
+  byCode: Category;
+  byWords: Category;
+}
+
+export function codeDisagreement(code: string, words: string): CodeDisagreement | undefined {
+  const byCode = categoryOfCode(code);
+  const byWords = categoryOfWords(words);
+  return byCode && byWords && byCode !== byWords ? { byCode, byWords } : undefined;
+}
+
+/** How a label's category was decided; 'confirmed' is a person's. */
+export type MappingMethod = 'code' | 'confirmed' | 'learned' | 'ledger' | 'rule';
+
+/** A body's published label: its kind (expense type or category), its words and its code. */
+export interface PublishedLabel {
+  kind: string;
+  value: string;
+  code: string;
+}
+
+/**
+ * The category a label takes without a person: its published ProClass or CPV code, unless the words
+ * beside it name another group; then the words a person confirmed for the same words elsewhere;
+ * then the same ledger code's words at the same body (`sameLedgerCode`, for a file that gives only
+ * the code); then the rules. Undefined leaves it in the queue.
+ */
+export function categoryOfLabel(
+  label: PublishedLabel,
+  known: { confirmed: (words: string) => Category | undefined; sameLedgerCode: () => Category | undefined },
+): { category: Category; method: MappingMethod } | undefined {
+  const wordsGiven = label.value !== label.code;
+  if (label.kind === 'categoryLabel' && label.code) {
+    if (wordsGiven && codeDisagreement(label.code, label.value)) return undefined;
+    const byCode = categoryOfCode(label.code);
+    if (byCode) return { category: byCode, method: 'code' };
+  }
+  const learned = known.confirmed(label.value);
+  if (learned) return { category: learned, method: 'learned' };
+  if (label.kind === 'expenseType' && label.code) {
+    const ledger = known.sameLedgerCode();
+    if (ledger) return { category: ledger, method: 'ledger' };
+  }
+  const byRule = label.kind === 'categoryLabel' ? categoryOfWords(label.value) : categoryByRule(label.value);
+  return byRule && { category: byRule, method: 'rule' };
 }

@@ -1,4 +1,12 @@
-import { CATEGORIES, type Category, categoryByRule, categoryOfCode } from '../domain/categories.js';
+import {
+  CATEGORIES,
+  type Category,
+  categoryOfLabel,
+  type CodeDisagreement,
+  codeDisagreement,
+  type MappingMethod,
+  type PublishedLabel,
+} from '../domain/categories.js';
 import { NotFoundError } from '../domain/errors.js';
 import { resolveBodyIds } from './bodies.js';
 import { rebuildAnalysisCube } from './analysis-cube.js';
@@ -6,9 +14,8 @@ import type { Sql } from './db.js';
 import { EXCLUDED, EXCLUSION_JOINS } from './exclusions.js';
 
 /**
- * Maps every body's published classifications and expense types that have no category yet: by the
- * ProClass or CPV code where the file gave one, by what a person confirmed for the same words at any
- * body, then by the documented rules. What none of these place waits in the unmapped queue.
+ * Maps every body's published classifications and expense types that have no category yet, as
+ * categoryOfLabel decides. What it cannot place waits in the unmapped queue.
  * The caller rebuilds the analysis cube (refreshSpendAnalysis resolves suppliers next, which does).
  */
 export async function mapCategories(db: Sql): Promise<{ mapped: number; bodyIds: number[] }> {
@@ -16,13 +23,7 @@ export async function mapCategories(db: Sql): Promise<{ mapped: number; bodyIds:
 }
 
 async function mapOpenLabels(tx: Sql): Promise<{ mapped: number; bodyIds: number[] }> {
-  const open = await tx.query<{
-    bodyId: number;
-    labelId: number;
-    kind: string;
-    value: string;
-    code: string;
-  }>(
+  const open = await tx.query<PublishedLabel & { bodyId: number; labelId: number }>(
     `SELECT DISTINCT c.body_id AS "bodyId", l.id AS "labelId", l.kind, l.value, l.code
        FROM spend_cube c JOIN spend_labels l ON l.id IN (c.category_id, c.expense_type_id)
        WHERE NOT EXISTS (SELECT 1 FROM category_mappings m WHERE m.body_id = c.body_id AND m.label_id = l.id)`,
@@ -37,14 +38,31 @@ async function mapOpenLabels(tx: Sql): Promise<{ mapped: number; bodyIds: number
       )
     ).map((r) => [r.value, r.category]),
   );
-  const rows: [number, number, Category, string][] = [];
+  // Each body's ledger codes with the category their words were given, a person's choice first.
+  const ledger = new Map(
+    (
+      await tx.query<{ bodyId: number; code: string; category: Category }>(
+        `SELECT DISTINCT ON (m.body_id, l.code) m.body_id AS "bodyId", l.code, m.category
+           FROM category_mappings m JOIN spend_labels l ON l.id = m.label_id
+           WHERE l.kind = 'expenseType' AND l.code <> '' AND l.value <> l.code
+           ORDER BY m.body_id, l.code, m.method = 'confirmed' DESC`,
+      )
+    ).map((r) => [ledgerKey(r.bodyId, r.code), r.category]),
+  );
+  // Labels with words first, so that a code given alone finds its words decided in this pass too.
+  open.sort((a, b) => Number(a.value === a.code) - Number(b.value === b.code));
+  const rows: [number, number, Category, MappingMethod][] = [];
   for (const o of open) {
-    const fromCode = categoryOfCode(o.code);
-    const learned = confirmed.get(o.value.toLowerCase());
-    const byRule = categoryByRule(o.kind === 'categoryLabel' ? (o.value.split(':')[0] ?? o.value) : o.value);
-    if (fromCode) rows.push([o.bodyId, o.labelId, fromCode, 'code']);
-    else if (learned) rows.push([o.bodyId, o.labelId, learned, 'learned']);
-    else if (byRule) rows.push([o.bodyId, o.labelId, byRule, 'rule']);
+    const decided = categoryOfLabel(o, {
+      confirmed: (words) => confirmed.get(words.toLowerCase()),
+      sameLedgerCode: () => ledger.get(ledgerKey(o.bodyId, o.code)),
+    });
+    if (!decided) continue;
+    rows.push([o.bodyId, o.labelId, decided.category, decided.method]);
+    const key = ledgerKey(o.bodyId, o.code);
+    if (o.kind === 'expenseType' && o.code && o.value !== o.code && !ledger.has(key)) {
+      ledger.set(key, decided.category);
+    }
   }
   if (rows.length) {
     await tx.query(
@@ -56,37 +74,47 @@ async function mapOpenLabels(tx: Sql): Promise<{ mapped: number; bodyIds: number
   return { mapped: rows.length, bodyIds: [...new Set(rows.map((r) => r[0]))] };
 }
 
+const ledgerKey = (bodyId: number, code: string) => `${bodyId}\u0001${code}`;
+
 export interface UnmappedLabel {
   bodyCode: string;
   bodyName: string;
   labelId: number;
   kind: string;
   value: string;
+  code: string;
+  /** The published code and the words beside it name different groups: why it waits for a person. */
+  disagreement?: CodeDisagreement;
   spendPence: number;
   payments: number;
 }
 
 /**
- * Expense types whose addressable spend has no category, largest spend first: what a person maps
- * next. Spend with a published code mapped is not in the queue whatever its expense type, nor is
- * spend that is not addressable (tax, pensions and the like).
+ * Labels whose addressable spend has no category, largest spend first: what a person maps next.
+ * Each row of spend is listed under its published category where it has one (a code and words that
+ * disagree wait here), otherwise its expense type. Spend that is not addressable is not listed.
  */
 export async function listUnmapped(
   sql: Sql,
   filter: { body?: string | undefined } = {},
   limit = 100,
 ): Promise<UnmappedLabel[]> {
-  return sql.query<UnmappedLabel>(
-    `SELECT b.code AS "bodyCode", b.name AS "bodyName", l.id AS "labelId", l.kind, l.value,
+  const rows = await sql.query<UnmappedLabel>(
+    `SELECT b.code AS "bodyCode", b.name AS "bodyName", l.id AS "labelId", l.kind, l.value, l.code,
        sum(c.amount_pence)::bigint AS "spendPence", sum(c.payments)::int AS payments
-     FROM spend_cube c JOIN bodies b ON b.id = c.body_id JOIN spend_labels l ON l.id = c.expense_type_id
+     FROM spend_cube c JOIN bodies b ON b.id = c.body_id
+       JOIN spend_labels l ON l.id = coalesce(c.category_id, c.expense_type_id)
        ${EXCLUSION_JOINS}
      WHERE ($1::text IS NULL OR b.code = $1) AND ${EXCLUDED} IS NULL
        AND NOT EXISTS (SELECT 1 FROM category_mappings m WHERE m.body_id = c.body_id AND m.label_id = c.expense_type_id)
        AND NOT EXISTS (SELECT 1 FROM category_mappings m WHERE m.body_id = c.body_id AND m.label_id = c.category_id)
-     GROUP BY b.code, b.name, l.id ORDER BY 6 DESC, l.value LIMIT $2`,
+     GROUP BY b.code, b.name, l.id ORDER BY 7 DESC, l.value LIMIT $2`,
     [filter.body?.toUpperCase() ?? null, limit],
   );
+  return rows.map((r) => {
+    const disagreement = r.kind === 'categoryLabel' ? codeDisagreement(r.code, r.value) : undefined;
+    return disagreement ? { ...r, disagreement } : r;
+  });
 }
 
 /**
