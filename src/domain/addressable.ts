@@ -21,8 +21,10 @@ const PAYEE_RULES: [RegExp, ExclusionReason][] = [
   [/\b(hmrc|h\.?\s?m\.? revenue|revenue (and|&) customs|inland revenue)\b/i, 'tax'],
   [/\b(pensions?|superann\w*|lgps|gmpf)\b/i, 'pensions'],
   [/\b(levy|levies|precepts?)\b/i, 'levies'],
+  // Ledgers name refunds paid to people as the payee ("RENT REFUNDS", "COUNCIL TAX REFUNDS").
+  [/\brefunds?\b/i, 'refunds'],
   [
-    /\b((city|county|borough|district|parish|town|metropolitan|unitary) council|council of|combined authori\w*|police|fire (and|&) rescue|fire authority|nhs|environment agency|post office|hm courts|land registry|dvla|department (for|of)|ministry of|integrated care board|clinical commissioning)\b/i,
+    /\b((city|county|borough|district|parish|town|metropolitan|unitary) council|council of|combined authori\w*|police|fire (and|&) rescue|fire authority|nhs|environment agency|vehicle (and|&) operator services agency|dvsa|driver and vehicle|post office|hm courts|land registry|dvla|department (for|of)|ministry of|integrated care board|clinical commissioning)\b/i,
     'public_bodies',
   ],
 ];

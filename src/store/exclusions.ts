@@ -43,13 +43,43 @@ export async function decideExclusions(tx: Sql): Promise<number[]> {
     [labels.map((l) => l.id), labelReasons],
   );
   const excludedPayees = payees.filter((_, i) => payeeReasons[i]).map((p) => p.id);
-  const excludedLabels = labels.filter((_, i) => labelReasons[i]).map((l) => l.id);
+  const excludedLabels = [
+    ...labels.filter((_, i) => labelReasons[i]).map((l) => l.id),
+    ...(await followLedgerCodes(tx)),
+  ];
   const bodies = await tx.query<{ body_id: number }>(
     `SELECT DISTINCT body_id FROM spend_cube WHERE payee_id = ANY($1::int[])
        OR expense_type_id = ANY($2::int[]) OR category_id = ANY($2::int[])`,
     [excludedPayees, excludedLabels],
   );
   return bodies.map((b) => b.body_id);
+}
+
+/**
+ * An expense type published as a ledger code alone ("D3701") takes the reason its words were given
+ * where the same bodies published the code with words ("D3701 Grants"), if they all agree: the same
+ * code means the same expense type at a body. Decided again as words arrive, unless a person
+ * confirmed it. Returns the labels whose reason changed.
+ */
+async function followLedgerCodes(tx: Sql): Promise<number[]> {
+  const changed = await tx.query<{ id: number }>(
+    `WITH worded AS (
+       SELECT DISTINCT c.body_id, l.code, x.reason
+         FROM spend_cube c JOIN spend_labels l ON l.id = c.expense_type_id
+         JOIN label_exclusions x ON x.label_id = l.id
+         WHERE l.code <> '' AND l.value <> l.code),
+     followed AS (
+       SELECT l.id, min(w.reason) AS reason
+         FROM spend_labels l JOIN spend_cube c ON c.expense_type_id = l.id
+         JOIN worded w ON w.body_id = c.body_id AND w.code = l.code
+         WHERE l.kind = 'expenseType' AND l.value = l.code
+         GROUP BY l.id HAVING count(DISTINCT coalesce(w.reason, '')) = 1)
+     UPDATE label_exclusions x SET reason = f.reason, method = 'ledger'
+       FROM followed f
+       WHERE x.label_id = f.id AND x.method <> 'confirmed' AND x.reason IS DISTINCT FROM f.reason
+       RETURNING x.label_id AS id`,
+  );
+  return changed.map((r) => r.id);
 }
 
 /**
