@@ -1,3 +1,4 @@
+import { categoryByRule } from '../domain/categories.js';
 import { NotFoundError } from '../domain/errors.js';
 import type { SupplierGroup } from '../domain/suppliers/numbering.js';
 import type { Decision, Payee } from '../domain/suppliers/resolve.js';
@@ -52,16 +53,21 @@ export async function saveGrouping(
   await tx.query('DELETE FROM payee_suppliers');
   if (kept.length) {
     await tx.query(
-      'UPDATE suppliers s SET name = n.name FROM unnest($1::int[], $2::text[]) AS n(id, name) WHERE s.id = n.id',
-      [kept.map((g) => g.supplierId), kept.map((g) => g.name)],
+      `UPDATE suppliers s SET name = n.name, category_by_name = n.category
+       FROM unnest($1::int[], $2::text[], $3::text[]) AS n(id, name, category) WHERE s.id = n.id`,
+      [
+        kept.map((g) => g.supplierId),
+        kept.map((g) => g.name),
+        kept.map((g) => categoryByRule(g.name) ?? null),
+      ],
     );
   }
   await tx.query('DELETE FROM suppliers WHERE NOT (id = ANY($1::int[]))', [kept.map((g) => g.supplierId)]);
   const fresh = groups.filter((g) => g.supplierId === undefined);
   if (fresh.length) {
     const ids = await tx.query<{ id: number }>(
-      'INSERT INTO suppliers (name) SELECT unnest($1::text[]) RETURNING id',
-      [fresh.map((g) => g.name)],
+      'INSERT INTO suppliers (name, category_by_name) SELECT * FROM unnest($1::text[], $2::text[]) RETURNING id',
+      [fresh.map((g) => g.name), fresh.map((g) => categoryByRule(g.name) ?? null)],
     );
     fresh.forEach((g, i) => supplierOf.set(g, (ids[i] as { id: number }).id));
   }

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { seedDemo } from '../../src/demo/seed.js';
 import { buildApp } from '../../src/server/app.js';
 import { importSpendFile } from '../../src/services/import-spend.js';
-import { recentOpportunityReport } from '../../src/services/opportunities.js';
+import { opportunityReport, recentOpportunityReport } from '../../src/services/opportunities.js';
 import { emptyRegister, forEachDatabase, needsSharedData, sharedData, TESTER } from '../helpers/databases.js';
 import { asSiteAdministrator, type Client } from '../helpers/accounts.js';
 
@@ -264,9 +264,12 @@ forEachDatabase('opportunity finder on real spend', (database) => {
       assert.equal(mapped.statusCode, 204);
       const after = await recentOpportunityReport(database(), query);
       assert.notEqual(after, first);
+      assert.deepEqual(after, await opportunityReport(database(), query), 'the same as one built afresh');
+      // At least the label's own spend moves; suppliers now mostly paid under the category bring
+      // their uncategorised payments with them.
       const consultancy = (r: typeof first) =>
         r.byCategory.find((c) => c.category === '15')?.byBody.E07000178 ?? 0;
-      assert.equal(consultancy(after) - consultancy(first), unmapped.spendPence);
+      assert.ok(consultancy(after) - consultancy(first) >= unmapped.spendPence);
     },
   );
 
