@@ -9,6 +9,7 @@ export const RECORD_TYPES = {
   spend_import: 'Spend import',
   supplier: 'Supplier',
   category: 'Category mapping',
+  exclusion: 'Addressable spend decision',
   user: 'User',
   api_token: 'API token',
   news_item: 'News item',

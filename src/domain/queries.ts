@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EXCLUSION_REASONS } from '../domain/addressable.js';
 import { BODY_KINDS, NATIONS } from '../domain/bodies.js';
 import { category } from '../domain/categories.js';
 import { oneOf } from '../domain/codes.js';
@@ -76,6 +77,20 @@ export const categoryChoice = z.object({
   category: category,
 });
 export const categoryQuery = z.object({ body: optional(z.string().max(12)) });
+
+/** A person's decision on a payee's or expense type's spend: "addressable", or the reason it is not. */
+export const exclusionChoice = z.object({
+  subject: z.enum(['payee', 'label'], { message: 'Say whether it is a payee or an expense type' }),
+  id: z.coerce.number().int().positive(),
+  reason: oneOf(
+    { addressable: 'Addressable', ...EXCLUSION_REASONS },
+    'Choose addressable or a reason it is not',
+  ).transform((r) => (r === 'addressable' ? null : r)),
+});
+export const exclusionQuery = z.object({
+  body: optional(z.string().max(12)),
+  show: optional(z.enum(['excluded', 'addressable'])).transform((v) => v ?? 'excluded'),
+});
 
 export const businessCaseId = z.coerce
   .number()

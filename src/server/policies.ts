@@ -86,6 +86,8 @@ export const POLICIES: Record<string, Policy> = {
   'POST /suppliers/:id/split': 'shared',
   'GET /categories': 'public',
   'POST /categories': 'shared',
+  'GET /addressable': 'public',
+  'POST /addressable': 'shared',
   'GET /opportunities': 'public',
   'GET /opportunities/export': 'public',
   'GET /opportunities/evidence': 'public',
@@ -179,6 +181,8 @@ export const POLICIES: Record<string, Policy> = {
   'GET /api/v1/categories': 'public',
   'GET /api/v1/categories/unmapped': 'public',
   'POST /api/v1/categories/mappings': 'shared',
+  'GET /api/v1/addressable': 'public',
+  'POST /api/v1/addressable': 'shared',
 };
 
 /** The rule for a route, by method and the route's pattern (as Fastify writes it: /bodies/:code). */

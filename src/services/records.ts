@@ -1,6 +1,7 @@
 import type { Actor, RecordType } from '../domain/audit.js';
 import type { BodyInput } from '../domain/bodies.js';
 import type { BusinessCaseInput } from '../domain/business-case.js';
+import { EXCLUSION_REASONS, type ExclusionReason } from '../domain/addressable.js';
 import { CATEGORIES, type Category } from '../domain/categories.js';
 import type { MemberRole, PartnershipInput, ProjectInput } from '../domain/partnerships.js';
 import type { RegisterDocument } from '../domain/register.js';
@@ -19,6 +20,8 @@ import {
 import { partnershipId } from '../store/keys.js';
 import { deleteProject, saveProject } from '../store/projects.js';
 import { confirmCategory, labelText } from '../store/categories.js';
+import { confirmExclusion, type ExclusionSubject } from '../store/exclusions.js';
+import { rebuildAnalysisCube } from '../store/analysis-cube.js';
 import { payeeNames } from '../store/suppliers.js';
 import { decideReview, mergeSuppliers, splitPayee } from './suppliers.js';
 import { importRegister } from '../store/register.js';
@@ -185,6 +188,28 @@ export const confirmCategoryRecord = (
       recordKey: `${bodyCode}:${labelId}`,
       recordName: `${(await labelText(tx, labelId)) ?? labelId} at ${bodyCode}`,
       after: { category: `${category} ${CATEGORIES[category]}` },
+    });
+  });
+
+/** A person overrides whether a payee's or an expense type's spend is addressable (reason null) or why not. */
+export const confirmExclusionRecord = (
+  db: Sql,
+  actor: Actor,
+  subject: ExclusionSubject,
+  id: number,
+  reason: ExclusionReason | null,
+) =>
+  db.transaction(async (tx) => {
+    const { name, before, bodyIds } = await confirmExclusion(tx, subject, id, reason);
+    await rebuildAnalysisCube(tx, bodyIds);
+    const words = (r: ExclusionReason | null) => (r ? `Left out: ${EXCLUSION_REASONS[r]}` : 'Addressable');
+    await recordChange(tx, actor, {
+      action: 'update',
+      recordType: 'exclusion',
+      recordKey: `${subject}:${id}`,
+      recordName: name,
+      before: { decision: words(before) },
+      after: { decision: words(reason) },
     });
   });
 

@@ -1,4 +1,10 @@
-import { DirectoryNames, expenseExclusion, payeeExclusion } from '../domain/addressable.js';
+import {
+  DirectoryNames,
+  type ExclusionReason,
+  expenseExclusion,
+  payeeExclusion,
+} from '../domain/addressable.js';
+import { NotFoundError } from '../domain/errors.js';
 import type { Sql } from './db.js';
 
 /**
@@ -92,4 +98,87 @@ export async function hasUndecidedSpend(sql: Sql): Promise<boolean> {
        AS any`,
   );
   return row?.any ?? false;
+}
+
+/** What an exclusion decision is about: a payee, or a published expense type or category. */
+export type ExclusionSubject = 'payee' | 'label';
+
+export interface ExclusionDecision {
+  subject: ExclusionSubject;
+  id: number;
+  /** The payee's name, or the expense type's words, as published. */
+  name: string;
+  reason: ExclusionReason | null;
+  /** rule, directory or ledger: decided by Pathfinder; confirmed: by a person. */
+  method: string;
+  spendPence: number;
+  payments: number;
+}
+
+/**
+ * The decisions a person checks, largest spend first: what was left out of addressable spend
+ * (`excluded`), or the payees and expense types counted in, where a rule may have missed something.
+ */
+export async function listExclusionDecisions(
+  sql: Sql,
+  filter: { body?: string | undefined; excluded: boolean },
+  limit = 50,
+): Promise<ExclusionDecision[]> {
+  const decided = (subject: ExclusionSubject, joins: string, name: string) =>
+    `SELECT '${subject}' AS subject, x.id, ${name} AS name, x.reason, x.method,
+       sum(c.amount_pence)::bigint AS "spendPence", sum(c.payments)::int AS payments
+     FROM spend_cube c JOIN bodies b ON b.id = c.body_id ${joins}
+     WHERE ($1::text IS NULL OR b.code = $1) AND (x.reason IS NOT NULL) = $2
+     GROUP BY 1, 2, 3, 4, 5`;
+  return sql.query<ExclusionDecision>(
+    `${decided(
+      'payee',
+      `JOIN payees p ON p.id = c.payee_id
+       JOIN (SELECT payee_id AS id, reason, method FROM payee_exclusions) x ON x.id = p.id`,
+      'p.name',
+    )}
+     UNION ALL
+     ${decided(
+       'label',
+       `JOIN spend_labels l ON l.id IN (c.expense_type_id, c.category_id)
+       JOIN (SELECT label_id AS id, reason, method FROM label_exclusions) x ON x.id = l.id`,
+       'l.value',
+     )}
+     ORDER BY "spendPence" DESC, name LIMIT $3`,
+    [filter.body?.toUpperCase() ?? null, filter.excluded, limit],
+  );
+}
+
+/**
+ * A person decides whether a payee's or an expense type's spend is addressable, and if not why;
+ * rules never change it again, and code-only expense types follow their words. Returns the decision
+ * before, and the bodies paying it, whose analysis the caller rebuilds.
+ */
+export async function confirmExclusion(
+  tx: Sql,
+  subject: ExclusionSubject,
+  id: number,
+  reason: ExclusionReason | null,
+): Promise<{ name: string; before: ExclusionReason | null; bodyIds: number[] }> {
+  const [table, key, names] =
+    subject === 'payee'
+      ? ['payee_exclusions', 'payee_id', 'payees']
+      : ['label_exclusions', 'label_id', 'spend_labels'];
+  const [was] = await tx.query<{ name: string; reason: ExclusionReason | null }>(
+    `SELECT ${subject === 'payee' ? 'n.name' : 'n.value'} AS name, x.reason
+       FROM ${table} x JOIN ${names} n ON n.id = x.${key} WHERE x.${key} = $1 FOR UPDATE OF x`,
+    [id],
+  );
+  if (!was)
+    throw new NotFoundError(`No ${subject === 'payee' ? 'payee' : 'expense type'} has the number ${id}`);
+  await tx.query(`UPDATE ${table} SET reason = $2, method = 'confirmed' WHERE ${key} = $1`, [id, reason]);
+  const followers = subject === 'label' ? await followLedgerCodes(tx) : [];
+  const bodies = await tx.query<{ body_id: number }>(
+    subject === 'payee'
+      ? 'SELECT DISTINCT body_id FROM spend_cube WHERE payee_id = $1'
+      : `SELECT DISTINCT body_id FROM spend_cube
+           WHERE expense_type_id = ANY($2::int[]) OR category_id = ANY($2::int[]) OR expense_type_id = $1 OR category_id = $1`,
+    subject === 'payee' ? [id] : [id, followers],
+  );
+  return { name: was.name, before: was.reason, bodyIds: bodies.map((b) => b.body_id) };
 }

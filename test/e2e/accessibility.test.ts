@@ -44,6 +44,8 @@ const pages = [
   '/suppliers',
   '/suppliers/review',
   '/categories',
+  '/addressable',
+  '/addressable?show=addressable',
   '/suppliers/1',
   '/opportunities',
   '/opportunities?partnership=tri-council',

@@ -223,6 +223,7 @@ forEachDatabase('authorisation matrix', (database) => {
     { route: 'GET /suppliers/review', url: () => '/suppliers/review', allowed: everyone },
     { route: 'GET /suppliers/:id', url: () => '/suppliers/1', allowed: everyone },
     { route: 'GET /categories', url: () => '/categories', allowed: everyone },
+    { route: 'GET /addressable', url: () => '/addressable', allowed: everyone },
     { route: 'GET /opportunities', url: () => `/opportunities?partnership=${P}`, allowed: everyone },
     {
       route: 'GET /opportunities/export',
@@ -279,6 +280,7 @@ forEachDatabase('authorisation matrix', (database) => {
     { route: 'GET /api/v1/supplier-reviews', url: () => '/api/v1/supplier-reviews', allowed: everyone },
     { route: 'GET /api/v1/categories', url: () => '/api/v1/categories', allowed: everyone },
     { route: 'GET /api/v1/categories/unmapped', url: () => '/api/v1/categories/unmapped', allowed: everyone },
+    { route: 'GET /api/v1/addressable', url: () => '/api/v1/addressable', allowed: everyone },
 
     // Private to the partnership's members
     { route: 'GET /api/v1/projects/:id', url: (f) => `/api/v1/projects/${f.projectId}`, allowed: readers },
@@ -407,6 +409,7 @@ forEachDatabase('authorisation matrix', (database) => {
     { route: 'POST /suppliers/:id/merge', url: () => '/suppliers/1/merge', allowed: editors, payload: {} },
     { route: 'POST /suppliers/:id/split', url: () => '/suppliers/1/split', allowed: editors, payload: {} },
     { route: 'POST /categories', url: () => '/categories', allowed: editors, payload: {} },
+    { route: 'POST /addressable', url: () => '/addressable', allowed: editors, payload: {} },
     {
       route: 'POST /api/v1/suppliers/:id/merge',
       url: () => '/api/v1/suppliers/1/merge',
@@ -431,6 +434,7 @@ forEachDatabase('authorisation matrix', (database) => {
       allowed: editors,
       payload: {},
     },
+    { route: 'POST /api/v1/addressable', url: () => '/api/v1/addressable', allowed: editors, payload: {} },
 
     // The partnership's records: editors of its members
     { route: 'GET /partnerships/:slug/edit', url: () => `/partnerships/${P}/edit`, allowed: memberEditors },

@@ -9,6 +9,7 @@ import { buildApp } from '../../src/server/app.js';
 import { importSpendFile } from '../../src/services/import-spend.js';
 import { rebuildAnalysisCube } from '../../src/store/analysis-cube.js';
 import { resolveAllSuppliers } from '../../src/services/suppliers.js';
+import { refreshSpendAnalysis } from '../../src/services/spend-analysis.js';
 import { emptyRegister, forEachDatabase, TESTER } from '../helpers/databases.js';
 import { asSiteAdministrator, type Client } from '../helpers/accounts.js';
 
@@ -196,6 +197,87 @@ forEachDatabase('suppliers and categories', (database) => {
       payload: { body: 'E07000178', labelId: unmapped[2].labelId, category: '99' },
     });
     assert.equal(refused.statusCode, 422);
+  });
+
+  test('a person overrides what is left out of addressable spend, and rules never undo it', async () => {
+    const decisions = async (query: string) =>
+      (await client.inject(`/api/v1/addressable?${query}`)).json().items as {
+        subject: string;
+        id: number;
+        name: string;
+        reason: string | null;
+        method: string;
+        spendPence: number;
+      }[];
+    const excluded = await decisions('show=excluded');
+    assert.deepEqual(excluded.map((d) => [d.subject, d.name, d.reason, d.method]).sort(), [
+      ['label', 'Housing benefit payments', 'grants', 'rule'],
+      ['label', 'SOCIAL CARE : Direct payments', 'grants', 'rule'],
+      ['payee', 'Redacted - personal data', 'redacted', 'rule'],
+    ]);
+    const counted = await decisions('show=addressable&body=E07000178');
+    const misc = counted.find((d) => d.name === 'Misc charges Z99');
+    assert.deepEqual([misc?.subject, misc?.reason, misc?.spendPence], ['label', null, 999_900]);
+    const oxfordSpend = async () =>
+      (await client.inject('/api/v1/categories?body=E07000178'))
+        .json()
+        .spend.reduce((sum: number, c: { spendPence: number }) => sum + c.spendPence, 0);
+    const before = await oxfordSpend();
+
+    // An officer knows the miscellaneous charges are internal recharges.
+    const saved = await client.inject({
+      method: 'POST',
+      url: '/addressable',
+      payload: `subject=label&id=${misc?.id}&reason=refunds&show=addressable&body=E07000178`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    assert.equal(saved.statusCode, 303, saved.body);
+    assert.equal(
+      saved.headers.location,
+      '/addressable?done=exclusion-confirmed&show=addressable&body=E07000178',
+    );
+    assert.equal(await oxfordSpend(), before - 999_900);
+    assert.deepEqual(
+      (await decisions('show=excluded')).find((d) => d.name === 'Misc charges Z99')?.method,
+      'confirmed',
+    );
+    assert.deepEqual(
+      (await client.inject('/api/v1/categories/unmapped')).json().items,
+      [],
+      'spend left out is not waiting for a category',
+    );
+    const [audit] = await database().query<{ record_name: string; after: unknown }>(
+      `SELECT record_name, after FROM audit_events WHERE record_type = 'exclusion' ORDER BY id DESC LIMIT 1`,
+    );
+    assert.deepEqual(audit, {
+      record_name: 'Misc charges Z99',
+      after: { decision: 'Left out: Refunds and internal transfers' },
+    });
+    await refreshSpendAnalysis(database());
+    assert.equal(await oxfordSpend(), before - 999_900, 'the rules leave a person’s decision alone');
+    const page = await client.inject('/addressable?show=excluded');
+    assert.match(page.body, /Misc charges Z99[\s\S]*Refunds and internal transfers[\s\S]*by a person/);
+
+    const back = await client.inject({
+      method: 'POST',
+      url: '/api/v1/addressable',
+      payload: { subject: 'label', id: misc?.id, reason: 'addressable' },
+    });
+    assert.equal(back.statusCode, 204);
+    assert.equal(await oxfordSpend(), before);
+    const wrong = await client.inject({
+      method: 'POST',
+      url: '/api/v1/addressable',
+      payload: { subject: 'label', id: misc?.id, reason: 'cheap' },
+    });
+    assert.equal(wrong.statusCode, 422);
+    assert.match(wrong.body, /Choose addressable or a reason it is not/);
+    const unknown = await client.inject({
+      method: 'POST',
+      url: '/api/v1/addressable',
+      payload: { subject: 'payee', id: 999_999, reason: 'tax' },
+    });
+    assert.equal(unknown.statusCode, 404);
   });
 
   test('the analysis cube rebuilt body by body equals one rebuilt whole', async () => {

@@ -4,6 +4,8 @@ import { CATEGORIES } from '../../domain/categories.js';
 import {
   categoryChoice,
   categoryQuery,
+  exclusionChoice,
+  exclusionQuery,
   supplierDecision,
   supplierId,
   supplierMerge,
@@ -13,12 +15,14 @@ import {
 import { actorOf } from '../../services/accounts.js';
 import {
   confirmCategoryRecord,
+  confirmExclusionRecord,
   decideReviewRecord,
   mergeSuppliersRecord,
   splitPayeeRecord,
 } from '../../services/records.js';
 import { categorySpend, listUnmapped } from '../../store/categories.js';
 import type { Database } from '../../store/db.js';
+import { listExclusionDecisions } from '../../store/exclusions.js';
 import { getSupplier, listReviews, listSuppliers } from '../../store/suppliers.js';
 import { signedIn } from '../access.js';
 import { answer, noContent, numbered, refused } from './schemas.js';
@@ -178,6 +182,48 @@ export function suppliersApi(app: FastifyInstance, db: Database) {
     async (request, reply) => {
       const { body, labelId, category } = request.body;
       await confirmCategoryRecord(db, actorOf(signedIn(request)), body, labelId, category);
+      return reply.status(204).send(null);
+    },
+  );
+
+  api.get(
+    '/api/v1/addressable',
+    {
+      schema: {
+        tags: categoryTags,
+        querystring: exclusionQuery,
+        response: {
+          200: answer(
+            'Payees and expense types left out of addressable spend (show=excluded) or counted in it, largest spend first, with who decided',
+          ),
+          422: refused.invalid,
+        },
+      },
+    },
+    async (request) => ({
+      items: await listExclusionDecisions(db, {
+        body: request.query.body,
+        excluded: request.query.show === 'excluded',
+      }),
+    }),
+  );
+
+  api.post(
+    '/api/v1/addressable',
+    {
+      schema: {
+        tags: categoryTags,
+        body: exclusionChoice,
+        response: {
+          204: noContent('Decision saved; the analysis recounted'),
+          404: refused.notFound,
+          422: refused.invalid,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { subject, id, reason } = request.body;
+      await confirmExclusionRecord(db, actorOf(signedIn(request)), subject, id, reason);
       return reply.status(204).send(null);
     },
   );

@@ -44,6 +44,7 @@ const DONE: Record<string, string> = {
   'supplier-split': 'The name is now a supplier of its own',
   'review-decided': 'Your decision has been saved and the suppliers regrouped',
   'category-confirmed': 'The category has been saved',
+  'exclusion-confirmed': 'Your decision has been saved and the figures recounted',
   'business-case-saved': 'The business case has been saved',
   'signed-out': 'You have signed out',
   'password-set': 'Your password has been set: sign in with it now',

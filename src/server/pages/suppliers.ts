@@ -1,17 +1,20 @@
 import { signedIn } from '../access.js';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { EXCLUSION_REASONS } from '../../domain/addressable.js';
 import { CATEGORIES } from '../../domain/categories.js';
 import { ConflictError, InputError } from '../../domain/errors.js';
 import { parseInput } from '../../domain/validation.js';
 import { actorOf } from '../../services/accounts.js';
 import {
   confirmCategoryRecord,
+  confirmExclusionRecord,
   decideReviewRecord,
   mergeSuppliersRecord,
   splitPayeeRecord,
 } from '../../services/records.js';
 import { categorySpend, listUnmapped } from '../../store/categories.js';
 import type { Database } from '../../store/db.js';
+import { listExclusionDecisions } from '../../store/exclusions.js';
 import { hasSyntheticSpend } from '../../store/spend.js';
 import { getSupplier, listReviews, listSuppliers } from '../../store/suppliers.js';
 import { page } from '../page.js';
@@ -20,6 +23,8 @@ import { formErrors } from '../forms.js';
 import {
   categoryChoice,
   categoryQuery,
+  exclusionChoice,
+  exclusionQuery,
   supplierDecision,
   supplierId,
   supplierMerge,
@@ -129,5 +134,26 @@ export function supplierPages(app: FastifyInstance, db: Database) {
     const { body, labelId, category } = parseInput(categoryChoice, request.body, 'mapping');
     await confirmCategoryRecord(db, actorOf(signedIn(request)), body, labelId, category);
     return reply.redirect('/categories?done=category-confirmed', 303);
+  });
+
+  app.get('/addressable', async (request, reply) => {
+    const { body, show } = parseInput(exclusionQuery, request.query, 'filter');
+    return page(reply, 'suppliers/addressable.njk', {
+      title: 'What counts as addressable spend',
+      section: 'categories',
+      flash: flash(request.query),
+      body,
+      show,
+      decisions: await listExclusionDecisions(db, { body, excluded: show === 'excluded' }),
+      reasons: EXCLUSION_REASONS,
+    });
+  });
+
+  app.post('/addressable', async (request, reply) => {
+    const { subject, id, reason } = parseInput(exclusionChoice, request.body, 'decision');
+    await confirmExclusionRecord(db, actorOf(signedIn(request)), subject, id, reason);
+    const { body, show } = parseInput(exclusionQuery, request.body, 'filter');
+    const back = new URLSearchParams({ done: 'exclusion-confirmed', show, ...(body && { body }) });
+    return reply.redirect(`/addressable?${back}`, 303);
   });
 }
