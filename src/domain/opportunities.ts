@@ -47,6 +47,8 @@ export interface CategoryMarket {
   label: string;
   spendPence: number;
   bodies: number;
+  /** Each body's spend in the category. */
+  byBody: Record<string, number>;
   suppliers: number;
   /** Share of the category's spend with its largest supplier, 0 to 1. */
   topShare: number;
@@ -61,6 +63,8 @@ export interface Opportunity {
   savingsLowPence: number;
   savingsHighPence: number;
   bodies: number;
+  /** Each body's part of the addressable spend: a business case's baselines. */
+  byBody: Record<string, number>;
   /** Where the figures come from: a supplier or a category, down to its payments. */
   evidence: { supplierId: number } | { category: Category };
   why: string;
@@ -97,15 +101,18 @@ export interface Overlap {
  */
 export function analyseSpend(facts: SpendFact[], supplierName: (id: number) => string) {
   const bySupplier = new Map<number, Map<string, { spendPence: number; payments: number }>>();
-  const markets = new Map<string, { spend: number; bodies: Set<string>; suppliers: Map<number, number> }>();
+  const markets = new Map<
+    string,
+    { spend: number; byBody: Record<string, number>; suppliers: Map<number, number> }
+  >();
   for (const f of facts) {
     const m = markets.get(f.category) ?? {
       spend: 0,
-      bodies: new Set<string>(),
+      byBody: {},
       suppliers: new Map<number, number>(),
     };
     m.spend += f.spendPence;
-    m.bodies.add(f.bodyCode);
+    m.byBody[f.bodyCode] = (m.byBody[f.bodyCode] ?? 0) + f.spendPence;
     markets.set(f.category, m);
     // Redacted payees count in the spend, never as a supplier.
     if (f.supplierId === null) continue;
@@ -140,7 +147,8 @@ export function analyseSpend(facts: SpendFact[], supplierName: (id: number) => s
         category: category as Category | 'unmapped',
         label: category === 'unmapped' ? 'Not yet mapped' : CATEGORIES[category as Category],
         spendPence: m.spend,
-        bodies: m.bodies.size,
+        bodies: Object.keys(m.byBody).length,
+        byBody: m.byBody,
         suppliers: positive.length,
         topShare: total ? Math.max(...positive) / total : 0,
         hhi: hhi(spends),
@@ -206,6 +214,7 @@ export function rankOpportunities(
       addressablePence: s.spendPence,
       ...range('supplier', s.spendPence),
       bodies: s.bodies.length,
+      byBody: Object.fromEntries(s.bodies.map((b) => [b.bodyCode, b.spendPence])),
       evidence: { supplierId: s.supplierId },
       why: `${s.bodies.length} bodies pay ${s.name} separately`,
     });
@@ -224,6 +233,7 @@ export function rankOpportunities(
       addressablePence: m.spendPence,
       ...range(type, m.spendPence),
       bodies: m.bodies,
+      byBody: m.byBody,
       evidence: { category: m.category },
       why: `${m.suppliers} suppliers, the largest with ${Math.round(m.topShare * 100)}% (HHI ${m.hhi})`,
     });

@@ -66,6 +66,11 @@ export const supplierDecision = z.object({
   b: z.coerce.number().int().positive(),
   same: z.preprocess((v) => (v === 'yes' ? true : v === 'no' ? false : v), z.boolean()),
 });
+/** Which opportunity's evidence: a supplier paid by several bodies, or a category they all buy. */
+export const opportunityEvidence = z.object({
+  category: optional(z.string().max(10)),
+  supplier: optional(supplierId),
+});
 export const supplierMerge = z.object({
   into: z.coerce.number().int().positive({ message: 'Give the number of the supplier to merge into' }),
 });

@@ -1,6 +1,7 @@
 import type { BusinessCaseInput } from '../domain/business-case.js';
 import type { Problem } from '../domain/errors.js';
-import { formatPounds, parsePounds } from '../domain/money.js';
+import { formatPounds, formatPoundsShort, parsePounds } from '../domain/money.js';
+import type { Opportunity } from '../domain/opportunities.js';
 import type { Form } from './forms.js';
 
 /**
@@ -86,6 +87,45 @@ export function businessCaseFromForm(form: Form, partnership: string, members: s
 }
 
 const poundsText = (pence: number) => formatPounds(pence).replace('£', '');
+
+/** A new case's assumptions: Green Book discounting, savings phased in over two years. */
+export const NEW_CASE: Form = {
+  phasing: '50, 100',
+  inflation: '2',
+  horizon: '10',
+  discount: '3.5',
+  runningMethod: 'baseline',
+  oneOffMethod: 'equal',
+};
+
+/**
+ * A new case for an opportunity: its bodies among the members are the partners, each baseline the
+ * body's year of addressable spend in the opportunity, and the running cost their total less the
+ * middle of the savings range. Each filled figure says where it came from; all can be changed.
+ */
+export function businessCaseFormFromOpportunity(
+  o: Opportunity,
+  members: string[],
+  held: { from: string; to: string; monthsOf: (bodyCode: string) => number },
+): { values: Form; sources: Record<string, string> } {
+  const values: Form = { ...NEW_CASE, name: o.title.slice(0, 200) };
+  const sources: Record<string, string> = {};
+  const period = `${held.from.slice(0, 7)} to ${held.to.slice(0, 7)}`;
+  let total = 0;
+  members.forEach((code, row) => {
+    const pence = o.byBody[code];
+    if (pence === undefined || pence <= 0) return;
+    total += pence;
+    values[`partner-${row}-baseline`] = poundsText(pence);
+    const months = held.monthsOf(code);
+    sources[`partner-${row}-baseline`] =
+      `Its addressable spend in published payments, ${period}: ${months} month${months === 1 ? '' : 's'} held${months === 12 ? '' : ', scaled to a year'}`;
+  });
+  const running = total - Math.round((o.savingsLowPence + o.savingsHighPence) / 2);
+  values.running = poundsText(Math.max(0, running));
+  sources.running = `Filled as the partners’ spend less the middle of the savings range found (${formatPoundsShort(o.savingsLowPence)} to ${formatPoundsShort(o.savingsHighPence)} a year)`;
+  return { values, sources };
+}
 
 export function businessCaseToForm(c: BusinessCaseInput, members: string[]): Form {
   const form: Form = {

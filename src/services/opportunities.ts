@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { EXCLUSION_REASONS, type ExclusionReason } from '../domain/addressable.js';
 import { CATEGORIES, type Category } from '../domain/categories.js';
-import { InputError } from '../domain/errors.js';
+import { InputError, NotFoundError } from '../domain/errors.js';
 import {
   analyseSpend,
   annualised,
@@ -115,6 +115,26 @@ export async function recentOpportunityReport(db: Sql, input: OpportunityQuery):
   return whileUnchanged(db, ['opportunities', bodies, q.from, q.to, q.assume], () =>
     opportunityReport(db, input),
   );
+}
+
+/**
+ * The opportunity the report finds with this evidence (a supplier or a category), and the report:
+ * what a business case for it starts from. Not found when the spend no longer shows it.
+ */
+export async function findOpportunity(
+  db: Sql,
+  input: OpportunityQuery,
+  evidence: { supplier?: number | undefined; category?: string | undefined },
+): Promise<{ report: OpportunityReport; opportunity: Opportunity }> {
+  const report = await recentOpportunityReport(db, input);
+  const opportunity = report.opportunities.find((o) =>
+    'supplierId' in o.evidence
+      ? o.evidence.supplierId === evidence.supplier
+      : o.evidence.category === evidence.category,
+  );
+  if (!opportunity)
+    throw new NotFoundError('The spend held for these bodies in this period shows no such opportunity');
+  return { report, opportunity };
 }
 
 export async function opportunityReport(db: Sql, input: OpportunityQuery): Promise<OpportunityReport> {

@@ -41,6 +41,7 @@ test('opportunities: shared suppliers and fragmented categories, largest savings
         label: 'ICT',
         spendPence: 50_000_000,
         bodies: 2,
+        byBody: { A: 30_000_000, B: 20_000_000 },
         suppliers: 12,
         topShare: 0.2,
         hhi: 900,
@@ -50,6 +51,7 @@ test('opportunities: shared suppliers and fragmented categories, largest savings
         label: 'Works',
         spendPence: 80_000_000,
         bodies: 2,
+        byBody: { A: 70_000_000, B: 10_000_000 },
         suppliers: 12,
         topShare: 0.2,
         hhi: 1_000,
@@ -59,6 +61,7 @@ test('opportunities: shared suppliers and fragmented categories, largest savings
         label: 'Catering',
         spendPence: 90_000_000,
         bodies: 2,
+        byBody: { A: 45_000_000, B: 45_000_000 },
         suppliers: 2,
         topShare: 0.9,
         hhi: 8_200,
@@ -68,6 +71,7 @@ test('opportunities: shared suppliers and fragmented categories, largest savings
         label: 'Cleaning',
         spendPence: 90_000_000,
         bodies: 1,
+        byBody: { A: 90_000_000 },
         suppliers: 20,
         topShare: 0.1,
         hhi: 600,
@@ -80,6 +84,15 @@ test('opportunities: shared suppliers and fragmented categories, largest savings
       ['service', 50_000_000, 5_000_000, 10_000_000],
       ['category', 80_000_000, 2_400_000, 6_400_000],
       ['supplier', 10_000_000, 200_000, 500_000],
+    ],
+  );
+  // Each body's part, for a business case's baselines.
+  assert.deepEqual(
+    found.map((o) => o.byBody),
+    [
+      { A: 30_000_000, B: 20_000_000 },
+      { A: 70_000_000, B: 10_000_000 },
+      { A: 6_000_000, B: 4_000_000 },
     ],
   );
 });

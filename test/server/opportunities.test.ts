@@ -249,6 +249,66 @@ forEachDatabase('opportunity finder on real spend', (database) => {
   );
 
   test(
+    'an opportunity opens a business case whose baselines are each partner’s year of spend in it',
+    needsSharedData,
+    async () => {
+      const query = 'partnership=oxford-trafford-buying&from=2017-01&to=2026-12';
+      const r = await report(query);
+      const o = r.opportunities.find((x: { evidence: object }) => 'supplierId' in x.evidence);
+      const link = `/partnerships/oxford-trafford-buying/business-cases/new?supplier=${o.evidence.supplierId}&amp;from=2017-01&amp;to=2026-12`;
+      assert.ok((await client.inject(`/opportunities?${query}`)).body.includes(link));
+      const form = await client.inject(link.replaceAll('&amp;', '&'));
+      assert.equal(form.statusCode, 200, form.body);
+      const filled = Object.fromEntries(
+        [...form.body.matchAll(/<input[^>]* name="([^"]+)"[^>]* value="([^"]*)"/g)].map((m) => [m[1], m[2]]),
+      );
+      const chosen = Object.fromEntries(
+        form.body.split('<select').flatMap((select) => {
+          const [name, value] = [/name="([^"]+)"/, /<option value="([^"]*)" selected/].map(
+            (r) => r.exec(select.split('</select>')[0] ?? '')?.[1],
+          );
+          return name && value !== undefined ? [[name, value]] : [];
+        }),
+      );
+      // By hand: each body's spend with the supplier over the period, scaled to twelve months held.
+      const shared = r.shared.items.find(
+        (x: { supplierId: number }) => x.supplierId === o.evidence.supplierId,
+      );
+      const months = (code: string) => r.byBody.find((b: { bodyCode: string }) => b.bodyCode === code).months;
+      const baseline = (code: string) => {
+        const held = shared.bodies.find((b: { bodyCode: string }) => b.bodyCode === code).spendPence;
+        return Math.round((held * 12) / months(code));
+      };
+      const pence = (text: string) => Math.round(Number(text.replaceAll(',', '')) * 100);
+      const members = ['E07000178', 'E08000009'];
+      assert.deepEqual(
+        members.map((_, row) => pence(filled[`partner-${row}-baseline`] ?? '')),
+        members.map(baseline),
+      );
+      assert.equal(filled.name, o.title.replaceAll('&', '&amp;'));
+      assert.match(form.body, /Started from the opportunity/);
+      assert.match(form.body, new RegExp(`${months('E07000178')} months held, scaled to a year`));
+      const saved = await client.inject({
+        method: 'POST',
+        url: '/partnerships/oxford-trafford-buying/business-cases/new',
+        payload: new URLSearchParams({ ...filled, ...chosen }).toString(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      assert.equal(saved.statusCode, 303, saved.body);
+      const id = /\/business-cases\/(\d+)/.exec(String(saved.headers.location))?.[1];
+      const kept = (await client.inject(`/api/v1/business-cases/${id}`)).json();
+      assert.deepEqual(
+        kept.input.partners.map((p: { baselinePence: number }) => p.baselinePence),
+        members.map(baseline),
+      );
+      const gone = await client.inject(
+        '/partnerships/oxford-trafford-buying/business-cases/new?supplier=999999',
+      );
+      assert.equal(gone.statusCode, 404);
+    },
+  );
+
+  test(
     'a report reused for pages is never served after what it reads has changed',
     needsSharedData,
     async () => {

@@ -16,12 +16,15 @@ import { page } from '../page.js';
 import { sendTables } from '../downloads.js';
 import {
   businessCaseFormProblems,
+  businessCaseFormFromOpportunity,
   businessCaseFromForm,
   businessCaseToForm,
+  NEW_CASE,
   ONE_OFF_ROWS,
 } from '../business-case-form.js';
 import { type Form, formErrors } from '../forms.js';
-import { businessCaseId } from '../../domain/queries.js';
+import { businessCaseId, opportunityEvidence } from '../../domain/queries.js';
+import { findOpportunity, opportunityFields } from '../../services/opportunities.js';
 import { flash } from './paging.js';
 
 type ById = { Params: { id: string } };
@@ -56,6 +59,7 @@ export function businessCasePages(app: FastifyInstance, db: Database) {
       kinds: ONE_OFF_KINDS,
       projects: Object.fromEntries(p.projects.map((project) => [String(project.id), project.name])),
       errors: {},
+      sources: {},
       ...context,
     });
   };
@@ -84,20 +88,30 @@ export function businessCasePages(app: FastifyInstance, db: Database) {
     }
   };
 
-  app.get<BySlug>('/partnerships/:slug/business-cases/new', async (request, reply) =>
-    form(reply, request.params.slug, {
-      title: 'Start a business case',
-      action: `/partnerships/${request.params.slug}/business-cases/new`,
-      values: {
-        phasing: '50, 100',
-        inflation: '2',
-        horizon: '10',
-        discount: '3.5',
-        runningMethod: 'baseline',
-        oneOffMethod: 'equal',
+  app.get<BySlug>('/partnerships/:slug/business-cases/new', async (request, reply) => {
+    const { slug } = request.params;
+    const start = { title: 'Start a business case', action: `/partnerships/${slug}/business-cases/new` };
+    const evidence = parseInput(opportunityEvidence, request.query, 'opportunity');
+    if (!evidence.supplier && !evidence.category) return form(reply, slug, { ...start, values: NEW_CASE });
+    const { from, to } = parseInput(
+      opportunityFields.pick({ from: true, to: true }),
+      request.query,
+      'period',
+    );
+    const { report, opportunity } = await findOpportunity(db, { partnership: slug, from, to }, evidence);
+    const p = await getPartnership(db, slug, FULL_ACCESS);
+    const months = new Map(report.byBody.map((b) => [b.bodyCode, b.months]));
+    const filled = businessCaseFormFromOpportunity(
+      opportunity,
+      p.members.map((m) => m.bodyCode),
+      {
+        from: report.period.from ?? '',
+        to: report.period.to ?? '',
+        monthsOf: (code) => months.get(code) ?? 0,
       },
-    }),
-  );
+    );
+    return form(reply, slug, { ...start, ...filled, opportunity });
+  });
 
   app.post<BySlug>('/partnerships/:slug/business-cases/new', async (request, reply) =>
     save(reply, request.params.slug, request.body as Form, {

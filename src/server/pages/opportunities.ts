@@ -23,15 +23,11 @@ import { getBody } from '../../store/bodies.js';
 import { page } from '../page.js';
 import { sendTables } from '../downloads.js';
 import { formErrors } from '../forms.js';
-import { supplierId } from '../../domain/queries.js';
+import { opportunityEvidence } from '../../domain/queries.js';
 
 const exportQuery = z.object({
   table: z.string().optional(),
   format: z.enum(['csv', 'xlsx']).default('csv'),
-});
-const evidenceQuery = z.object({
-  category: z.string().max(10).optional(),
-  supplier: z.preprocess((v) => (v === '' ? undefined : v), supplierId.optional()),
 });
 /** Bars 300 units long at most, for the combined-spend chart; refunds beyond spend draw no bar. */
 function barChart(rows: { label: string; spendPence: number }[]) {
@@ -152,7 +148,7 @@ export function opportunityPages(app: FastifyInstance, db: Database) {
 
   app.get('/opportunities/evidence', async (request, reply) => {
     const query = request.query as Record<string, string>;
-    const of = parseInput(evidenceQuery, query, 'evidence');
+    const of = parseInput(opportunityEvidence, query, 'evidence');
     const report = await recentOpportunityReport(db, query);
     const payments =
       report.period.from && report.period.to
