@@ -21,25 +21,7 @@ export async function rebuildAnalysisCube(tx: Sql, bodyIds: number[] | 'all') {
   const params = bodyIds === 'all' ? [] : [bodyIds];
   await tx.query(`DELETE FROM analysis_cube c ${only}`, params);
   await tx.query(
-    `WITH spend AS (
-       SELECT c.body_id, c.month, ps.supplier_id, coalesce(mc.category, mt.category) AS category,
-         ${EXCLUDED} AS excluded, sum(c.amount_pence) AS amount_pence, sum(c.payments) AS payments
-       FROM spend_cube c
-         LEFT JOIN payee_suppliers ps ON ps.payee_id = c.payee_id
-         LEFT JOIN category_mappings mc ON mc.body_id = c.body_id AND mc.label_id = c.category_id
-         LEFT JOIN category_mappings mt ON mt.body_id = c.body_id AND mt.label_id = c.expense_type_id
-         ${EXCLUSION_JOINS}
-       ${only}
-       GROUP BY 1, 2, 3, 4, 5),
-     by_supplier AS (
-       SELECT body_id, supplier_id, category, sum(amount_pence) AS spend,
-         sum(sum(amount_pence)) OVER (PARTITION BY body_id, supplier_id) AS mapped
-       FROM spend WHERE category IS NOT NULL AND excluded IS NULL AND supplier_id IS NOT NULL
-       GROUP BY 1, 2, 3),
-     usual AS (
-       SELECT DISTINCT ON (body_id, supplier_id) body_id, supplier_id, category FROM by_supplier
-       WHERE mapped > 0 AND spend > ${USUAL_CATEGORY_SHARE} * mapped
-       ORDER BY body_id, supplier_id, spend DESC)
+    `WITH ${spendWithUsualCategories(only)}
      INSERT INTO analysis_cube (body_id, month, supplier_id, category, excluded, amount_pence, payments)
      SELECT s.body_id, s.month, s.supplier_id, coalesce(s.category, u.category, n.category_by_name, 'unmapped'),
        s.excluded, sum(s.amount_pence), sum(s.payments)
@@ -49,6 +31,34 @@ export async function rebuildAnalysisCube(tx: Sql, bodyIds: number[] | 'all') {
     params,
   );
   await analysisChanged(tx);
+}
+
+/**
+ * Common table expressions over the spend cube rows `where` selects (by body: a body's usual
+ * categories come from all its months): `spend`, by body, month, supplier, mapped category and
+ * reason excluded; and `usual`, each body's usual category for each supplier. Whatever shows a
+ * payment's category joins `usual` and then the supplier's category_by_name, as the cube does.
+ */
+export function spendWithUsualCategories(where: string): string {
+  return `spend AS (
+       SELECT c.body_id, c.month, ps.supplier_id, coalesce(mc.category, mt.category) AS category,
+         ${EXCLUDED} AS excluded, sum(c.amount_pence) AS amount_pence, sum(c.payments) AS payments
+       FROM spend_cube c
+         LEFT JOIN payee_suppliers ps ON ps.payee_id = c.payee_id
+         LEFT JOIN category_mappings mc ON mc.body_id = c.body_id AND mc.label_id = c.category_id
+         LEFT JOIN category_mappings mt ON mt.body_id = c.body_id AND mt.label_id = c.expense_type_id
+         ${EXCLUSION_JOINS}
+       ${where}
+       GROUP BY 1, 2, 3, 4, 5),
+     by_supplier AS (
+       SELECT body_id, supplier_id, category, sum(amount_pence) AS spend,
+         sum(sum(amount_pence)) OVER (PARTITION BY body_id, supplier_id) AS mapped
+       FROM spend WHERE category IS NOT NULL AND excluded IS NULL AND supplier_id IS NOT NULL
+       GROUP BY 1, 2, 3),
+     usual AS (
+       SELECT DISTINCT ON (body_id, supplier_id) body_id, supplier_id, category FROM by_supplier
+       WHERE mapped > 0 AND spend > ${USUAL_CATEGORY_SHARE} * mapped
+       ORDER BY body_id, supplier_id, spend DESC)`;
 }
 
 /** Marks what the finders read as changed: reports computed before are stale. */

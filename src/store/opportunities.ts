@@ -6,6 +6,7 @@ import type { ExclusionReason } from '../domain/addressable.js';
 import type { Category } from '../domain/categories.js';
 import { InputError } from '../domain/errors.js';
 import type { SpendFact } from '../domain/opportunities.js';
+import { spendWithUsualCategories } from './analysis-cube.js';
 import { resolveBodyIds } from './bodies.js';
 import type { Sql } from './db.js';
 import { EXCLUDED, EXCLUSION_JOINS } from './exclusions.js';
@@ -244,6 +245,7 @@ export async function partnerFinder(
 
 export interface EvidencePayment {
   bodyCode: string;
+  bodyName: string;
   paidOn?: string;
   month: string;
   amountPence: number;
@@ -260,15 +262,20 @@ export async function evidencePayments(
   limit = 200,
 ): Promise<EvidencePayment[]> {
   const rows = await sql.query<EvidencePayment>(
-    `SELECT b.code AS "bodyCode", c.paid_on AS "paidOn", c.month, c.amount_pence AS "amountPence", p.name AS payee,
-       ps.supplier_id AS "supplierId", l.value AS "expenseType"
+    `WITH ${spendWithUsualCategories('WHERE c.body_id = ANY($1::int[])')}
+     SELECT b.code AS "bodyCode", b.name AS "bodyName", c.paid_on AS "paidOn", c.month,
+       c.amount_pence AS "amountPence", p.name AS payee, ps.supplier_id AS "supplierId", l.value AS "expenseType"
      FROM payments c JOIN bodies b ON b.id = c.body_id JOIN payees p ON p.id = c.payee_id
        LEFT JOIN payee_suppliers ps ON ps.payee_id = c.payee_id
        LEFT JOIN category_mappings mc ON mc.body_id = c.body_id AND mc.label_id = c.category_id
        LEFT JOIN category_mappings mt ON mt.body_id = c.body_id AND mt.label_id = c.expense_type_id
+       LEFT JOIN usual u ON u.body_id = c.body_id AND u.supplier_id = ps.supplier_id
+       LEFT JOIN suppliers n ON n.id = ps.supplier_id
        LEFT JOIN spend_labels l ON l.id = coalesce(c.expense_type_id, c.category_id)
        ${EXCLUSION_JOINS}
-     WHERE ${IN_SELECTION} AND ${EXCLUDED} IS NULL AND ($4::text IS NULL OR coalesce(mc.category, mt.category, 'unmapped') = $4) AND ($5::int IS NULL OR ps.supplier_id = $5)
+     WHERE ${IN_SELECTION} AND ${EXCLUDED} IS NULL
+       AND ($4::text IS NULL OR coalesce(mc.category, mt.category, u.category, n.category_by_name, 'unmapped') = $4)
+       AND ($5::int IS NULL OR ps.supplier_id = $5)
      ORDER BY c.amount_pence DESC LIMIT $6`,
     [...params(s), of.category ?? null, of.supplierId ?? null, limit],
   );

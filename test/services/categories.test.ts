@@ -7,6 +7,7 @@ import { seedDemo } from '../../src/demo/seed.js';
 import { categoryOfLabel, categoryOfWords, codeDisagreement } from '../../src/domain/categories.js';
 import { importSpendFile } from '../../src/services/import-spend.js';
 import { categorySpend, listUnmapped } from '../../src/store/categories.js';
+import { evidencePayments } from '../../src/store/opportunities.js';
 import type { Sql } from '../../src/store/db.js';
 import { emptyRegister, forEachDatabase, needsSharedData, sharedData, TESTER } from '../helpers/databases.js';
 import { makeBody } from '../helpers/factories.js';
@@ -131,6 +132,22 @@ forEachDatabase('categories from ledger codes, disagreements and suppliers', (da
       '27': 40_000, // "Blue Sky Computer Centres", not classified: its name says ICT
       unmapped: 90_000, // the disputed gas, until a person decides
     });
+  });
+
+  test('the payments shown behind a category add up to its spend, however it was decided', async () => {
+    const [body] = await database().query<{ id: number; code: string; name: string }>(
+      'SELECT id, code, name FROM bodies WHERE code = $1',
+      [proclassBody],
+    );
+    const selection = { bodies: [body!], from: '2024-04-01', to: '2024-05-01' };
+    const behind = async (category: string) =>
+      (await evidencePayments(database(), selection, { category })).map((p) => [p.payee, p.amountPence]);
+    assert.deepEqual(await behind('32'), [
+      ['Bright Homes Ltd', 300_000],
+      ['Bright Homes Ltd', 100_000],
+    ]);
+    assert.deepEqual(await behind('27'), [['Blue Sky Computer Centres', 40_000]]);
+    assert.deepEqual(await behind('unmapped'), [['Northern Supply Co', 90_000]]);
   });
 });
 
