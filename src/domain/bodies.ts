@@ -122,6 +122,25 @@ export interface Body extends Omit<
 }
 
 /** A body is current until the day after its end date. */
+/**
+ * A body's name where space is tight, as people say it: "Oxford" for Oxford City Council, "Camden"
+ * for London Borough of Camden. Bodies that are not councils keep their names.
+ */
+export function shortBodyName(name: string): string {
+  const borough = /^(london|royal) borough of /i;
+  if (borough.test(name)) return name.replace(borough, '').replace(/\s+council$/i, '');
+  if (!/council$/i.test(name.trim())) return name;
+  const short = name
+    .replace(/^(the )?(city and county|city|county borough|borough council|council) of (the )?/i, '')
+    .replace(/^the /i, '')
+    .replace(
+      /\s+((metropolitan|county) borough|metropolitan district|city and district|borough|city|county|district)?\s*council$/i,
+      '',
+    )
+    .trim();
+  return short || name;
+}
+
 export function isCurrent(body: { endDate?: string | undefined }, on = today()): boolean {
   return !body.endDate || body.endDate >= on;
 }

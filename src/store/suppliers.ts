@@ -170,6 +170,7 @@ export interface Supplier {
   /** The largest payments, with the name and expense type each was published under. */
   payments: {
     bodyCode: string;
+    bodyName: string;
     paidOn?: string;
     month: string;
     amountPence: number;
@@ -203,8 +204,8 @@ export async function getSupplier(sql: Sql, id: number): Promise<Supplier> {
     [id],
   );
   const payments = await sql.query<Supplier['payments'][number]>(
-    `SELECT b.code AS "bodyCode", pa.paid_on AS "paidOn", pa.month, pa.amount_pence AS "amountPence", p.name,
-       l.value AS "expenseType"
+    `SELECT b.code AS "bodyCode", b.name AS "bodyName", pa.paid_on AS "paidOn", pa.month,
+       pa.amount_pence AS "amountPence", p.name, l.value AS "expenseType"
      FROM payments pa JOIN payee_suppliers ps ON ps.payee_id = pa.payee_id JOIN payees p ON p.id = pa.payee_id
        JOIN bodies b ON b.id = pa.body_id LEFT JOIN spend_labels l ON l.id = pa.expense_type_id
      WHERE ps.supplier_id = $1 ORDER BY pa.amount_pence DESC LIMIT 50`,

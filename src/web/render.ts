@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import nunjucks from 'nunjucks';
 import { ROLES } from '../domain/access.js';
 import { ACTIONS, RECORD_TYPES } from '../domain/audit.js';
-import { BODY_KINDS } from '../domain/bodies.js';
+import { BODY_KINDS, shortBodyName } from '../domain/bodies.js';
 import { SECTIONS } from '../domain/news.js';
 import { formatPounds, formatPoundsShort } from '../domain/money.js';
 import {
@@ -73,6 +73,7 @@ env.addFilter('date', (iso: string) => (iso ? dateFormat.format(new Date(iso)) :
 env.addFilter('dateTime', (iso: string) => (iso ? dateTimeFormat.format(new Date(iso)) : ''));
 /** "2025-03-01" → "March 2025": periods run in whole months. */
 env.addFilter('month', (iso: string) => (iso ? monthFormat.format(new Date(iso)) : ''));
+env.addFilter('shortName', (name: string) => (typeof name === 'string' ? shortBodyName(name) : ''));
 env.addFilter('number', (n: number) => (typeof n === 'number' ? n.toLocaleString('en-GB') : ''));
 /** [{code,label}] items for GOV.UK select, radios and checkboxes, marking what is chosen. */
 env.addFilter(

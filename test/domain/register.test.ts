@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bodyInput, isCurrent } from '../../src/domain/bodies.js';
+import { bodyInput, isCurrent, shortBodyName } from '../../src/domain/bodies.js';
 import { InputError } from '../../src/domain/errors.js';
 import { partnershipInput, slugify } from '../../src/domain/partnerships.js';
 import { parseInput } from '../../src/domain/validation.js';
@@ -91,4 +91,28 @@ test('short names are made from names', () => {
   assert.equal(slugify('Tri-Council partnership'), 'tri-council-partnership');
   assert.equal(slugify('Redditch & Bromsgrove: Shared Services!'), 'redditch-and-bromsgrove-shared-services');
   assert.equal(slugify('Ynys Môn'), 'ynys-mon');
+});
+
+test('a council’s short name is its place, as people say it; other bodies keep their names', () => {
+  const examples: [string, string][] = [
+    ['Oxford City Council', 'Oxford'],
+    ['Trafford Council', 'Trafford'],
+    ['Bolton Metropolitan Borough Council', 'Bolton'],
+    ['City of Bradford Metropolitan District Council', 'Bradford'],
+    ['London Borough of Camden', 'Camden'],
+    ['Royal Borough of Greenwich Council', 'Greenwich'],
+    ['Borough Council of Kings Lynn and West Norfolk', 'Borough Council of Kings Lynn and West Norfolk'],
+    ['Council of the Isles of Scilly', 'Council of the Isles of Scilly'],
+    ['The Highland Council', 'Highland'],
+    ['St Albans City and District Council', 'St Albans'],
+    ['Rhondda Cynon Taf County Borough Council', 'Rhondda Cynon Taf'],
+    ['City of London Corporation', 'City of London Corporation'],
+    ['Greater Manchester Combined Authority', 'Greater Manchester Combined Authority'],
+    ['Greater Manchester Fire and Rescue Service', 'Greater Manchester Fire and Rescue Service'],
+    ['Council', 'Council'],
+  ];
+  assert.deepEqual(
+    examples.map(([name]) => shortBodyName(name)),
+    examples.map(([, short]) => short),
+  );
 });

@@ -126,6 +126,7 @@ export function opportunityPages(app: FastifyInstance, db: Database) {
         chart: barChart(report.byCategory),
         months: columnChart(report.byMonth),
         matrix: overlapMatrix(report),
+        names: Object.fromEntries(report.bodies.map((b) => [b.code, b.name])),
         canSave: await mayEditPartnership(db, request.viewer, query.partnership),
       });
     } catch (error) {

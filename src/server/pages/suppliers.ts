@@ -76,6 +76,7 @@ export function supplierPages(app: FastifyInstance, db: Database) {
       section: 'suppliers',
       breadcrumbs: [{ text: 'Suppliers', href: '/suppliers' }],
       supplier,
+      bodyNames: Object.fromEntries(supplier.spend.map((s) => [s.bodyCode, s.bodyName])),
       changes: await changesTo(db, reply.request.viewer, {
         recordType: 'supplier',
         recordKey: String(id),
