@@ -173,6 +173,8 @@ export interface Partner {
   sharedPence: number;
   /** The shared suppliers that make most of the overlap. */
   suppliers: string[];
+  /** The categories both buy most of, largest shared spend first. */
+  categories: Category[];
 }
 
 /** The orders the partner finder lists bodies in, each by the column named, largest first (name: A to Z). */
@@ -218,7 +220,9 @@ export async function partnerFinder(
          (array_agg(o.supplier_id ORDER BY least(o.spend, m.spend) DESC))[1:5] AS suppliers
        FROM per_supplier o JOIN mine m USING (supplier_id) WHERE o.body_id <> $1 GROUP BY 1),
      shared_categories AS (
-       SELECT o.body_id, sum(least(o.spend, m.spend)) AS shared
+       SELECT o.body_id, sum(least(o.spend, m.spend)) AS shared,
+         (array_agg(o.category ORDER BY least(o.spend, m.spend) DESC)
+            FILTER (WHERE o.category <> 'unmapped' AND least(o.spend, m.spend) > 0))[1:3] AS categories
        FROM per_category o JOIN per_category m ON m.category = o.category AND m.body_id = $1
        WHERE o.body_id <> $1 GROUP BY 1),
      me AS (SELECT region FROM bodies WHERE id = $1),
@@ -229,13 +233,13 @@ export async function partnerFinder(
          coalesce(sh.shared / nullif(st.total + (SELECT total FROM supplier_totals WHERE body_id = $1) - sh.shared, 0), 0) AS "supplierOverlap",
          coalesce(sc.shared / nullif(ct.total + (SELECT total FROM category_totals WHERE body_id = $1) - sc.shared, 0), 0) AS "categoryOverlap",
          round(coalesce(sh.shared, 0))::bigint AS "sharedPence",
-         coalesce(sh.suppliers, '{}') AS supplier_ids
+         coalesce(sh.suppliers, '{}') AS supplier_ids, coalesce(sc.categories, '{}') AS categories
        FROM category_totals ct JOIN bodies b ON b.id = ct.body_id
          LEFT JOIN supplier_totals st ON st.body_id = ct.body_id
          LEFT JOIN shared sh ON sh.body_id = ct.body_id LEFT JOIN shared_categories sc ON sc.body_id = ct.body_id
        WHERE ct.body_id <> $1),
      ranked AS (SELECT * FROM scored WHERE ${near} ORDER BY ${order} LIMIT $4)
-     SELECT r.code, r.name, r.relation, r."supplierOverlap", r."categoryOverlap", r."sharedPence",
+     SELECT r.code, r.name, r.relation, r."supplierOverlap", r."categoryOverlap", r."sharedPence", r.categories,
        coalesce((SELECT array_agg(s.name ORDER BY array_position(r.supplier_ids, s.id)) FROM suppliers s
                  WHERE s.id = ANY(r.supplier_ids)), '{}') AS suppliers
      FROM ranked r ORDER BY ${order}`,

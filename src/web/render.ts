@@ -5,6 +5,7 @@ import nunjucks from 'nunjucks';
 import { ROLES } from '../domain/access.js';
 import { ACTIONS, RECORD_TYPES } from '../domain/audit.js';
 import { BODY_KINDS, shortBodyName } from '../domain/bodies.js';
+import { CATEGORIES } from '../domain/categories.js';
 import { SECTIONS } from '../domain/news.js';
 import { formatPounds, formatPoundsShort } from '../domain/money.js';
 import {
@@ -52,6 +53,7 @@ const dateTimeFormat = new Intl.DateTimeFormat('en-GB', {
 const monthFormat = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
 const labels: Record<string, Record<string, string>> = {
   bodyKind: BODY_KINDS,
+  category: CATEGORIES,
   partnershipKind: PARTNERSHIP_KINDS,
   partnershipStatus: PARTNERSHIP_STATUSES,
   memberRole: MEMBER_ROLES,

@@ -174,6 +174,20 @@ forEachDatabase('opportunity finder on real spend', (database) => {
       const oxford = partners.items.find((p: { code: string }) => p.code === 'E07000178');
       assert.ok(oxford.supplierOverlap > 0 && oxford.supplierOverlap < 1);
       assert.ok(oxford.suppliers.length > 0);
+      // By hand from the pair's report: the categories where the smaller of their spends is largest.
+      const pair = await report('bodies=E07000178,E08000009&from=2017-01&to=2026-12');
+      const sharedIn = pair.byCategory
+        .filter((c: { category: string }) => c.category !== 'unmapped')
+        .map((c: { category: string; byBody: Record<string, number> }) => ({
+          category: c.category,
+          shared: Math.min(...['E07000178', 'E08000009'].map((b) => Math.max(0, c.byBody[b] ?? 0))),
+        }))
+        .filter((c: { shared: number }) => c.shared > 0)
+        .sort((x: { shared: number }, y: { shared: number }) => y.shared - x.shared);
+      assert.deepEqual(
+        oxford.categories,
+        sharedIn.slice(0, 3).map((c: { category: string }) => c.category),
+      );
       // Ranked by overlap whatever the relation, or in the order asked for; only neighbours if asked.
       const overlaps = partners.items.map((p: { supplierOverlap: number }) => p.supplierOverlap);
       assert.deepEqual(
