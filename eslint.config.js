@@ -11,4 +11,6 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  // The one script pages load runs in the browser.
+  { files: ['src/web/static/**/*.js'], languageOptions: { globals: { window: 'readonly', document: 'readonly' } } },
 );

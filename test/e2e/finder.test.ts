@@ -86,5 +86,17 @@ test(
       .evaluate((h) => h.getBoundingClientRect().top + scrollY);
     assert.ok(evidenceTop <= 3 * 800, `the evidence starts ${evidenceTop} px down: more than three screens`);
     assert.match(await site.page.title(), /^Opportunities for AGMA/);
+
+    // Printed, the report is its content alone, with every collapsed table open.
+    const shared = site.page.getByRole('region', { name: 'Every supplier two or more of them pay' });
+    assert.equal(await shared.isVisible(), false, 'collapsed on screen');
+    await site.page.emulateMedia({ media: 'print' });
+    assert.equal(await shared.isVisible(), true, 'open on paper');
+    assert.equal(
+      await site.page.locator('.govuk-service-navigation, .govuk-header').first().isVisible(),
+      false,
+    );
+    assert.equal(await site.page.getByRole('button', { name: /^Find opportunities/ }).isVisible(), false);
+    await site.page.emulateMedia({ media: 'screen' });
   },
 );
