@@ -192,6 +192,20 @@ export function codeDisagreement(code: string, words: string): CodeDisagreement 
   return byCode && byWords && byCode !== byWords ? { byCode, byWords } : undefined;
 }
 
+/**
+ * ProClass's second level where a file gives it: the first four digits of a ProClass code, named by
+ * the words after the group in its label ("FACILITIES MGT : Lifts", 191400 → 1914 Lifts). CPV codes
+ * and labels without a second part have none.
+ */
+export function proclassSecondLevel(
+  code: string,
+  words: string,
+): { code: string; label: string } | undefined {
+  const digits = code.replace(/[\s-]/g, '');
+  const label = words.split(':').slice(1).join(':').trim();
+  return /^\d{4,7}$/.test(digits) && label ? { code: digits.slice(0, 4), label } : undefined;
+}
+
 /** How a label's category was decided; 'confirmed' is a person's. */
 export type MappingMethod = 'code' | 'confirmed' | 'learned' | 'ledger' | 'rule';
 

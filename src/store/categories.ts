@@ -6,6 +6,7 @@ import {
   codeDisagreement,
   type MappingMethod,
   type PublishedLabel,
+  proclassSecondLevel,
 } from '../domain/categories.js';
 import { NotFoundError } from '../domain/errors.js';
 import { resolveBodyIds } from './bodies.js';
@@ -161,6 +162,52 @@ export async function categorySpend(
     spendPence: r.spendPence,
     payments: r.payments,
   }));
+}
+
+export interface SecondLevelSpend {
+  category: Category;
+  code: string;
+  label: string;
+  spendPence: number;
+  payments: number;
+}
+
+/**
+ * Addressable spend by ProClass second level within each category, where the files give it
+ * (Trafford's "FACILITIES MGT : Lifts"), largest first: what a joint contract would be let for.
+ */
+export async function secondLevelSpend(
+  sql: Sql,
+  filter: { body?: string | undefined } = {},
+  limit = 30,
+): Promise<SecondLevelSpend[]> {
+  const rows = await sql.query<{
+    category: Category;
+    code: string;
+    value: string;
+    spendPence: number;
+    payments: number;
+  }>(
+    `SELECT m.category, l.code, l.value, sum(c.amount_pence)::bigint AS "spendPence", sum(c.payments)::int AS payments
+     FROM spend_cube c JOIN bodies b ON b.id = c.body_id
+       JOIN spend_labels l ON l.id = c.category_id
+       JOIN category_mappings m ON m.body_id = c.body_id AND m.label_id = c.category_id
+       ${EXCLUSION_JOINS}
+     WHERE ($1::text IS NULL OR b.code = $1) AND ${EXCLUDED} IS NULL AND l.code <> ''
+     GROUP BY 1, 2, 3`,
+    [filter.body?.toUpperCase() ?? null],
+  );
+  const levels = new Map<string, SecondLevelSpend>();
+  for (const r of rows) {
+    const level = proclassSecondLevel(r.code, r.value);
+    if (!level) continue;
+    const key = `${r.category} ${level.code}`;
+    const held = levels.get(key) ?? { category: r.category, ...level, spendPence: 0, payments: 0 };
+    held.spendPence += r.spendPence;
+    held.payments += r.payments;
+    levels.set(key, held);
+  }
+  return [...levels.values()].sort((a, b) => b.spendPence - a.spendPence).slice(0, limit);
 }
 
 /** The words of an expense type (or published classification) as the body wrote them. */

@@ -4,9 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { seedDemo } from '../../src/demo/seed.js';
-import { categoryOfLabel, categoryOfWords, codeDisagreement } from '../../src/domain/categories.js';
+import {
+  categoryOfLabel,
+  categoryOfWords,
+  codeDisagreement,
+  proclassSecondLevel,
+} from '../../src/domain/categories.js';
 import { importSpendFile } from '../../src/services/import-spend.js';
-import { categorySpend, listUnmapped } from '../../src/store/categories.js';
+import { categorySpend, listUnmapped, secondLevelSpend } from '../../src/store/categories.js';
 import { evidencePayments } from '../../src/store/opportunities.js';
 import type { Sql } from '../../src/store/db.js';
 import { emptyRegister, forEachDatabase, needsSharedData, sharedData, TESTER } from '../helpers/databases.js';
@@ -56,6 +61,17 @@ test('a code and words that name different groups are a disagreement, not a choi
       method: 'code',
     },
   );
+});
+
+test('ProClass’s second level is the code’s first four digits, named by the label’s second part', () => {
+  assert.deepEqual(proclassSecondLevel('191400', 'FACILITIES MGT : Lifts'), { code: '1914', label: 'Lifts' });
+  assert.deepEqual(proclassSecondLevel('2712', 'ICT : Software : Licences'), {
+    code: '2712',
+    label: 'Software : Licences',
+  });
+  assert.equal(proclassSecondLevel('191400', 'FACILITIES MGT'), undefined, 'no second part');
+  assert.equal(proclassSecondLevel('45233140', 'Roadworks : Resurfacing'), undefined, 'a CPV code');
+  assert.equal(proclassSecondLevel('19', 'FACILITIES MGT : Lifts'), undefined, 'the group alone');
 });
 
 forEachDatabase('categories from ledger codes, disagreements and suppliers', (database) => {
@@ -132,6 +148,12 @@ forEachDatabase('categories from ledger codes, disagreements and suppliers', (da
       '27': 40_000, // "Blue Sky Computer Centres", not classified: its name says ICT
       unmapped: 90_000, // the disputed gas, until a person decides
     });
+  });
+
+  test('spend by ProClass second level, where the file gives it and a category is decided', async () => {
+    assert.deepEqual(await secondLevelSpend(database(), { body: proclassBody }), [
+      { category: '32', code: '3210', label: 'Residential Care', spendPence: 300_000, payments: 1 },
+    ]);
   });
 
   test('the payments shown behind a category add up to its spend, however it was decided', async () => {

@@ -20,7 +20,7 @@ import {
   mergeSuppliersRecord,
   splitPayeeRecord,
 } from '../../services/records.js';
-import { categorySpend, listUnmapped } from '../../store/categories.js';
+import { categorySpend, listUnmapped, secondLevelSpend } from '../../store/categories.js';
 import type { Database } from '../../store/db.js';
 import { listExclusionDecisions } from '../../store/exclusions.js';
 import { getSupplier, listReviews, listSuppliers } from '../../store/suppliers.js';
@@ -144,7 +144,9 @@ export function suppliersApi(app: FastifyInstance, db: Database) {
         tags: categoryTags,
         querystring: categoryQuery,
         response: {
-          200: answer('The taxonomy (ProClass top level) and spend by category'),
+          200: answer(
+            'The taxonomy (ProClass top level), spend by category, and the largest ProClass second levels files give',
+          ),
           422: refused.invalid,
         },
       },
@@ -152,6 +154,7 @@ export function suppliersApi(app: FastifyInstance, db: Database) {
     async (request) => ({
       taxonomy: Object.entries(CATEGORIES).map(([code, label]) => ({ code, label })),
       spend: await categorySpend(db, { body: request.query.body }),
+      secondLevels: await secondLevelSpend(db, { body: request.query.body }),
     }),
   );
 

@@ -12,7 +12,7 @@ import {
   mergeSuppliersRecord,
   splitPayeeRecord,
 } from '../../services/records.js';
-import { categorySpend, listUnmapped } from '../../store/categories.js';
+import { categorySpend, listUnmapped, secondLevelSpend } from '../../store/categories.js';
 import type { Database } from '../../store/db.js';
 import { listExclusionDecisions } from '../../store/exclusions.js';
 import { hasSyntheticSpend } from '../../store/spend.js';
@@ -126,6 +126,7 @@ export function supplierPages(app: FastifyInstance, db: Database) {
       flash: flash(request.query),
       body,
       spend: await categorySpend(db, { body }),
+      secondLevels: await secondLevelSpend(db, { body }),
       unmapped: await listUnmapped(db, { body }),
       categories: CATEGORIES,
     });
