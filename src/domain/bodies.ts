@@ -81,6 +81,17 @@ export const bodyInput = z
       .optional(),
     startDate: isoDate.optional(),
     endDate: isoDate.optional(),
+    /** The centre of the body's area, in degrees; left out, the one stored stays. */
+    latitude: z
+      .number({ message: 'Enter the latitude in degrees' })
+      .min(49, { message: 'The latitude is not in the UK (49 to 61)' })
+      .max(61, { message: 'The latitude is not in the UK (49 to 61)' })
+      .optional(),
+    longitude: z
+      .number({ message: 'Enter the longitude in degrees' })
+      .min(-9, { message: 'The longitude is not in the UK (-9 to 2)' })
+      .max(2, { message: 'The longitude is not in the UK (-9 to 2)' })
+      .optional(),
     // Lists left out are left as they are, so a file without neighbours keeps the ones stored.
     successorCodes: z.array(bodyCode).optional(),
     neighbourCodes: z.array(bodyCode).optional(),
@@ -92,6 +103,13 @@ export const bodyInput = z
         code: 'custom',
         path: ['endDate'],
         message: 'The end date must be on or after the start date',
+      });
+    }
+    if ((body.latitude === undefined) !== (body.longitude === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [body.latitude === undefined ? 'latitude' : 'longitude'],
+        message: 'Give both the latitude and the longitude, or neither',
       });
     }
     if (body.parentCode === body.code) {

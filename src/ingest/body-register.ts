@@ -16,6 +16,7 @@ import { problemsOf } from '../domain/validation.js';
  *   start-date, end-date  ISO dates
  *   pop-2020              population, rounded to a whole number
  *   alt-names             other names (comma-separated), used to recognise the body in files and news
+ *   lat, long             the centre of its area, where the file has these columns (for distances)
  */
 export const REGISTER_COLUMNS = [
   'local-authority-code',
@@ -31,7 +32,7 @@ export const REGISTER_COLUMNS = [
   'pop-2020',
   'alt-names',
 ] as const;
-type RegisterRow = Record<(typeof REGISTER_COLUMNS)[number], string>;
+type RegisterRow = Record<(typeof REGISTER_COLUMNS)[number], string> & { lat?: string; long?: string };
 
 const KIND_OF_TYPE: Record<string, BodyKind> = {
   CTY: 'county',
@@ -100,6 +101,7 @@ export function readBodyRegister(text: string, file: string): RegisterRecord[] {
         .map((v) => v.trim())
         .filter(Boolean);
     const population = Number.parseFloat(r['pop-2020']);
+    const [latitude, longitude] = [r.lat, r.long].map((v) => Number.parseFloat(v ?? ''));
     const name = r['official-name'].trim();
     const altNames = [...new Map(list(r['alt-names']).map((n) => [n.toLowerCase(), n])).values()].filter(
       // Names garbled by an earlier encoding mistake in the register would only mislead matching.
@@ -114,6 +116,7 @@ export function readBodyRegister(text: string, file: string): RegisterRecord[] {
       region: r.region.trim() || undefined,
       parentCode: r['county-la'].trim() || undefined,
       population: Number.isFinite(population) ? Math.round(population) : undefined,
+      ...(Number.isFinite(latitude) && Number.isFinite(longitude) ? { latitude, longitude } : {}),
       startDate: r['start-date'].trim() || undefined,
       endDate: r['end-date'].trim() || undefined,
       successorCodes: list(r['replaced-by']),
@@ -137,6 +140,8 @@ function columnOf(field: string): string {
     kind: 'local-authority-type',
     parentCode: 'county-la',
     population: 'pop-2020',
+    latitude: 'lat',
+    longitude: 'long',
     startDate: 'start-date',
     endDate: 'end-date',
   };

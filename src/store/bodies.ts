@@ -75,7 +75,7 @@ export async function listBodyRefs(sql: Sql): Promise<(BodyRef & { endDate?: str
 export async function getBody(sql: Sql, code: string): Promise<Body> {
   const [row] = await sql.query<Record<string, unknown>>(
     `SELECT b.id, b.code, b.registry_code AS "registryCode", b.name, b.kind, b.nation, b.region, b.population,
-       b.start_date AS "startDate", b.end_date AS "endDate", b.alt_names AS "altNames", b.updated_at AS "updatedAt",
+       b.latitude, b.longitude, b.start_date AS "startDate", b.end_date AS "endDate", b.alt_names AS "altNames", b.updated_at AS "updatedAt",
        p.code AS "parentCode", p.name AS "parentName"
      FROM bodies b LEFT JOIN bodies p ON p.id = b.parent_id WHERE b.code = $1`,
     [code.toUpperCase()],
@@ -166,16 +166,17 @@ export async function saveBody(sql: Sql, body: BodyInput, mode: SaveMode): Promi
       await tx.query(
         `UPDATE bodies SET code = $1, registry_code = $2, name = $3, kind = $4, nation = $5, region = $6,
            parent_id = $7, population = $8, start_date = $9, end_date = $10,
-           alt_names = COALESCE($12, alt_names), updated_at = now()
+           alt_names = COALESCE($12, alt_names), latitude = COALESCE($13, latitude),
+           longitude = COALESCE($14, longitude), updated_at = now()
          WHERE id = $11`,
-        [...values, id, body.altNames ?? null],
+        [...values, id, body.altNames ?? null, body.latitude ?? null, body.longitude ?? null],
       );
     } else {
       const [row] = await tx.query<{ id: number }>(
         `INSERT INTO bodies (code, registry_code, name, kind, nation, region, parent_id, population,
-           start_date, end_date, alt_names)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-        [...values, body.altNames ?? []],
+           start_date, end_date, alt_names, latitude, longitude)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+        [...values, body.altNames ?? [], body.latitude ?? null, body.longitude ?? null],
       );
       id = (row as { id: number }).id;
     }

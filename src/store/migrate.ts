@@ -11,6 +11,7 @@ import signInFailures from './migrations/009_sign_in_failures.js';
 import spendRejections from './migrations/010_spend_rejections.js';
 import addressableSpend from './migrations/011_addressable_spend.js';
 import supplierNameCategory from './migrations/012_supplier_name_category.js';
+import bodyLocation from './migrations/013_body_location.js';
 
 /** Migrations in order; a migration, once released, is never edited: add the next one instead. */
 const MIGRATIONS: { id: number; name: string; sql: string }[] = [
@@ -26,6 +27,7 @@ const MIGRATIONS: { id: number; name: string; sql: string }[] = [
   { id: 10, name: 'spend rejections', sql: spendRejections },
   { id: 11, name: 'addressable spend', sql: addressableSpend },
   { id: 12, name: 'supplier name category', sql: supplierNameCategory },
+  { id: 13, name: 'body location', sql: bodyLocation },
 ];
 
 // Any constant works as long as every Pathfinder process uses the same one.

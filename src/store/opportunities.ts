@@ -175,15 +175,18 @@ export interface Partner {
   suppliers: string[];
   /** The categories both buy most of, largest shared spend first. */
   categories: Category[];
+  /** Between the centres of the two bodies' areas, where both are known. */
+  distanceKm: number | null;
 }
 
 /** The orders the partner finder lists bodies in, each by the column named, largest first (name: A to Z). */
-export const PARTNER_ORDERS = ['overlap', 'shared', 'categories', 'name'] as const;
+export const PARTNER_ORDERS = ['overlap', 'shared', 'categories', 'distance', 'name'] as const;
 export type PartnerOrder = (typeof PARTNER_ORDERS)[number];
 const ORDER_BY: Record<PartnerOrder, string> = {
   overlap: '"supplierOverlap" DESC, "categoryOverlap" DESC, name',
   shared: '"sharedPence" DESC, name',
   categories: '"categoryOverlap" DESC, "supplierOverlap" DESC, name',
+  distance: '"distanceKm" ASC NULLS LAST, name',
   name: 'name',
 };
 
@@ -225,7 +228,7 @@ export async function partnerFinder(
             FILTER (WHERE o.category <> 'unmapped' AND least(o.spend, m.spend) > 0))[1:3] AS categories
        FROM per_category o JOIN per_category m ON m.category = o.category AND m.body_id = $1
        WHERE o.body_id <> $1 GROUP BY 1),
-     me AS (SELECT region FROM bodies WHERE id = $1),
+     me AS (SELECT region, latitude, longitude FROM bodies WHERE id = $1),
      scored AS (
        SELECT b.code, b.name,
          CASE WHEN EXISTS (SELECT 1 FROM body_neighbours n WHERE n.body_id = $1 AND n.neighbour_id = b.id) THEN 'neighbour'
@@ -233,13 +236,19 @@ export async function partnerFinder(
          coalesce(sh.shared / nullif(st.total + (SELECT total FROM supplier_totals WHERE body_id = $1) - sh.shared, 0), 0) AS "supplierOverlap",
          coalesce(sc.shared / nullif(ct.total + (SELECT total FROM category_totals WHERE body_id = $1) - sc.shared, 0), 0) AS "categoryOverlap",
          round(coalesce(sh.shared, 0))::bigint AS "sharedPence",
+         -- Great-circle distance (haversine) on a sphere of the Earth's mean radius, 6,371 km.
+         round((2 * 6371 * asin(sqrt(
+           power(sin(radians(b.latitude - me.latitude) / 2), 2)
+           + cos(radians(me.latitude)) * cos(radians(b.latitude)) * power(sin(radians(b.longitude - me.longitude) / 2), 2)
+         )))::numeric)::int AS "distanceKm",
          coalesce(sh.suppliers, '{}') AS supplier_ids, coalesce(sc.categories, '{}') AS categories
-       FROM category_totals ct JOIN bodies b ON b.id = ct.body_id
+       FROM category_totals ct JOIN bodies b ON b.id = ct.body_id CROSS JOIN me
          LEFT JOIN supplier_totals st ON st.body_id = ct.body_id
          LEFT JOIN shared sh ON sh.body_id = ct.body_id LEFT JOIN shared_categories sc ON sc.body_id = ct.body_id
        WHERE ct.body_id <> $1),
      ranked AS (SELECT * FROM scored WHERE ${near} ORDER BY ${order} LIMIT $4)
      SELECT r.code, r.name, r.relation, r."supplierOverlap", r."categoryOverlap", r."sharedPence", r.categories,
+       r."distanceKm",
        coalesce((SELECT array_agg(s.name ORDER BY array_position(r.supplier_ids, s.id)) FROM suppliers s
                  WHERE s.id = ANY(r.supplier_ids)), '{}') AS suppliers
      FROM ranked r ORDER BY ${order}`,

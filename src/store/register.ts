@@ -52,7 +52,8 @@ function within<T>(path: string, work: () => Promise<T>): Promise<T> {
 export async function exportRegister(sql: Sql, m: Membership): Promise<RegisterDocument> {
   const bodies = await sql.query<Record<string, unknown>>(
     `SELECT b.code, b.registry_code AS "registryCode", b.name, b.kind, b.nation, b.region,
-       p.code AS "parentCode", b.population, b.start_date AS "startDate", b.end_date AS "endDate",
+       p.code AS "parentCode", b.population, b.latitude, b.longitude, b.start_date AS "startDate",
+       b.end_date AS "endDate",
        ARRAY(SELECT s.code FROM body_successors l JOIN bodies s ON s.id = l.successor_id
              WHERE l.body_id = b.id ORDER BY s.code) AS "successorCodes",
        ARRAY(SELECT n.code FROM body_neighbours l JOIN bodies n ON n.id = l.neighbour_id

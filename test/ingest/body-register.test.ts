@@ -41,6 +41,12 @@ test('reads every council in the real local-authority register', needsSharedData
   // Population is rounded to whole people; a blank one stays unknown.
   assert.equal(byRegistry.get('BOL')?.body.population, 288248);
   assert.equal(byRegistry.get('FOR')?.body.population, undefined);
+  // The centre of its area, for distances; none for a body the register gives none.
+  assert.deepEqual(
+    [byRegistry.get('TRF')?.body.latitude, byRegistry.get('TRF')?.body.longitude].map((d) => d?.toFixed(2)),
+    ['53.42', '-2.36'],
+  );
+  assert.equal(byRegistry.get('FOR')?.body.latitude, undefined);
   // Every GSS code in the file is the body's code.
   const withGss = raw.filter((r) => r['gss-code']);
   for (const r of withGss) assert.equal(byRegistry.get(r['local-authority-code'])?.body.code, r['gss-code']);
@@ -74,6 +80,18 @@ test('names the file, row and field of each bad value', () => {
   assert.deepEqual(
     problems.map((p) => `${p.row}:${p.field}`),
     ['3:gss-code', '4:local-authority-type'],
+  );
+});
+
+test('reads a register without coordinates, and names a latitude outside the UK', () => {
+  const row =
+    'RCH,Rochdale Metropolitan Borough Council,E08000005,1974-04-01,,,England,North West,MD,,,223659.0';
+  const [rochdale] = readBodyRegister([header, row].join('\n'), 'councils.csv');
+  assert.equal(rochdale?.body.latitude, undefined);
+  const problems = problemsOf([`${header},lat,long`, `${row},5.61,-2.15`].join('\n'));
+  assert.deepEqual(
+    problems.map((p) => `${p.row}:${p.field}:${p.message}`),
+    ['2:lat:The latitude is not in the UK (49 to 61)'],
   );
 });
 

@@ -206,6 +206,36 @@ forEachDatabase('opportunity finder on real spend', (database) => {
         await client.inject('/api/v1/bodies/E08000009/partners?from=2017-01&to=2026-12&near=neighbours')
       ).json();
       assert.ok(neighbours.items.every((p: { relation: string }) => p.relation === 'neighbour'));
+      // Nearest first, in kilometres between the register's centres: Trafford to Oxford by hand.
+      const nearest = (
+        await client.inject('/api/v1/bodies/E08000009/partners?from=2017-01&to=2026-12&sort=distance')
+      ).json().items as { code: string; distanceKm: number | null }[];
+      const known = nearest.filter((p) => p.distanceKm !== null).map((p) => p.distanceKm as number);
+      assert.deepEqual(
+        known,
+        [...known].sort((x, y) => x - y),
+      );
+      assert.ok(
+        nearest.slice(known.length).every((p) => p.distanceKm === null),
+        'unknown distances last',
+      );
+      const radians = (d: number) => (d * Math.PI) / 180;
+      const [trafford, oxfordCity] = [
+        [53.419, -2.3553],
+        [51.7546, -1.241],
+      ] as const;
+      const haversine =
+        2 *
+        6371 *
+        Math.asin(
+          Math.sqrt(
+            Math.sin(radians(oxfordCity[0] - trafford[0]) / 2) ** 2 +
+              Math.cos(radians(trafford[0])) *
+                Math.cos(radians(oxfordCity[0])) *
+                Math.sin(radians(oxfordCity[1] - trafford[1]) / 2) ** 2,
+          ),
+        );
+      assert.equal(nearest.find((p) => p.code === 'E07000178')?.distanceKm, Math.round(haversine));
       const page = (await client.inject('/bodies/E08000009/partners?from=2017-01&to=2026-12')).body;
       assert.match(page, /<a class="govuk-link" href="\/bodies\/E07000178">Oxford City Council<\/a>/);
       assert.match(
