@@ -7,6 +7,7 @@ import { startSendingQueue } from '../services/newsletter.js';
 import { hasUndecidedSpend } from '../store/exclusions.js';
 import { migrate } from '../store/migrate.js';
 import { refreshSpendAnalysis } from '../services/spend-analysis.js';
+import { refreshPlannerStatistics } from '../store/statistics.js';
 import type { Cli } from './context.js';
 import { baseUrl, ensureFirstAdministrator } from './users.js';
 
@@ -37,6 +38,8 @@ export function serveCommand(cli: Cli) {
           `Loaded ${payments.toLocaleString('en-GB')} synthetic demo payments (labelled as such on every page).`,
         );
       }
+      // The embedded database keeps no planner statistics of its own (see refreshPlannerStatistics).
+      await refreshPlannerStatistics(db);
       await ensureFirstAdministrator(db, cli.operator);
       const mail = {
         baseUrl: baseUrl(),

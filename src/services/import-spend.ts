@@ -12,6 +12,7 @@ import type { Sql } from '../store/db.js';
 import { faultPoint } from '../store/faults.js';
 import { refreshSpendAnalysis } from './spend-analysis.js';
 import { importSpend } from './store-spend.js';
+import { refreshPlannerStatistics } from '../store/statistics.js';
 import {
   getColumnChoices,
   removeSpendImport,
@@ -93,6 +94,7 @@ export async function importSpendFile(
       return stored;
     });
     faultPoint('import:committed');
+    await refreshPlannerStatistics(db);
     return report;
   } finally {
     await reader.close();
@@ -105,7 +107,7 @@ export async function importSpendFile(
  * them as held already): importing that file again puts them back.
  */
 export async function undoSpendImport(db: Sql, actor: Actor, bodyCode: string, importId: number) {
-  return db.transaction(async (tx) => {
+  const undone = await db.transaction(async (tx) => {
     const removed = await removeSpendImport(tx, bodyCode, importId);
     await recordChange(tx, actor, {
       action: 'delete',
@@ -123,6 +125,8 @@ export async function undoSpendImport(db: Sql, actor: Actor, bodyCode: string, i
     await refreshSpendAnalysis(tx, removed.bodyCode);
     return removed;
   });
+  await refreshPlannerStatistics(db);
+  return undone;
 }
 
 async function sha256(path: string): Promise<string> {
