@@ -232,7 +232,8 @@ export function categoryOfLabel(
     const byCode = categoryOfCode(label.code);
     if (byCode) return { category: byCode, method: 'code' };
   }
-  const learned = known.confirmed(label.value);
+  // A code alone is one body's ledger code: another body's choice for the same code says nothing.
+  const learned = wordsGiven ? known.confirmed(label.value) : undefined;
   if (learned) return { category: learned, method: 'learned' };
   if (label.kind === 'expenseType' && label.code) {
     const ledger = known.sameLedgerCode();

@@ -132,6 +132,15 @@ export async function confirmCategory(sql: Sql, bodyCode: string, labelId: numbe
        ON CONFLICT (body_id, label_id) DO UPDATE SET category = EXCLUDED.category, method = 'confirmed'`,
       [bodyId, labelId, category],
     );
+    // The same ledger code given alone at this body follows its words' new category.
+    await tx.query(
+      `UPDATE category_mappings m SET category = $3
+       FROM spend_labels l, spend_labels worded
+       WHERE worded.id = $2 AND worded.kind = 'expenseType' AND worded.code <> '' AND worded.value <> worded.code
+         AND m.body_id = $1 AND m.label_id = l.id AND m.method = 'ledger'
+         AND l.kind = 'expenseType' AND l.value = l.code AND l.code = worded.code`,
+      [bodyId, labelId, category],
+    );
     const { bodyIds } = await mapOpenLabels(tx);
     await rebuildAnalysisCube(tx, [bodyId, ...bodyIds]);
   });

@@ -31,7 +31,6 @@ export async function decideExclusions(tx: Sql): Promise<number[]> {
     `SELECT l.id, l.value FROM spend_labels l WHERE l.kind IN ('expenseType', 'categoryLabel')
        AND NOT EXISTS (SELECT 1 FROM label_exclusions x WHERE x.label_id = l.id)`,
   );
-  if (!payees.length && !labels.length) return [];
   const names = await tx.query<{ name: string }>(
     'SELECT name FROM bodies UNION SELECT unnest(alt_names) FROM bodies',
   );
@@ -49,6 +48,7 @@ export async function decideExclusions(tx: Sql): Promise<number[]> {
     [labels.map((l) => l.id), labelReasons],
   );
   const excludedPayees = payees.filter((_, i) => payeeReasons[i]).map((p) => p.id);
+  // Run at every refresh: a code-only label's bodies change as any body imports.
   const excludedLabels = [
     ...labels.filter((_, i) => labelReasons[i]).map((l) => l.id),
     ...(await followLedgerCodes(tx)),
@@ -63,29 +63,51 @@ export async function decideExclusions(tx: Sql): Promise<number[]> {
 
 /**
  * An expense type published as a ledger code alone ("D3701") takes the reason its words were given
- * where the same bodies published the code with words ("D3701 Grants"), if they all agree: the same
- * code means the same expense type at a body. Decided again as words arrive, unless a person
- * confirmed it. Returns the labels whose reason changed.
+ * where the same bodies published the code with words ("D3701 Grants"): the same code means the
+ * same expense type at a body. A code-only label is one row for every body that writes that code,
+ * and ledger codes are each body's own, so it follows only when every body paying under it wrote
+ * the code with words and they all agree. Decided again as words arrive, unless a person confirmed
+ * it. Returns the labels whose reason changed.
  */
 async function followLedgerCodes(tx: Sql): Promise<number[]> {
-  const changed = await tx.query<{ id: number }>(
+  const codes = await tx.query<{
+    id: number;
+    value: string;
+    reason: ExclusionReason | null;
+    method: string;
+    followed: boolean;
+    followedReason: ExclusionReason | null;
+  }>(
     `WITH worded AS (
        SELECT DISTINCT c.body_id, l.code, x.reason
          FROM spend_cube c JOIN spend_labels l ON l.id = c.expense_type_id
          JOIN label_exclusions x ON x.label_id = l.id
          WHERE l.code <> '' AND l.value <> l.code),
-     followed AS (
-       SELECT l.id, min(w.reason) AS reason
+     codes AS (
+       SELECT l.id, l.value, min(w.reason) AS "followedReason",
+         bool_and(w.code IS NOT NULL) AND count(DISTINCT coalesce(w.reason, '')) = 1 AS followed
          FROM spend_labels l JOIN spend_cube c ON c.expense_type_id = l.id
-         JOIN worded w ON w.body_id = c.body_id AND w.code = l.code
+         LEFT JOIN worded w ON w.body_id = c.body_id AND w.code = l.code
          WHERE l.kind = 'expenseType' AND l.value = l.code
-         GROUP BY l.id HAVING count(DISTINCT coalesce(w.reason, '')) = 1)
-     UPDATE label_exclusions x SET reason = f.reason, method = 'ledger'
-       FROM followed f
-       WHERE x.label_id = f.id AND x.method <> 'confirmed' AND x.reason IS DISTINCT FROM f.reason
-       RETURNING x.label_id AS id`,
+         GROUP BY l.id, l.value)
+     SELECT k.*, x.reason, x.method FROM codes k JOIN label_exclusions x ON x.label_id = k.id
+       WHERE x.method <> 'confirmed'`,
   );
-  return changed.map((r) => r.id);
+  // Where the bodies no longer agree (another body now writes the code alone), the rules decide again.
+  const changed = codes.flatMap((c) => {
+    const [reason, method] = c.followed
+      ? [c.followedReason, 'ledger']
+      : [c.method === 'ledger' ? (expenseExclusion(c.value) ?? null) : c.reason, c.method];
+    return reason === c.reason && method === c.method ? [] : [{ id: c.id, reason, method }];
+  });
+  if (changed.length) {
+    await tx.query(
+      `UPDATE label_exclusions x SET reason = u.reason, method = u.method
+       FROM unnest($1::int[], $2::text[], $3::text[]) AS u(id, reason, method) WHERE x.label_id = u.id`,
+      [changed.map((c) => c.id), changed.map((c) => c.reason), changed.map((c) => c.method)],
+    );
+  }
+  return changed.map((c) => c.id);
 }
 
 /**

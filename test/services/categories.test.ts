@@ -11,7 +11,12 @@ import {
   proclassSecondLevel,
 } from '../../src/domain/categories.js';
 import { importSpendFile } from '../../src/services/import-spend.js';
-import { categorySpend, listUnmapped, secondLevelSpend } from '../../src/store/categories.js';
+import {
+  categorySpend,
+  confirmCategory,
+  listUnmapped,
+  secondLevelSpend,
+} from '../../src/store/categories.js';
 import { evidencePayments } from '../../src/store/opportunities.js';
 import type { Sql } from '../../src/store/db.js';
 import { emptyRegister, forEachDatabase, needsSharedData, sharedData, TESTER } from '../helpers/databases.js';
@@ -131,6 +136,43 @@ forEachDatabase('categories from ledger codes, disagreements and suppliers', (da
       [ledgerBody],
     );
     assert.equal(grants[0]?.pence, 120_000);
+  });
+
+  test('a ledger code is one body’s own: another body writing it alone takes nothing from it', async () => {
+    const other = await makeBody(database());
+    await importSpendFile(
+      database(),
+      TESTER,
+      csvFile('other-ledger.csv', [
+        'Paid Date,Supplier Name,Amount,Expenditure Code',
+        '01/08/2024,Bolton Builders Ltd,"9,000.00",D3701',
+        '02/08/2024,Bolton Builders Ltd,"1,000.00",K100',
+      ]),
+      { bodyCode: other },
+    );
+    const excluded = async (body: string) =>
+      (
+        await database().query<{ pence: number | null }>(
+          `SELECT sum(amount_pence)::bigint AS pence FROM analysis_cube c JOIN bodies b ON b.id = c.body_id
+           WHERE b.code = $1 AND c.excluded IS NOT NULL`,
+          [body],
+        )
+      )[0]?.pence ?? 0;
+    assert.equal(await excluded(other), 0, 'its D3701 is not the first body’s grants');
+    // The bodies writing D3701 alone no longer agree on what it is, so the rules decide it again.
+    assert.equal(await excluded(ledgerBody), 50_000);
+    // Categories are decided body by body: the first body's K100 stays cleaning, the other's is open.
+    assert.deepEqual(await spendByCategory(database(), other), { unmapped: 1_000_000 });
+    assert.equal((await spendByCategory(database(), ledgerBody))['13'], 300_000);
+  });
+
+  test('a ledger code given alone follows its words when a person changes their category', async () => {
+    const [cleaning] = await database().query<{ id: number }>(
+      `SELECT id FROM spend_labels WHERE kind = 'expenseType' AND value = 'Cleaning Contract'`,
+    );
+    await confirmCategory(database(), ledgerBody, cleaning!.id, '19');
+    // (D3701's festival, 700.00, is addressable again since another body writes the code alone.)
+    assert.deepEqual(await spendByCategory(database(), ledgerBody), { '19': 300_000, unmapped: 100_000 });
   });
 
   test('a ProClass code its words contradict waits for a person, named as a disagreement', async () => {
