@@ -106,7 +106,9 @@ export const COLUMN_NAMES: Record<SpendField, string[]> = {
     'glcode',
   ],
   purpose: ['purpose', 'purposeofexpenditure', 'description', 'narrative', 'paymentdescription', 'details'],
-  categoryCode: ['proclasscode', 'proclass', 'cpvcode', 'cpv', 'merchantcategorycode'],
+  // Not a card file's merchant category code: its four digits would read as a ProClass group
+  // (2842, cleaning, as 28, legal). Its words ("CategoryInternalName") are read as the label.
+  categoryCode: ['proclasscode', 'proclass', 'cpvcode', 'cpv'],
   categoryLabel: [
     'proclasslabel',
     'proclassdescription',

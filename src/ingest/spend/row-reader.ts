@@ -10,8 +10,8 @@ import { detached } from './detached.js';
 import { formatted, LIMITS } from './limits.js';
 import { isMissingDate, parseAmount, parseDate } from './values.js';
 
-/** What files write in an optional field that has nothing to say ("NA" for no ProClass code). */
-const NOT_GIVEN = /^(n\/?a|none|null|not applicable|-+)$/i;
+/** What files write in a field that has nothing to say ("NA" for no ProClass code, "#N/A" from a formula). */
+const NOT_GIVEN = /^(#?n\/?a|none|null|not applicable|-+)$/i;
 /** Answers a Memo keeps before starting afresh, so a file of all-different values cannot fill memory. */
 const MEMO_LIMIT = 20_000;
 /** Fields kept in dictionaries, whose index keys are bounded: the longest each may be. */
@@ -53,7 +53,8 @@ export function rowReader(layout: SpendLayout, undatedMonth?: string) {
   });
   const suppliers = new Memo((name: string) => {
     const spaced = name.replace(/\s+/g, ' ');
-    return { name: spaced, redacted: isRedactedName(spaced) };
+    // A payee not given ("N/A", blank) is withheld like a redacted one: never a supplier to share.
+    return { name: spaced, redacted: !spaced || NOT_GIVEN.test(spaced) || isRedactedName(spaced) };
   });
   const cell = (cells: string[], field: SpendField) => {
     const i = mapping[field];
@@ -120,11 +121,12 @@ export function rowReader(layout: SpendLayout, undatedMonth?: string) {
       supplierName: supplier.name,
       redacted: supplier.redacted,
       bodyName: optional(cells, 'bodyName'),
-      supplierId: optional(cells, 'supplierId'),
+      // Read as written, placeholders too: they are part of what identifies a payment already held.
+      supplierId: cell(cells, 'supplierId') || undefined,
       vatNumber: optional(cells, 'vatNumber'),
       companyNumber: optional(cells, 'companyNumber'),
       charityNumber: optional(cells, 'charityNumber'),
-      transactionNumber: optional(cells, 'transactionNumber'),
+      transactionNumber: cell(cells, 'transactionNumber') || undefined,
       expenseArea: optional(cells, 'expenseArea'),
       expenseType: optional(cells, 'expenseType'),
       expenseCode: optional(cells, 'expenseCode'),

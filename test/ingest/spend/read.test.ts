@@ -194,6 +194,37 @@ test('rejects bad rows by row and column, and keeps reading', async () => {
   ]);
 });
 
+test('a payee not given is withheld, placeholders elsewhere mean nothing, identifiers stay as written', async () => {
+  const path = file(
+    'placeholders.csv',
+    [
+      'Payment Date,Supplier Name,Supplier ID,Transaction Number,Amount,Expense Type,VAT Registration Number',
+      '01/04/2024,N/A,N/A,-,"25,000.00",N/A,NA',
+      '02/04/2024,,S1,T2,100.00,Repairs,-',
+      '03/04/2024,#N/A,S2,T3,200.00,None,GB123456789',
+      '04/04/2024,Nash Associates,S3,T4,300.00,Repairs,',
+    ].join('\n'),
+  );
+  const { payments, rejected } = await readAll(path);
+  assert.deepEqual(rejected, []);
+  assert.deepEqual(
+    payments.map((p) => [
+      p.supplierName,
+      p.redacted,
+      p.supplierId,
+      p.transactionNumber,
+      p.expenseType,
+      p.vatNumber,
+    ]),
+    [
+      ['N/A', true, 'N/A', '-', undefined, undefined],
+      ['', true, 'S1', 'T2', 'Repairs', undefined],
+      ['#N/A', true, 'S2', 'T3', undefined, 'GB123456789'],
+      ['Nash Associates', false, 'S3', 'T4', 'Repairs', undefined],
+    ],
+  );
+});
+
 test('quotes as people write them: inner quotes kept, a quote that swallows lines refused, line ends mixed', async () => {
   const inner = await readAll(
     file(
