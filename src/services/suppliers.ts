@@ -46,13 +46,18 @@ export async function resolveAllSuppliers(
     const previous = await currentGrouping(tx);
     const groups = keepSupplierNumbers(payees, clusterOf, previous);
     const why = new Map(links.map((link) => [link.b, { confidence: link.confidence, reason: link.reason }]));
-    const supplierOf = await saveGrouping(tx, groups, why);
+    const { supplierOf, recategorised } = await saveGrouping(tx, groups, why);
     const moved = [...supplierOf].filter(([payee, supplier]) => previous.get(payee) !== supplier);
     const gone = [...previous.keys()].filter((payee) => !clusterOf.has(payee));
     const affected =
       alsoBodies === 'all'
         ? 'all'
-        : [...new Set([...alsoBodies, ...(await bodiesPaying(tx, [...moved.map(([p]) => p), ...gone]))])];
+        : [
+            ...new Set([
+              ...alsoBodies,
+              ...(await bodiesPaying(tx, [...moved.map(([p]) => p), ...gone, ...recategorised])),
+            ]),
+          ];
     faultPoint('suppliers:resolved');
     await rebuildAnalysisCube(tx, affected);
     // Supplier names and totals may change even where no payee moved.

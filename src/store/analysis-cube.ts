@@ -23,7 +23,8 @@ export async function rebuildAnalysisCube(tx: Sql, bodyIds: number[] | 'all') {
   await tx.query(
     `WITH ${spendWithUsualCategories(only)}
      INSERT INTO analysis_cube (body_id, month, supplier_id, category, excluded, amount_pence, payments)
-     SELECT s.body_id, s.month, s.supplier_id, coalesce(s.category, u.category, n.category_by_name, 'unmapped'),
+     SELECT s.body_id, s.month, s.supplier_id,
+       coalesce(s.category, u.category, nullif(n.category_by_name, ''), 'unmapped'),
        s.excluded, sum(s.amount_pence), sum(s.payments)
      FROM spend s LEFT JOIN usual u ON u.body_id = s.body_id AND u.supplier_id = s.supplier_id
        LEFT JOIN suppliers n ON n.id = s.supplier_id

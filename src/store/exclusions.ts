@@ -111,13 +111,13 @@ async function followLedgerCodes(tx: Sql): Promise<number[]> {
 }
 
 /**
- * Whether any payee held is not yet decided: after an upgrade, before the first refresh, every one
- * is, so payees alone tell.
+ * Whether any payee held is not yet decided, or any supplier's category by name: after an upgrade,
+ * before the first refresh, every one is (migrations 11 and 12), so these alone tell.
  */
 export async function hasUndecidedSpend(sql: Sql): Promise<boolean> {
   const [row] = await sql.query<{ any: boolean }>(
     `SELECT EXISTS (SELECT 1 FROM payees p WHERE NOT EXISTS (SELECT 1 FROM payee_exclusions x WHERE x.payee_id = p.id))
-       AS any`,
+       OR EXISTS (SELECT 1 FROM suppliers WHERE category_by_name IS NULL) AS any`,
   );
   return row?.any ?? false;
 }

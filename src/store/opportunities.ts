@@ -287,7 +287,7 @@ export async function evidencePayments(
        LEFT JOIN spend_labels l ON l.id = coalesce(c.expense_type_id, c.category_id)
        ${EXCLUSION_JOINS}
      WHERE ${IN_SELECTION} AND ${EXCLUDED} IS NULL
-       AND ($4::text IS NULL OR coalesce(mc.category, mt.category, u.category, n.category_by_name, 'unmapped') = $4)
+       AND ($4::text IS NULL OR coalesce(mc.category, mt.category, u.category, nullif(n.category_by_name, ''), 'unmapped') = $4)
        AND ($5::int IS NULL OR ps.supplier_id = $5)
      ORDER BY c.amount_pence DESC LIMIT $6`,
     [...params(s), of.category ?? null, of.supplierId ?? null, limit],

@@ -40,26 +40,37 @@ export async function currentGrouping(tx: Sql): Promise<Map<number, number>> {
 /**
  * Replaces the grouping of payees into suppliers: suppliers keep their numbers where given one,
  * new ones are numbered, those no group kept are removed, and each supplier's totals are summed
- * again. `why` says why a payee joined its supplier. Returns the supplier of each payee.
+ * again. `why` says why a payee joined its supplier. Returns the supplier of each payee, and the
+ * payees of kept suppliers whose category by name changed (renamed, or never decided before), whose
+ * bodies' analysis is stale.
  */
 export async function saveGrouping(
   tx: Sql,
   groups: SupplierGroup[],
   why: Map<number, { confidence: number; reason: string }>,
-): Promise<Map<number, number>> {
+): Promise<{ supplierOf: Map<number, number>; recategorised: number[] }> {
   const supplierOf = new Map<SupplierGroup, number>();
   const kept = groups.filter((g) => g.supplierId !== undefined);
   for (const g of kept) supplierOf.set(g, g.supplierId as number);
+  // '' is decided: the name says nothing. NULL is not yet decided (held before migration 12).
+  const byName = (g: SupplierGroup) => categoryByRule(g.name) ?? '';
+  const before = new Map(
+    (
+      await tx.query<{ id: number; category: string | null }>(
+        'SELECT id, category_by_name AS category FROM suppliers WHERE id = ANY($1::int[])',
+        [kept.map((g) => g.supplierId)],
+      )
+    ).map((r) => [r.id, r.category]),
+  );
+  const recategorised = kept
+    .filter((g) => before.get(g.supplierId as number) !== byName(g))
+    .flatMap((g) => g.payees);
   await tx.query('DELETE FROM payee_suppliers');
   if (kept.length) {
     await tx.query(
       `UPDATE suppliers s SET name = n.name, category_by_name = n.category
        FROM unnest($1::int[], $2::text[], $3::text[]) AS n(id, name, category) WHERE s.id = n.id`,
-      [
-        kept.map((g) => g.supplierId),
-        kept.map((g) => g.name),
-        kept.map((g) => categoryByRule(g.name) ?? null),
-      ],
+      [kept.map((g) => g.supplierId), kept.map((g) => g.name), kept.map(byName)],
     );
   }
   await tx.query('DELETE FROM suppliers WHERE NOT (id = ANY($1::int[]))', [kept.map((g) => g.supplierId)]);
@@ -67,7 +78,7 @@ export async function saveGrouping(
   if (fresh.length) {
     const ids = await tx.query<{ id: number }>(
       'INSERT INTO suppliers (name, category_by_name) SELECT * FROM unnest($1::text[], $2::text[]) RETURNING id',
-      [fresh.map((g) => g.name), fresh.map((g) => categoryByRule(g.name) ?? null)],
+      [fresh.map((g) => g.name), fresh.map(byName)],
     );
     fresh.forEach((g, i) => supplierOf.set(g, (ids[i] as { id: number }).id));
   }
@@ -88,7 +99,7 @@ export async function saveGrouping(
            FROM payee_suppliers ps LEFT JOIN spend_cube c ON c.payee_id = ps.payee_id GROUP BY 1) t
      WHERE t.supplier_id = s.id`,
   );
-  return new Map(rows.map(([payee, supplier]) => [payee, supplier as number]));
+  return { supplierOf: new Map(rows.map(([payee, supplier]) => [payee, supplier as number])), recategorised };
 }
 
 /** The bodies that pay any of these payees. */

@@ -18,6 +18,9 @@ import {
   secondLevelSpend,
 } from '../../src/store/categories.js';
 import { evidencePayments } from '../../src/store/opportunities.js';
+import { rebuildAnalysisCube } from '../../src/store/analysis-cube.js';
+import { hasUndecidedSpend } from '../../src/store/exclusions.js';
+import { refreshSpendAnalysis } from '../../src/services/spend-analysis.js';
 import type { Sql } from '../../src/store/db.js';
 import { emptyRegister, forEachDatabase, needsSharedData, sharedData, TESTER } from '../helpers/databases.js';
 import { makeBody } from '../helpers/factories.js';
@@ -212,6 +215,57 @@ forEachDatabase('categories from ledger codes, disagreements and suppliers', (da
     ]);
     assert.deepEqual(await behind('27'), [['Blue Sky Computer Centres', 40_000]]);
     assert.deepEqual(await behind('unmapped'), [['Northern Supply Co', 90_000]]);
+  });
+});
+
+forEachDatabase('categories by supplier name stay in step with the payments', (database) => {
+  const cube = () =>
+    database().query(
+      `SELECT body_id, month, supplier_id, category, excluded, amount_pence, payments FROM analysis_cube
+       ORDER BY body_id, month, supplier_id NULLS FIRST, category, excluded NULLS FIRST`,
+    );
+  const asRebuiltWhole = async () => {
+    const held = await cube();
+    await database().transaction((tx) => rebuildAnalysisCube(tx, 'all'));
+    return [held, await cube()];
+  };
+
+  test('a supplier renamed by another body’s payments recategorises every body paying it', async () => {
+    await emptyRegister(database());
+    const [first, second] = [await makeBody(database()), await makeBody(database())];
+    await importSpendFile(
+      database(),
+      TESTER,
+      csvFile('smith-1.csv', [
+        'Paid Date,Supplier Name,Company Number,Amount',
+        '01/04/2024,Smith Consultants Ltd,01234567,500.00',
+      ]),
+      { bodyCode: first },
+    );
+    assert.deepEqual(await spendByCategory(database(), first), { '15': 50_000 });
+    await importSpendFile(
+      database(),
+      TESTER,
+      csvFile('smith-2.csv', [
+        'Paid Date,Supplier Name,Company Number,Amount',
+        '01/04/2024,Smith Software Ltd,01234567,"9,000.00"',
+      ]),
+      { bodyCode: second },
+    );
+    const [held, whole] = await asRebuiltWhole();
+    assert.deepEqual(held, whole);
+    assert.deepEqual(await spendByCategory(database(), first), { '27': 50_000 }, 'now Smith Software');
+  });
+
+  test('after an upgrade, suppliers never given a category by name are given one at start', async () => {
+    await database().query('UPDATE suppliers SET category_by_name = NULL');
+    await database().transaction((tx) => rebuildAnalysisCube(tx, 'all'));
+    assert.equal(await hasUndecidedSpend(database()), true);
+    await refreshSpendAnalysis(database());
+    assert.equal(await hasUndecidedSpend(database()), false);
+    const [held, whole] = await asRebuiltWhole();
+    assert.deepEqual(held, whole);
+    assert.ok(held.length > 0);
   });
 });
 
