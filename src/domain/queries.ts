@@ -41,6 +41,20 @@ export const projectQuery = z.object({
   service: optional(oneOf(SERVICES, 'Unknown service')),
 });
 
+/**
+ * A record's number, from a path, a form or JSON: digits, or a whole number in the database's integer
+ * range. Not true, [1] or "1e0", which a plain coercion would take for 1.
+ */
+export const recordNumber = (message: string) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' && /^\s*\d{1,10}\s*$/.test(v) ? Number(v) : v),
+    z
+      .number({ message })
+      .int({ message })
+      .positive({ message })
+      .max(2_147_483_647, { message: `${message}: none is so large` }),
+  );
+
 export const projectId = z.coerce.number().int().positive({ message: 'A project number is a whole number' });
 
 export const spendImportId = z.coerce
@@ -62,8 +76,8 @@ export const supplierId = z.coerce
 
 /** A person's answer about two payee names, or a merge or split of suppliers. */
 export const supplierDecision = z.object({
-  a: z.coerce.number().int().positive(),
-  b: z.coerce.number().int().positive(),
+  a: recordNumber('A payee number is a whole number'),
+  b: recordNumber('A payee number is a whole number'),
   same: z.preprocess((v) => (v === 'yes' ? true : v === 'no' ? false : v), z.boolean()),
 });
 /** Which opportunity's evidence: a supplier paid by several bodies, or a category they all buy. */
@@ -72,13 +86,13 @@ export const opportunityEvidence = z.object({
   supplier: optional(supplierId),
 });
 export const supplierMerge = z.object({
-  into: z.coerce.number().int().positive({ message: 'Give the number of the supplier to merge into' }),
+  into: recordNumber('Give the number of the supplier to merge into'),
 });
-export const supplierSplit = z.object({ payeeId: z.coerce.number().int().positive() });
+export const supplierSplit = z.object({ payeeId: recordNumber('A payee number is a whole number') });
 
 export const categoryChoice = z.object({
   body: z.string().trim().min(1).max(12),
-  labelId: z.coerce.number().int().positive(),
+  labelId: recordNumber('An expense type number is a whole number'),
   category: category,
 });
 export const categoryQuery = z.object({ body: optional(z.string().max(12)) });
@@ -86,7 +100,7 @@ export const categoryQuery = z.object({ body: optional(z.string().max(12)) });
 /** A person's decision on a payee's or expense type's spend: "addressable", or the reason it is not. */
 export const exclusionChoice = z.object({
   subject: z.enum(['payee', 'label'], { message: 'Say whether it is a payee or an expense type' }),
-  id: z.coerce.number().int().positive(),
+  id: recordNumber('A payee or expense type number is a whole number'),
   reason: oneOf(
     { addressable: 'Addressable', ...EXCLUSION_REASONS },
     'Choose addressable or a reason it is not',

@@ -278,6 +278,15 @@ forEachDatabase('suppliers and categories', (database) => {
       payload: { subject: 'payee', id: 999_999, reason: 'tax' },
     });
     assert.equal(unknown.statusCode, 404);
+    for (const id of [2_147_483_648, true, [misc?.id], '1e0']) {
+      const odd = await client.inject({
+        method: 'POST',
+        url: '/api/v1/addressable',
+        payload: { subject: 'label', id, reason: 'tax' },
+      });
+      assert.equal(odd.statusCode, 422, `id ${JSON.stringify(id)}`);
+    }
+    assert.equal(await oxfordSpend(), before, 'nothing changed by a refused decision');
   });
 
   test('the analysis cube rebuilt body by body equals one rebuilt whole', async () => {

@@ -153,8 +153,8 @@ export function supplierPages(app: FastifyInstance, db: Database) {
 
   app.post('/addressable', async (request, reply) => {
     const { subject, id, reason } = parseInput(exclusionChoice, request.body, 'decision');
-    await confirmExclusionRecord(db, actorOf(signedIn(request)), subject, id, reason);
     const { body, show } = parseInput(exclusionQuery, request.body, 'filter');
+    await confirmExclusionRecord(db, actorOf(signedIn(request)), subject, id, reason);
     const back = new URLSearchParams({ done: 'exclusion-confirmed', show, ...(body && { body }) });
     return reply.redirect(`/addressable?${back}`, 303);
   });
