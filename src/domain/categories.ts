@@ -151,6 +151,20 @@ export function categoryByRule(label: string): Category | undefined {
   return RULES.find(([pattern]) => pattern.test(label))?.[1];
 }
 
+/**
+ * The category a supplier's name plainly says ("Acme Plant Hire Ltd"), for spend nothing else
+ * places. Only for a trading company's name: the rules read words as an expense type would, and
+ * a trust's, a school's or a place's name ("Watershed Arts Trust", "Cowley Road Works") misleads
+ * them. Care providers are left out too: "Kingsley Healthcare Ltd" runs care homes, not clinics.
+ */
+export function categoryByName(name: string): Category | undefined {
+  if (!/\b(ltd|limited|plc|llp|& co|and co|company)\b\.?/i.test(name)) return undefined;
+  if (/\b(trust|school|academy|college|university|council|ombudsman|service|care|health\s?care)\b/i.test(name)) {
+    return undefined;
+  }
+  return categoryByRule(name);
+}
+
 /** Shortenings councils use for ProClass groups in their labels ("SC : Adoption", "HWY : Gritting"). */
 const GROUP_SHORT_NAMES: Record<string, Category> = {
   sc: '32',

@@ -1,4 +1,4 @@
-import { categoryByRule } from '../domain/categories.js';
+import { categoryByName } from '../domain/categories.js';
 import { NotFoundError } from '../domain/errors.js';
 import type { SupplierGroup } from '../domain/suppliers/numbering.js';
 import type { Decision, Payee } from '../domain/suppliers/resolve.js';
@@ -53,7 +53,7 @@ export async function saveGrouping(
   const kept = groups.filter((g) => g.supplierId !== undefined);
   for (const g of kept) supplierOf.set(g, g.supplierId as number);
   // '' is decided: the name says nothing. NULL is not yet decided (held before migration 12).
-  const byName = (g: SupplierGroup) => categoryByRule(g.name) ?? '';
+  const byName = (g: SupplierGroup) => categoryByName(g.name) ?? '';
   const before = new Map(
     (
       await tx.query<{ id: number; category: string | null }>(

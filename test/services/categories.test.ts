@@ -6,6 +6,7 @@ import { after, before, test } from 'node:test';
 import { seedDemo } from '../../src/demo/seed.js';
 import {
   categoryOfLabel,
+  categoryByName,
   categoryOfWords,
   codeDisagreement,
   proclassSecondLevel,
@@ -71,6 +72,22 @@ test('a code and words that name different groups are a disagreement, not a choi
   );
 });
 
+test('a supplier’s name places its spend only where it is a trading company’s and says plainly what it sells', () => {
+  const names: [string, string | undefined][] = [
+    ['Acme Plant Hire Ltd', '38'],
+    ['Blue Sky Computer Centres Ltd', '27'],
+    ['Watershed Arts Trust', undefined],
+    ['Cowley Road Works', undefined],
+    ['Child Maintenance Service', undefined],
+    ['Housing Ombudsman', undefined],
+    ['Kingsley Healthcare Ltd', undefined],
+  ];
+  assert.deepEqual(
+    names.map(([name]) => categoryByName(name)),
+    names.map(([, category]) => category),
+  );
+});
+
 test('ProClass’s second level is the code’s first four digits, named by the label’s second part', () => {
   assert.deepEqual(proclassSecondLevel('191400', 'FACILITIES MGT : Lifts'), { code: '1914', label: 'Lifts' });
   assert.deepEqual(proclassSecondLevel('2712', 'ICT : Software : Licences'), {
@@ -119,7 +136,7 @@ forEachDatabase('categories from ledger codes, disagreements and suppliers', (da
         '01/04/2024,Northern Supply Co,900.00,UTILITIES : Gas,171100',
         '01/04/2024,Bright Homes Ltd,"3,000.00",SOCIAL CARE : Residential Care,321017',
         '01/05/2024,Bright Homes Ltd,"1,000.00",NA,NA',
-        '01/05/2024,Blue Sky Computer Centres,400.00,Not Classified,NA',
+        '01/05/2024,Blue Sky Computer Centres Ltd,400.00,Not Classified,NA',
       ]),
       { bodyCode: proclassBody },
     );
@@ -190,7 +207,7 @@ forEachDatabase('categories from ledger codes, disagreements and suppliers', (da
   test('spend with no category takes its supplier’s usual one at the body, then its name’s', async () => {
     assert.deepEqual(await spendByCategory(database(), proclassBody), {
       '32': 400_000, // 3,000.00 coded, and 1,000.00 "NA" to the same care home
-      '27': 40_000, // "Blue Sky Computer Centres", not classified: its name says ICT
+      '27': 40_000, // "Blue Sky Computer Centres Ltd", not classified: its name says ICT
       unmapped: 90_000, // the disputed gas, until a person decides
     });
   });
@@ -213,7 +230,7 @@ forEachDatabase('categories from ledger codes, disagreements and suppliers', (da
       ['Bright Homes Ltd', 300_000],
       ['Bright Homes Ltd', 100_000],
     ]);
-    assert.deepEqual(await behind('27'), [['Blue Sky Computer Centres', 40_000]]);
+    assert.deepEqual(await behind('27'), [['Blue Sky Computer Centres Ltd', 40_000]]);
     assert.deepEqual(await behind('unmapped'), [['Northern Supply Co', 90_000]]);
   });
 });
