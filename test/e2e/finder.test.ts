@@ -58,13 +58,25 @@ test('a finance lead builds a business case and sees who would be worse off', ne
   await site.page.getByLabel('How to split the running cost').selectOption({ label: 'By baseline cost' });
   await site.page.getByRole('button', { name: 'Save and see the results' }).click();
   await site.page.getByText('No partner worse off').waitFor();
+  savedCase = new URL(site.page.url()).pathname;
 });
+
+/** The business case the finance lead saved, for the sideways-scrolling check. */
+let savedCase = '/business-cases/1';
 
 test(
   'the report reads in three screens before its evidence, and nothing scrolls sideways on a phone or a laptop',
   needsChromium,
   async () => {
-    const pages = ['/opportunities?partnership=agma-cooperation', '/bodies/E08000009/partners'];
+    const pages = [
+      '/opportunities?partnership=agma-cooperation',
+      '/bodies/E08000009/partners',
+      '/opportunities/evidence?partnership=agma-cooperation&category=27',
+      '/categories',
+      '/addressable',
+      '/partnerships/agma-cooperation/business-cases/new',
+      savedCase,
+    ];
     for (const [width, height] of [
       [1280, 800],
       [375, 667],

@@ -14,7 +14,7 @@ import {
 } from '../../services/records.js';
 import { categorySpend, listUnmapped, secondLevelSpend } from '../../store/categories.js';
 import type { Database } from '../../store/db.js';
-import { listExclusionDecisions } from '../../store/exclusions.js';
+import { bodiesWithSpend, listExclusionDecisions } from '../../store/exclusions.js';
 import { hasSyntheticSpend } from '../../store/spend.js';
 import { getSupplier, listReviews, listSuppliers } from '../../store/suppliers.js';
 import { page } from '../page.js';
@@ -140,8 +140,10 @@ export function supplierPages(app: FastifyInstance, db: Database) {
 
   app.get('/addressable', async (request, reply) => {
     const { body, show } = parseInput(exclusionQuery, request.query, 'filter');
+    const bodies = await bodiesWithSpend(db);
     return page(reply, 'suppliers/addressable.njk', {
       title: 'What counts as addressable spend',
+      bodies: Object.fromEntries(bodies.map((b) => [b.code, b.name])),
       section: 'categories',
       flash: flash(request.query),
       body,
