@@ -159,7 +159,9 @@ export function categoryByRule(label: string): Category | undefined {
  */
 export function categoryByName(name: string): Category | undefined {
   if (!/\b(ltd|limited|plc|llp|& co|and co|company)\b\.?/i.test(name)) return undefined;
-  if (/\b(trust|school|academy|college|university|council|ombudsman|service|care|health\s?care)\b/i.test(name)) {
+  if (
+    /\b(trust|school|academy|college|university|council|ombudsman|service|care|health\s?care)\b/i.test(name)
+  ) {
     return undefined;
   }
   return categoryByRule(name);
