@@ -17,6 +17,7 @@ import {
   getColumnChoices,
   removeSpendImport,
   saveColumnChoices,
+  syntheticImportsOf,
   type SpendImportReport,
 } from '../store/spend.js';
 
@@ -71,6 +72,24 @@ export async function importSpendFile(
       );
       if (Object.keys(options.columns).length) {
         await saveColumnChoices(tx, stored.bodyCode, { ...saved, ...options.columns });
+      }
+      // A body's real spend replaces the demo's synthetic spend: counted together, neither means anything.
+      if (stored.accepted > 0) {
+        for (const id of await syntheticImportsOf(tx, stored.bodyCode)) {
+          const demo = await removeSpendImport(tx, stored.bodyCode, id);
+          await recordChange(tx, actor, {
+            action: 'delete',
+            recordType: 'spend_import',
+            recordKey: String(demo.id),
+            recordName: `${demo.file} for ${demo.bodyName}, replaced by ${stored.file}`,
+            before: {
+              file: demo.file,
+              body: demo.bodyCode,
+              accepted: demo.accepted,
+              totalPence: demo.totalPence,
+            },
+          });
+        }
       }
       await recordChange(tx, actor, {
         action: 'import',

@@ -156,7 +156,11 @@ export async function opportunityReport(db: Sql, input: OpportunityQuery): Promi
     from: q.from ? firstOf(q.from) : held.from,
     to: q.to ? firstOf(q.to) : held.to,
   };
-  const synthetic = await hasSyntheticSpend(db);
+  // Only the chosen bodies' spend: real files of two councils are not "synthetic" for a third's demo.
+  const synthetic = await hasSyntheticSpend(
+    db,
+    bodies.map((b) => b.id),
+  );
   if (!period.from || !period.to) {
     return {
       bodies,

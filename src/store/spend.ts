@@ -155,6 +155,16 @@ export async function removeSpendImport(
   return removed;
 }
 
+/** The body's imports of synthetic demo spend, by number. */
+export async function syntheticImportsOf(tx: Sql, bodyCode: string): Promise<number[]> {
+  const rows = await tx.query<{ id: number }>(
+    `SELECT i.id FROM spend_imports i JOIN bodies b ON b.id = i.body_id
+     WHERE b.code = $1 AND i.synthetic AND i.replaced_by IS NULL ORDER BY i.id`,
+    [bodyCode.toUpperCase()],
+  );
+  return rows.map((r) => r.id);
+}
+
 /** The body a "Body name" cell names, by its name or another name it is known by; the current one first. */
 export async function bodyNamed(tx: Sql, name: string): Promise<number | undefined> {
   const [row] = await tx.query<{ id: number }>(
@@ -229,10 +239,12 @@ export async function saveColumnChoices(sql: Sql, bodyCode: string, columns: Rec
   );
 }
 
-/** Whether any of the spend held was generated for the demo rather than published. */
-export async function hasSyntheticSpend(sql: Sql): Promise<boolean> {
+/** Whether any of the spend held (of these bodies, if given) was generated for the demo rather than published. */
+export async function hasSyntheticSpend(sql: Sql, bodyIds?: number[]): Promise<boolean> {
   const [row] = await sql.query<{ any: boolean }>(
-    'SELECT EXISTS (SELECT 1 FROM spend_imports WHERE synthetic) AS any',
+    `SELECT EXISTS (SELECT 1 FROM spend_imports WHERE synthetic AND replaced_by IS NULL
+       AND ($1::int[] IS NULL OR body_id = ANY($1::int[]))) AS any`,
+    [bodyIds ?? null],
   );
   return row?.any ?? false;
 }

@@ -7,7 +7,9 @@ import { seedDemo } from '../../src/demo/seed.js';
 import { adviceForRefusedFile } from '../../src/domain/spend.js';
 import { importSpendFile, undoSpendImport } from '../../src/services/import-spend.js';
 import type { Database } from '../../src/store/db.js';
-import { SameFileOtherBodyError } from '../../src/services/store-spend.js';
+import { importSpend, SameFileOtherBodyError } from '../../src/services/store-spend.js';
+import { refreshSpendAnalysis } from '../../src/services/spend-analysis.js';
+import type { SpendItem } from '../../src/domain/spend.js';
 import { allRejections, listSpendImports } from '../../src/store/spend.js';
 import { emptyRegister, forEachDatabase, TESTER } from '../helpers/databases.js';
 import { writeSpendFile } from '../helpers/factories.js';
@@ -115,6 +117,56 @@ forEachDatabase('spend imports: undoing, failing, the wrong body', (database) =>
       // Acme's two spellings are one supplier, and the redacted payee is none: 7 of 9 names.
       suppliers: 7,
     });
+  });
+
+  test('a body’s real spend replaces the demo’s synthetic spend, and only that body’s', async () => {
+    const db = database();
+    for (const code of [OXFORD, TRAFFORD]) {
+      await importSpend(
+        db,
+        {
+          file: 'Synthetic demo spend (generated, not real payments)',
+          sha256: `synthetic spend for ${code}`,
+          synthetic: true,
+          layout: { file: 'synthetic', format: 'csv', headerRow: 1, header: [], mapping: {} },
+          batches: (async function* () {
+            yield [
+              {
+                kind: 'payment',
+                payment: {
+                  row: 2,
+                  paidOn: '2024-04-01',
+                  month: '2024-04-01',
+                  amountPence: 900_000,
+                  supplierName: 'Generated Supplier Ltd',
+                  redacted: false,
+                },
+              },
+            ] satisfies SpendItem[];
+          })(),
+        },
+        { bodyCode: code },
+      );
+    }
+    await refreshSpendAnalysis(db);
+    const real = writeSpendFile(work, 'real.csv', [ACME_APRIL]);
+    await importSpendFile(db, TESTER, real, { bodyCode: OXFORD });
+    assert.deepEqual(await held(db, OXFORD), {
+      payments: 1,
+      pence: 10_000,
+      cube: 10_000,
+      analysis: 10_000,
+      suppliers: 2,
+    });
+    assert.equal((await held(db, TRAFFORD))?.pence, 900_000, 'another body keeps its demo spend');
+    assert.deepEqual(
+      (await listSpendImports(db, OXFORD)).map((i) => i.file),
+      ['real.csv'],
+    );
+    const [audit] = await db.query<{ record_name: string }>(
+      `SELECT record_name FROM audit_events WHERE action = 'delete' AND record_type = 'spend_import'`,
+    );
+    assert.match(audit?.record_name ?? '', /^Synthetic demo spend .* replaced by real\.csv$/);
   });
 
   test('undoing a second reading of a file takes the reading it replaced with it', async () => {
