@@ -104,9 +104,11 @@ export async function ensureFirstAdministrator(db: Database, operator: Actor) {
     );
     return;
   }
+  // Named after the address until they give a name; "a@…" is too short to be one.
+  const local = email.split('@')[0] ?? '';
   const input = parseInput(
     userInput,
-    { email, name: email.split('@')[0], role: 'administrator', siteAdmin: true },
+    { email, name: local.length >= 2 ? local : 'Site administrator', role: 'administrator', siteAdmin: true },
     'first administrator',
   );
   const id = await addUser(db, operator, input);
