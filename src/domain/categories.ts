@@ -234,7 +234,8 @@ export interface PublishedLabel {
 
 /**
  * The category a label takes without a person: its published ProClass or CPV code, unless the words
- * beside it name another group; then the words a person confirmed for the same words elsewhere;
+ * beside it name another group; then the words a person confirmed for the same words elsewhere
+ * (not for a ledger code alone, which is one body's own);
  * then the same ledger code's words at the same body (`sameLedgerCode`, for a file that gives only
  * the code); then the rules. Undefined leaves it in the queue.
  */
