@@ -136,6 +136,9 @@ test(
       .locator('main')
       .getByRole('link', { name: 'Rochdale Metropolitan Borough Council', exact: true })
       .click();
-    assert.match(await site.page.locator('#spend + table').innerText(), /rochdale-april-2024\.csv/);
+    assert.match(
+      await site.page.getByRole('table', { name: /^Spend files imported for/ }).innerText(),
+      /rochdale-april-2024\.csv/,
+    );
   },
 );
