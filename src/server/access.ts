@@ -218,7 +218,19 @@ export function pageContext(reply: FastifyReply) {
     },
     csrfToken: reply.generateCsrf(),
     cspNonce: (reply as FastifyReply & { cspNonce?: { script: string } }).cspNonce?.script,
+    signInHref: signInHrefFor(reply.request),
   };
+}
+
+/**
+ * The sign-in page, returning to where the person was: the page itself when it was a GET (the header's
+ * link, a page that needs an account), else the dashboard, since a refused form cannot be sent again.
+ */
+export function signInHrefFor(request: FastifyRequest) {
+  const path = request.method === 'GET' ? request.url : '/';
+  return path === '/' || path.startsWith('/sign-in')
+    ? '/sign-in'
+    : `/sign-in?next=${encodeURIComponent(path)}`;
 }
 
 /** Whether the viewer may edit a partnership's records, to show or hide the controls that would. */

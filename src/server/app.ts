@@ -101,8 +101,7 @@ export async function buildApp({
               ? 'Sorry, there is a problem with the service'
               : 'There is a problem',
       message,
-      signInHref:
-        status === 403 && !request.viewer ? `/sign-in?next=${encodeURIComponent(request.url)}` : undefined,
+      needsSignIn: status === 403 && !request.viewer,
     });
   });
   app.setNotFoundHandler((request, reply) => {
