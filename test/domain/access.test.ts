@@ -67,16 +67,39 @@ test('spend is imported by the body’s editors; the directory is the site admin
   assert.equal(canEditDirectory(person('viewer', { siteAdmin: true })), true);
 });
 
-test('a change is described field by field, briefly, ignoring the time it was made', () => {
+test('a change is described field by field, in words and pounds, ignoring the time it was made', () => {
   assert.deepEqual(
     changedFields(
-      { name: 'Tri-Council', status: 'active', members: [1, 2], updatedAt: 'then' },
-      { name: 'Tri-Council', status: 'ended', members: [1, 2, 3], updatedAt: 'now', endDate: '2026-03-31' },
+      {
+        name: 'Tri-Council',
+        status: 'active',
+        members: [
+          { bodyCode: 'E10000021', bodyName: 'Northamptonshire County Council', role: 'lead' },
+          { bodyCode: 'E10000003', bodyName: 'Cambridgeshire County Council', role: 'member' },
+        ],
+        runningPence: 1_060_000_000,
+        oneOff: { method: 'equal' },
+        updatedAt: 'then',
+      },
+      {
+        name: 'Tri-Council',
+        status: 'ended',
+        members: [
+          { bodyCode: 'E10000021', bodyName: 'Northamptonshire County Council', role: 'lead' },
+          { bodyCode: 'E06000062', bodyName: 'West Northamptonshire Council', role: 'member' },
+        ],
+        runningPence: 1_000_000_050,
+        oneOff: { method: 'fixed' },
+        updatedAt: 'now',
+        endDate: '2026-03-31',
+      },
     ),
     [
-      { field: 'status', before: 'active', after: 'ended' },
-      { field: 'members', before: '2 items', after: '3 items' },
-      { field: 'endDate', before: '(none)', after: '2026-03-31' },
+      { field: 'Status', before: 'active', after: 'ended' },
+      { field: 'Members', before: 'Cambridgeshire County Council', after: 'West Northamptonshire Council' },
+      { field: 'Running', before: '£10,600,000', after: '£10,000,000.50' },
+      { field: 'One off', before: 'method equal', after: 'method fixed' },
+      { field: 'End date', before: '(none)', after: '2026-03-31' },
     ],
   );
   assert.deepEqual(changedFields(undefined, { text: 'x'.repeat(100) })[0]?.after.length, 80);

@@ -70,14 +70,14 @@ forEachDatabase('audit trail', (database) => {
 
     const page = (await editor.inject(`/partnerships/${P}`)).body;
     assert.match(page, /Recent changes/);
-    assert.match(page, /<strong>status<\/strong>: active → ended/);
+    assert.match(page, /<strong>Status<\/strong>: active → ended/);
     const csv: Record<string, string>[] = parse(
       (await editor.inject(`/partnerships/${P}/history?format=csv`)).body,
       {
         columns: true,
       },
     );
-    const row = csv.find((r) => r['Fields changed']?.includes('status'));
+    const row = csv.find((r) => r['Fields changed']?.includes('Status'));
     assert.equal(row?.Who, 'editor@wychavon.test');
     assert.equal(JSON.parse(row?.Before ?? '{}').status, 'active');
     assert.equal(JSON.parse(row?.After ?? '{}').status, 'ended');
@@ -98,7 +98,7 @@ forEachDatabase('audit trail', (database) => {
     });
     const page = (await editor.inject(`/business-cases/${id}`)).body;
     assert.match(page, /Changes to this business case/);
-    assert.match(page, /<strong>runningPence<\/strong>: 170000000 → 160000000/);
+    assert.match(page, /<strong>Running<\/strong>: £1,700,000 → £1,600,000/);
     assert.match(page, /admin@pathfinder\.test/);
     const outsider = await signIn(app, database(), 'viewer@trafford.test');
     // A public change, which any signed-in user may see.
@@ -137,7 +137,7 @@ forEachDatabase('audit trail', (database) => {
     const signedIn = (await editor.inject('/bodies/E07000235')).body;
     assert.match(
       signedIn,
-      new RegExp(`<strong>population</strong>: ${body.population} → ${body.population + 100}`),
+      new RegExp(`<strong>Population</strong>: ${body.population} → ${body.population + 100}`),
     );
     const visitor = (await (await anonymous(app)).inject('/bodies/E07000235')).body;
     assert.doesNotMatch(visitor, /Changes to this body/);
