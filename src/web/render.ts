@@ -71,7 +71,9 @@ const labels: Record<string, Record<string, string>> = {
 env.addFilter('label', (code: string, list: string) => labels[list]?.[code] ?? code);
 env.addFilter('pounds', (pence: number) => (typeof pence === 'number' ? formatPounds(pence) : ''));
 env.addFilter('poundsShort', (pence: number) => (typeof pence === 'number' ? formatPoundsShort(pence) : ''));
-env.addFilter('date', (iso: string) => (iso ? dateFormat.format(new Date(iso)) : ''));
+/** "2025-03-01" → "1 March 2025". */
+export const formatDate = (iso: string) => (iso ? dateFormat.format(new Date(iso)) : '');
+env.addFilter('date', formatDate);
 env.addFilter('dateTime', (iso: string) => (iso ? dateTimeFormat.format(new Date(iso)) : ''));
 /** "2025-03-01" → "March 2025": periods run in whole months. */
 env.addFilter('month', (iso: string) => (iso ? monthFormat.format(new Date(iso)) : ''));

@@ -23,7 +23,7 @@ test(
   async () => {
     await page.goto(site.base + P);
     assert.equal(await page.getByRole('heading', { name: 'Notes' }).count(), 0);
-    assert.equal(await page.getByRole('button', { name: 'Delete this partnership' }).count(), 0);
+    assert.equal(await page.getByRole('link', { name: 'Delete this partnership' }).count(), 0);
     await page.getByRole('link', { name: 'Sign in' }).click();
     await page.getByLabel('Email address').fill('editor@wychavon.test');
     await page.getByLabel('Password', { exact: true }).fill('not my password');

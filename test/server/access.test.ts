@@ -204,6 +204,13 @@ forEachDatabase('authorisation matrix', (database) => {
   });
 
   const db = () => database();
+  const spareToken = async (f: Fixture, role: Role) => {
+    if (role === 'anonymous') return '/account/tokens/1/revoke';
+    const account = await getUser(db(), f.userIds[role] as number);
+    await issueApiToken(db(), account, `spare ${++throwaway}`, ['read']);
+    const [latest] = await listApiTokens(db(), account.id);
+    return `/account/tokens/${latest?.id}/revoke`;
+  };
   const cases: Case[] = [
     // Public reading
     { route: 'GET /', url: () => '/', allowed: everyone },
@@ -336,6 +343,7 @@ forEachDatabase('authorisation matrix', (database) => {
       allowed: siteAdministrators,
       payload: {},
     },
+    { route: 'GET /bodies/:code/delete', url: () => `/bodies/${MEMBER}/delete`, allowed: siteAdministrators },
     {
       route: 'POST /bodies/:code/delete',
       url: async () => `/bodies/${await makeBody(db())}/delete`,
@@ -445,6 +453,11 @@ forEachDatabase('authorisation matrix', (database) => {
       payload: {},
     },
     {
+      route: 'GET /partnerships/:slug/delete',
+      url: () => `/partnerships/${P}/delete`,
+      allowed: memberEditors,
+    },
+    {
       route: 'POST /partnerships/:slug/delete',
       url: async () => `/partnerships/${await sparePartnership(db())}/delete`,
       allowed: memberEditors,
@@ -454,6 +467,11 @@ forEachDatabase('authorisation matrix', (database) => {
       url: () => `/partnerships/${P}/members`,
       allowed: memberEditors,
       payload: {},
+    },
+    {
+      route: 'GET /partnerships/:slug/members/:code/remove',
+      url: () => `/partnerships/${P}/members/${MEMBER}/remove`,
+      allowed: memberEditors,
     },
     {
       route: 'POST /partnerships/:slug/members/:code/remove',
@@ -483,6 +501,11 @@ forEachDatabase('authorisation matrix', (database) => {
       url: (f) => `/projects/${f.projectId}/edit`,
       allowed: memberEditors,
       payload: {},
+    },
+    {
+      route: 'GET /projects/:id/delete',
+      url: (f) => `/projects/${f.projectId}/delete`,
+      allowed: memberEditors,
     },
     {
       route: 'POST /projects/:id/delete',
@@ -587,18 +610,9 @@ forEachDatabase('authorisation matrix', (database) => {
       url: async () => `/api/v1/business-cases/${await makeBusinessCase(db())}`,
       allowed: memberEditors,
     },
-    {
-      // A spare token each time, so that the role's own token keeps working for the cases after.
-      route: 'POST /account/tokens/:id/revoke',
-      url: async (f, role) => {
-        if (role === 'anonymous') return '/account/tokens/1/revoke';
-        const account = await getUser(db(), f.userIds[role] as number);
-        await issueApiToken(db(), account, `spare ${++throwaway}`, ['read']);
-        const [latest] = await listApiTokens(db(), account.id);
-        return `/account/tokens/${latest?.id}/revoke`;
-      },
-      allowed: signedIn,
-    },
+    // A spare token each time, so that the role's own token keeps working for the cases after.
+    { route: 'GET /account/tokens/:id/revoke', url: spareToken, allowed: signedIn },
+    { route: 'POST /account/tokens/:id/revoke', url: spareToken, allowed: signedIn },
 
     // The news summary: anyone reads and subscribes; editors write items; the newsroom publishes.
     { route: 'GET /news', url: () => '/news', allowed: everyone },

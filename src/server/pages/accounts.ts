@@ -8,7 +8,7 @@ import {
   TOKEN_SCOPES,
   tokenInput,
 } from '../../domain/access.js';
-import { InputError } from '../../domain/errors.js';
+import { InputError, NotFoundError } from '../../domain/errors.js';
 import { parseInput } from '../../domain/validation.js';
 import {
   type AccountMail,
@@ -23,7 +23,9 @@ import {
 import type { Database } from '../../store/db.js';
 import { listApiTokens } from '../../store/users.js';
 import { SESSION_COOKIE, signedIn } from '../access.js';
+import { confirmPage } from '../confirm.js';
 import { page } from '../page.js';
+import { formatDate } from '../../web/render.js';
 import { type Form, formErrors } from '../forms.js';
 import { flash } from './paging.js';
 
@@ -183,6 +185,26 @@ export function accountPages(
       if (!(error instanceof InputError)) throw error;
       return accountPage(reply.status(422), { values: form, ...formErrors(error.problems) });
     }
+  });
+
+  app.get<{ Params: { id: string } }>('/account/tokens/:id/revoke', async (request, reply) => {
+    const id = parseInput(z.coerce.number().int().positive(), request.params.id, 'token number');
+    const token = (await listApiTokens(db, signedIn(request).id)).find((t) => t.id === id && !t.revokedAt);
+    if (!token) throw new NotFoundError(`You hold no token numbered ${id} that is still in use`);
+    return confirmPage(reply, {
+      title: `Revoke the token ${token.name}?`,
+      section: 'account',
+      breadcrumbs: [{ text: 'Your account', href: '/account' }],
+      facts: [
+        { key: 'Scopes', value: token.scopes.join(', ') },
+        { key: 'Last used', value: token.lastUsedAt ? formatDate(token.lastUsedAt) : 'Never' },
+      ],
+      warning:
+        'Scripts and the command line using this token are refused from now on; make a new token for them.',
+      action: `/account/tokens/${token.id}/revoke`,
+      button: 'Revoke this token',
+      cancelHref: '/account',
+    });
   });
 
   app.post<{ Params: { id: string } }>('/account/tokens/:id/revoke', async (request, reply) => {

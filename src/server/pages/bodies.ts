@@ -1,6 +1,6 @@
 import { signedIn } from '../access.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { canEditBodySpend, canEditDirectory, membership } from '../../domain/access.js';
+import { canEditBodySpend, canEditDirectory, FULL_ACCESS, membership } from '../../domain/access.js';
 import { bodyInput, NATIONS, REGIONS } from '../../domain/bodies.js';
 import { parseInput } from '../../domain/validation.js';
 import { actorOf } from '../../services/accounts.js';
@@ -12,6 +12,7 @@ import { listPartnerships } from '../../store/partnerships.js';
 import { listProjects } from '../../store/projects.js';
 import { listSpendImports } from '../../store/spend.js';
 import { listNewsItems } from '../../store/news.js';
+import { confirmPage } from '../confirm.js';
 import { page } from '../page.js';
 import { bodyFromForm, bodyToForm, type Form, formErrors, problemsOf } from '../forms.js';
 import { bodyQuery } from '../../domain/queries.js';
@@ -86,6 +87,40 @@ export function bodyPages(app: FastifyInstance, db: Database) {
   };
   app.post('/bodies/new', save('create'));
   app.post('/bodies/:code/edit', save('update'));
+
+  app.get<{ Params: { code: string } }>('/bodies/:code/delete', async (request, reply) => {
+    const body = await getBody(db, request.params.code);
+    const [imports, partnerships] = await Promise.all([
+      listSpendImports(db, body.code),
+      listPartnerships(db, { member: body.code }, { page: 1, perPage: 200 }, FULL_ACCESS),
+    ]);
+    const payments = imports.reduce((sum, i) => sum + i.accepted, 0);
+    return confirmPage(reply, {
+      title: `Delete ${body.name}?`,
+      section: 'bodies',
+      breadcrumbs: [
+        { text: 'Public bodies', href: '/bodies' },
+        { text: body.name, href: `/bodies/${body.code}` },
+      ],
+      facts: [
+        { key: 'Code', value: body.code },
+        {
+          key: 'Spend imports',
+          value: `${imports.length} files, ${payments.toLocaleString('en-GB')} payments`,
+        },
+        {
+          key: 'Partnerships it belongs to',
+          value: partnerships.items.map((p) => p.name).join(', ') || 'None',
+        },
+      ],
+      warning: partnerships.items.length
+        ? 'A body that partnerships use cannot be deleted: remove it from them first.'
+        : 'The body goes from the register with its spend files and their part in suppliers, categories and opportunity reports.',
+      action: `/bodies/${body.code}/delete`,
+      button: 'Delete this body',
+      cancelHref: `/bodies/${body.code}`,
+    });
+  });
 
   app.post<{ Params: { code: string } }>('/bodies/:code/delete', async (request, reply) => {
     await deleteBodyRecord(db, actorOf(signedIn(request)), request.params.code);

@@ -3,12 +3,15 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { canEditPartnership, canReadPrivate, FULL_ACCESS, membership } from '../../domain/access.js';
 import {
+  MEMBER_ROLES,
   memberInput,
   type Partnership,
   partnershipInput,
+  PROJECT_STAGES,
   projectInput,
   savingsTotals,
 } from '../../domain/partnerships.js';
+import { NotFoundError } from '../../domain/errors.js';
 import { parseInput } from '../../domain/validation.js';
 import { listBodyRefs, listRegions } from '../../store/bodies.js';
 import type { Database } from '../../store/db.js';
@@ -29,6 +32,7 @@ import { getPartnership, listPartnerships } from '../../store/partnerships.js';
 import { getProject } from '../../store/projects.js';
 import { recentOpportunityReport } from '../../services/opportunities.js';
 import { listBusinessCases } from '../../store/business-cases.js';
+import { confirmPage } from '../confirm.js';
 import { page } from '../page.js';
 import {
   type Form,
@@ -151,6 +155,29 @@ export function partnershipPages(app: FastifyInstance, db: Database) {
   app.post('/partnerships/new', save('create'));
   app.post('/partnerships/:slug/edit', save('update'));
 
+  app.get<{ Params: { slug: string } }>('/partnerships/:slug/delete', async (request, reply) => {
+    const p = await getPartnership(db, request.params.slug, FULL_ACCESS);
+    const cases = await listBusinessCases(db, FULL_ACCESS, p.slug);
+    return confirmPage(reply, {
+      title: `Delete the partnership ${p.name}?`,
+      section: 'partnerships',
+      breadcrumbs: [
+        { text: 'Partnerships', href: '/partnerships' },
+        { text: p.name, href: `/partnerships/${p.slug}` },
+      ],
+      facts: [
+        { key: 'Members', value: p.members.map((m) => m.bodyName).join(', ') || 'None' },
+        { key: 'Projects', value: p.projects.map((x) => x.name).join(', ') || 'None' },
+        { key: 'Business cases', value: cases.map((c) => c.input.name).join(', ') || 'None' },
+      ],
+      warning:
+        'The partnership goes from the register with its membership, governance, funding, projects, savings, business cases and notes. The bodies themselves and their spend stay.',
+      action: `/partnerships/${p.slug}/delete`,
+      button: 'Delete this partnership',
+      cancelHref: `/partnerships/${p.slug}`,
+    });
+  });
+
   app.post<{ Params: { slug: string } }>('/partnerships/:slug/delete', async (request, reply) => {
     await deletePartnershipRecord(db, actorOf(signedIn(request)), request.params.slug);
     return reply.redirect('/partnerships?done=partnership-deleted', 303);
@@ -179,6 +206,31 @@ export function partnershipPages(app: FastifyInstance, db: Database) {
           ...formErrors(shown),
         });
       }
+    },
+  );
+
+  app.get<{ Params: { slug: string; code: string } }>(
+    '/partnerships/:slug/members/:code/remove',
+    async (request, reply) => {
+      const p = await getPartnership(db, request.params.slug, FULL_ACCESS);
+      const member = p.members.find((m) => m.bodyCode === request.params.code.toUpperCase());
+      if (!member) throw new NotFoundError(`${request.params.code} is not a member of ${p.name}`);
+      return confirmPage(reply, {
+        title: `Remove ${member.bodyName} from ${p.name}?`,
+        section: 'partnerships',
+        breadcrumbs: [
+          { text: 'Partnerships', href: '/partnerships' },
+          { text: p.name, href: `/partnerships/${p.slug}` },
+        ],
+        facts: [
+          { key: 'Body', value: member.bodyName },
+          { key: 'Role', value: MEMBER_ROLES[member.role] },
+        ],
+        warning: `${member.bodyName} stops being a member: its people no longer see or change the partnership’s business cases, draft projects, confidential savings and notes, and its spend leaves the partnership’s opportunity report.`,
+        action: `/partnerships/${p.slug}/members/${member.bodyCode}/remove`,
+        button: 'Remove this member',
+        cancelHref: `/partnerships/${p.slug}#members`,
+      });
     },
   );
 
@@ -266,6 +318,31 @@ export function partnershipPages(app: FastifyInstance, db: Database) {
     };
   app.post('/partnerships/:slug/projects/new', saveProjectForm('create'));
   app.post('/projects/:id/edit', saveProjectForm('update'));
+
+  app.get<{ Params: { id: string } }>('/projects/:id/delete', async (request, reply) => {
+    const project = await getProject(
+      db,
+      parseInput(projectId, request.params.id, 'project number'),
+      FULL_ACCESS,
+    );
+    return confirmPage(reply, {
+      title: `Delete the project ${project.name}?`,
+      caption: project.partnershipName,
+      section: 'partnerships',
+      breadcrumbs: [
+        { text: 'Partnerships', href: '/partnerships' },
+        { text: project.partnershipName, href: `/partnerships/${project.partnershipSlug}#projects` },
+      ],
+      facts: [
+        { key: 'Stage', value: PROJECT_STAGES[project.stage] },
+        { key: 'Lead body', value: project.leadBodyName ?? 'None' },
+      ],
+      warning: 'The project goes from the partnership with its savings claims.',
+      action: `/projects/${project.id}/delete`,
+      button: 'Delete this project',
+      cancelHref: `/projects/${project.id}/edit`,
+    });
+  });
 
   app.post<{ Params: { id: string } }>('/projects/:id/delete', async (request, reply) => {
     const project = await getProject(

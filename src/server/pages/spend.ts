@@ -18,7 +18,10 @@ import { undoSpendImport } from '../../services/import-spend.js';
 import { allRejections, getColumnChoices, getSpendImport, listSpendImports } from '../../store/spend.js';
 import { SameFileOtherBodyError } from '../../services/store-spend.js';
 import { sendTables } from '../downloads.js';
+import { confirmPage } from '../confirm.js';
 import { page } from '../page.js';
+import { formatDate } from '../../web/render.js';
+import { formatPounds } from '../../domain/money.js';
 import { formErrors } from '../forms.js';
 import { spendImportId } from '../../domain/queries.js';
 import { importUploadedSpend } from '../uploads.js';
@@ -156,15 +159,25 @@ export function spendPages(app: FastifyInstance, db: Database) {
   // Removing an import asks first, on a page of its own that says what goes with it.
   app.get<Removal>('/bodies/:code/spend-imports/:id/remove', async (request, reply) => {
     const r = await removal(request);
-    return page(reply, 'spend/remove.njk', {
+    return confirmPage(reply, {
       title: `Remove the import of ${r.file}?`,
+      caption: `Spend import ${r.id} for ${r.bodyName}`,
       section: 'bodies',
       breadcrumbs: [
         { text: 'Public bodies', href: '/bodies' },
         { text: r.bodyName, href: `/bodies/${r.bodyCode}#spend` },
         { text: `Import ${r.id}`, href: `/spend-imports/${r.id}` },
       ],
-      r,
+      facts: [
+        { key: 'Body', value: r.bodyName },
+        { key: 'Imported', value: formatDate(r.importedAt) },
+        { key: 'Payments it stored', value: r.accepted.toLocaleString('en-GB') },
+        { key: 'Total of payments read', value: formatPounds(r.totalPence) },
+      ],
+      warning: `The ${r.accepted.toLocaleString('en-GB')} payments this import stored are removed, with their part in supplier totals, categories and opportunity reports. Payments it shared with files imported after it go too: import those files again to put them back.`,
+      action: `/bodies/${r.bodyCode}/spend-imports/${r.id}/remove`,
+      button: 'Remove this import',
+      cancelHref: `/spend-imports/${r.id}`,
     });
   });
 
