@@ -74,22 +74,49 @@ export async function signIn(db: Sql, email: string, password: string): Promise<
   return { outcome: 'signed-in', sessionSecret: secret, account: user };
 }
 
-export const signOut = (db: Sql, sessionSecret: string) => deleteSession(db, hashSecret(sessionSecret));
+export async function signOut(db: Sql, sessionSecret: string) {
+  const hash = hashSecret(sessionSecret);
+  recentViewers.delete(`session:${hash}`);
+  await deleteSession(db, hash);
+}
+
+/**
+ * Viewers found in the last few seconds, by credential: every page asks who is viewing, and on the
+ * embedded database that question would otherwise wait behind any import or long write. A change to
+ * users, passwords or tokens in this process forgets them all at once; one made by another process
+ * (the command line on a shared PostgreSQL) is seen within VIEWER_SECONDS.
+ */
+const VIEWER_SECONDS = 10;
+const recentViewers = new Map<string, { viewer: Viewer; until: number }>();
+const forgetViewers = () => recentViewers.clear();
 
 /** Who a request comes from: a session cookie (all the user's rights) or an API token (its scopes). */
 export async function viewerFrom(
   db: Sql,
   credentials: { sessionSecret?: string | undefined; bearerToken?: string | undefined },
 ): Promise<Viewer> {
-  if (credentials.bearerToken) {
-    const found = await tokenAccount(db, hashSecret(credentials.bearerToken));
+  const key = credentials.bearerToken
+    ? `token:${hashSecret(credentials.bearerToken)}`
+    : credentials.sessionSecret
+      ? `session:${hashSecret(credentials.sessionSecret)}`
+      : undefined;
+  if (!key) return undefined;
+  const recent = recentViewers.get(key);
+  if (recent && recent.until > Date.now()) return recent.viewer;
+  const viewer = await lookUpViewer(db, key);
+  if (viewer) recentViewers.set(key, { viewer, until: Date.now() + VIEWER_SECONDS * 1000 });
+  else recentViewers.delete(key);
+  return viewer;
+}
+
+async function lookUpViewer(db: Sql, key: string): Promise<Viewer> {
+  const [kind, hash] = key.split(':') as [string, string];
+  if (kind === 'token') {
+    const found = await tokenAccount(db, hash);
     return found && { ...found.account, via: 'token', scopes: found.scopes };
   }
-  if (credentials.sessionSecret) {
-    const account = await sessionAccount(db, hashSecret(credentials.sessionSecret));
-    return account && { ...account, via: 'session', scopes: ALL_SCOPES };
-  }
-  return undefined;
+  const account = await sessionAccount(db, hash);
+  return account && { ...account, via: 'session', scopes: ALL_SCOPES };
 }
 
 /**
@@ -130,6 +157,7 @@ export async function updateUser(db: Sql, actor: Actor, id: number, input: UserI
   await audited(db, actor, { action: 'update', record: 'user', key: String(id) }, (tx) =>
     saveUser(tx, input, id),
   );
+  forgetViewers();
 }
 
 /**
@@ -178,7 +206,7 @@ export const linkIsLive = (db: Sql, secret: string) => oneTimeLinkIsLive(db, has
 /** Uses a one-time link to set a password; false if the link is used, expired or made up. */
 export async function resetPassword(db: Sql, secret: string, password: string): Promise<boolean> {
   const hash = await hashPassword(password);
-  return db.transaction(async (tx) => {
+  const done = await db.transaction(async (tx) => {
     const userId = await useOneTimeLink(tx, hashSecret(secret));
     if (userId === undefined) return false;
     await setPassword(tx, userId, hash);
@@ -196,11 +224,14 @@ export async function resetPassword(db: Sql, secret: string, password: string): 
     );
     return true;
   });
+  forgetViewers();
+  return done;
 }
 
 /** Sets a password directly (the first administrator, created from the command line). */
 export async function choosePassword(db: Sql, userId: number, password: string) {
   await setPassword(db, userId, await hashPassword(password));
+  forgetViewers();
 }
 
 /** Makes an API token; the secret is shown once and never stored. */
@@ -232,4 +263,5 @@ export async function withdrawApiToken(db: Sql, account: Account, id: number) {
       after: { revokedAt: token.revokedAt },
     });
   });
+  forgetViewers();
 }
