@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import { InputError } from '../domain/errors.js';
 import type { Rejection, SpendItem, SpendLayout, SpendRow } from '../domain/spend.js';
 import { resolveBodyIds } from '../store/bodies.js';
@@ -33,6 +34,15 @@ export interface SpendSource {
  * The file has no body column and the same file is held for another body already: likely chosen
  * for the wrong body, so it is stopped with a question rather than stored.
  */
+/** How far an import has gone: rows read from the file, payments accepted and rows refused so far. */
+export interface ImportProgress {
+  rowsRead: number;
+  accepted: number;
+  refused: number;
+  /** Reading the file, or working out suppliers, categories and totals once it is read. */
+  stage: 'reading' | 'analysing';
+}
+
 export class SameFileOtherBodyError extends InputError {
   override name = 'SameFileOtherBodyError';
   constructor(
@@ -65,7 +75,7 @@ export async function importSpend(
     bodyCode?: string | undefined;
     /** Store it even though the same file is held for another body (see SameFileOtherBodyError). */
     confirmOtherBody?: boolean | undefined;
-    onProgress?: (rowsRead: number) => void;
+    onProgress?: (progress: ImportProgress) => void;
   } = {},
 ): Promise<SpendImportReport> {
   return db.transaction(async (tx) => {
@@ -113,6 +123,9 @@ export async function importSpend(
       const [rows, rejections] = [batch, refused];
       [batch, refused] = [[], []];
       await writing;
+      // The embedded database answers in the same thread without ever waiting on I/O, so an import
+      // would otherwise hold the event loop from its first batch to its last: let requests in between.
+      await setImmediate();
       writing = writer.write(rows, rejections);
     };
 
@@ -144,7 +157,7 @@ export async function importSpend(
         batch.push(p);
       }
       if (batch.length + refused.length >= BATCH) await flush();
-      options.onProgress?.(rowsRead);
+      options.onProgress?.({ rowsRead, accepted: paymentsRead, refused: rejected, stage: 'reading' });
     };
 
     for (const items of ahead) await take(items);
