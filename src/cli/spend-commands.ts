@@ -105,23 +105,42 @@ async function importToServer(
   if (!options.body) throw new InvalidArgumentError('Say which body the files are for with --body CODE.');
   let failed = 0;
   for (const file of files) {
+    const bar = progressBar(file);
+    const estimate = await estimateRows(file);
     console.error(`Sending ${file} to ${options.server}…`);
+    bar.start(estimate, 0);
     try {
-      const report = await uploadSpend(options.server, token, file, {
-        bodyCode: options.body,
-        month: options.month,
-        sheet: options.sheet,
-        confirmOtherBody: options.confirmBody,
-        columns,
-      });
+      const report = await uploadSpend(
+        options.server,
+        token,
+        file,
+        {
+          bodyCode: options.body,
+          month: options.month,
+          sheet: options.sheet,
+          confirmOtherBody: options.confirmBody,
+          columns,
+        },
+        (rowsRead) => bar.setTotal(Math.max(estimate, rowsRead)) ?? bar.update(rowsRead),
+      );
+      bar.stop();
       console.log(describeSpendImport(report));
       if (report.failed) failed++;
     } catch (error) {
+      bar.stop();
       console.error(error instanceof InputError ? error.describe() : (error as Error).message);
       failed++;
     }
   }
   if (failed) process.exitCode = 1;
+}
+
+/** A bar of rows read, for a file's import here or on a server. */
+function progressBar(file: string) {
+  return new SingleBar(
+    { format: `${basename(file)} {bar} {value} rows`, hideCursor: true, noTTYOutput: false },
+    Presets.shades_classic,
+  );
 }
 
 async function importHere(
@@ -133,10 +152,7 @@ async function importHere(
 ) {
   let failed = 0;
   for (const file of files) {
-    const bar = new SingleBar(
-      { format: `${basename(file)} {bar} {value} rows`, hideCursor: true, noTTYOutput: false },
-      Presets.shades_classic,
-    );
+    const bar = progressBar(file);
     const estimate = await estimateRows(file);
     // Said before the bar, so that logs without a terminal show which file was under way.
     console.error(`Importing ${file}…`);
@@ -153,7 +169,7 @@ async function importHere(
           confirmOtherBody: options.confirmBody ?? false,
           columns,
         },
-        (rows) => bar.setTotal(Math.max(estimate, rows)) ?? bar.update(rows),
+        { onProgress: ({ rowsRead }) => bar.setTotal(Math.max(estimate, rowsRead)) ?? bar.update(rowsRead) },
       );
       bar.stop();
       console.log(describeSpendImport(report));

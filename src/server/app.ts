@@ -11,6 +11,7 @@ import {
 import { ConflictError, ForbiddenError, InputError, NotFoundError } from '../domain/errors.js';
 import type { AccountMail } from '../services/accounts.js';
 import { openMailer } from '../services/mail.js';
+import { SpendImportQueue } from '../services/import-queue.js';
 import { accessControl } from './access.js';
 import { page } from './page.js';
 import { refuseControlCharacters } from './control-characters.js';
@@ -82,6 +83,9 @@ export async function buildApp({
 
   refuseControlCharacters(app);
   await accessControl(app, db);
+  const imports = await SpendImportQueue.open(db, (error) => app.log.error(error));
+  // Imports under way finish before the database closes, rather than being cut off.
+  app.addHook('onClose', () => imports.drain());
 
   app.setErrorHandler((error, request, reply) => {
     const api = request.url.startsWith('/api/');
@@ -120,7 +124,7 @@ export async function buildApp({
   subscriptionPages(app, db, mail);
   dashboardPages(app, db);
   bodyPages(app, db);
-  spendPages(app, db);
+  spendPages(app, db, imports);
   supplierPages(app, db);
   opportunityPages(app, db);
   businessCasePages(app, db);
@@ -128,7 +132,7 @@ export async function buildApp({
   bodiesApi(app, db);
   partnershipsApi(app, db);
   registerApi(app, db);
-  spendApi(app, db);
+  spendApi(app, db, imports);
   suppliersApi(app, db);
   opportunitiesApi(app, db);
   businessCasesApi(app, db);

@@ -9,9 +9,10 @@ import { fieldWithControlCharacter } from '../domain/validation.js';
 import { LIMITS } from '../ingest/spend/limits.js';
 import { makeTempFolder } from '../ingest/temp-folders.js';
 import { actorOf } from '../services/accounts.js';
-import { importSpendFile } from '../services/import-spend.js';
-import type { Sql } from '../store/db.js';
-import type { SpendImportReport } from '../store/spend.js';
+import type { Body } from '../domain/bodies.js';
+import type { SpendImportQueue } from '../services/import-queue.js';
+import type { ImportProgress } from '../services/store-spend.js';
+import type { ImportJob } from '../store/import-jobs.js';
 
 /** An uploaded spend file saved to a private temporary folder, with the form's other fields. */
 interface Upload {
@@ -85,29 +86,47 @@ function chosenColumns(fields: Record<string, string>): Record<string, string> {
 }
 
 /**
- * Imports the spend file of an upload form (`file`; `month` for files without dates; `sheet` for a
+ * Queues the spend file of an upload form (`file`; `month` for files without dates; `sheet` for a
  * workbook's sheet; `column.FIELD` to choose columns; `confirmOtherBody=yes` to store a file held
- * for another body too) for a body, then removes the temporary copy. `onFields` hears the form's other fields as soon as they are read,
- * so that a page can show them again if the file is refused.
+ * for another body too; `submission`, the form's one-time token) for a body's import, answering the
+ * job and, while it has not ended, its outcome.
  */
-export async function importUploadedSpend(
-  db: Sql,
-  request: FastifyRequest,
-  bodyCode: string,
-  onFields?: (fields: Record<string, string>) => void,
-): Promise<SpendImportReport> {
+export async function queueUploadedSpend(queue: SpendImportQueue, request: FastifyRequest, body: Body) {
   const actor = actorOf(signedIn(request));
   const upload = await receiveUpload(request);
-  onFields?.(upload.fields);
-  try {
-    return await importSpendFile(db, actor, upload.path, {
-      bodyCode,
-      undatedMonth: upload.fields.month?.trim() || undefined,
-      sheet: upload.fields.sheet?.trim() || undefined,
-      confirmOtherBody: upload.fields.confirmOtherBody === 'yes',
-      columns: chosenColumns(upload.fields),
-    });
-  } finally {
-    await upload.discard();
-  }
+  const { submission, ...form } = upload.fields;
+  return queue.submit({
+    bodyCode: body.code,
+    bodyName: body.name,
+    path: upload.path,
+    name: basename(upload.path),
+    options: {
+      bodyCode: body.code,
+      undatedMonth: form.month?.trim() || undefined,
+      sheet: form.sheet?.trim() || undefined,
+      confirmOtherBody: form.confirmOtherBody === 'yes',
+      columns: chosenColumns(form),
+    },
+    form,
+    submission: submission?.trim() || undefined,
+    actor,
+    discard: upload.discard,
+  });
+}
+
+/** A job as the API shows it: its state, its progress while it runs, and how it ended. */
+export function jobAnswer(found: { job: ImportJob; progress?: ImportProgress }) {
+  const { job, progress } = found;
+  return {
+    id: job.id,
+    bodyCode: job.bodyCode,
+    bodyName: job.bodyName,
+    file: job.file,
+    state: job.state,
+    submittedAt: job.submittedAt,
+    ...(job.finishedAt ? { finishedAt: job.finishedAt } : {}),
+    ...(progress ? { progress } : {}),
+    ...(job.importId ? { importId: job.importId, report: `/api/v1/spend-imports/${job.importId}` } : {}),
+    ...(job.problem ? { problem: job.problem } : {}),
+  };
 }

@@ -11,7 +11,7 @@ import { openSpendFileInWorker } from '../ingest/spend/open-in-thread.js';
 import type { Sql } from '../store/db.js';
 import { faultPoint } from '../store/faults.js';
 import { refreshSpendAnalysis } from './spend-analysis.js';
-import { importSpend } from './store-spend.js';
+import { type ImportProgress, importSpend } from './store-spend.js';
 import { refreshPlannerStatistics } from '../store/statistics.js';
 import {
   getColumnChoices,
@@ -37,6 +37,13 @@ export const spendImportOptions = z.object({
 });
 export type SpendImportOptions = z.input<typeof spendImportOptions>;
 
+/** Who hears of an import as it goes: its progress, and its report inside the import's transaction. */
+export interface ImportHooks {
+  onProgress?: (progress: ImportProgress) => void;
+  /** Runs in the import's transaction, so what it writes is stored exactly when the import is. */
+  onStored?: (tx: Sql, report: SpendImportReport) => Promise<void>;
+}
+
 /**
  * Reads one spend file and stores it, with the columns saved for its body unless others are chosen
  * now; the import goes into the audit trail under `actor`.
@@ -46,7 +53,7 @@ export async function importSpendFile(
   actor: Actor,
   path: string,
   input: SpendImportOptions,
-  onProgress?: (rowsRead: number) => void,
+  { onProgress, onStored }: ImportHooks = {},
 ): Promise<SpendImportReport> {
   const options = parseInput(spendImportOptions, input, 'import options');
   const saved = options.bodyCode ? await getColumnChoices(db, options.bodyCode) : {};
@@ -108,8 +115,15 @@ export async function importSpendFile(
         },
       });
       faultPoint('import:before-refresh');
+      onProgress?.({
+        rowsRead: stored.rowsRead,
+        accepted: stored.rowsRead - stored.rejected,
+        refused: stored.rejected,
+        stage: 'analysing',
+      });
       // Even when every payment was held already: importing a file again repairs its analysis.
       await refreshSpendAnalysis(tx, stored.bodyCode);
+      await onStored?.(tx, stored);
       return stored;
     });
     faultPoint('import:committed');

@@ -12,6 +12,7 @@ import spendRejections from './migrations/010_spend_rejections.js';
 import addressableSpend from './migrations/011_addressable_spend.js';
 import supplierNameCategory from './migrations/012_supplier_name_category.js';
 import bodyLocation from './migrations/013_body_location.js';
+import spendImportJobs from './migrations/014_spend_import_jobs.js';
 
 /** Migrations in order; a migration, once released, is never edited: add the next one instead. */
 const MIGRATIONS: { id: number; name: string; sql: string }[] = [
@@ -28,6 +29,7 @@ const MIGRATIONS: { id: number; name: string; sql: string }[] = [
   { id: 11, name: 'addressable spend', sql: addressableSpend },
   { id: 12, name: 'supplier name category', sql: supplierNameCategory },
   { id: 13, name: 'body location', sql: bodyLocation },
+  { id: 14, name: 'spend import jobs', sql: spendImportJobs },
 ];
 
 // Any constant works as long as every Pathfinder process uses the same one.

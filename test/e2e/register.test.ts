@@ -126,7 +126,9 @@ test(
       ),
     });
     await site.page.getByRole('button', { name: 'Import spend' }).click();
-    await site.page.getByRole('heading', { level: 1, name: 'rochdale-april-2024.csv' }).waitFor();
+    await site.page
+      .getByRole('heading', { level: 1, name: 'rochdale-april-2024.csv', exact: true })
+      .waitFor();
     const text = await site.page.locator('main').innerText();
     assert.match(text, /Payments stored\s+2/);
     assert.match(text, /Refused\s+1/);

@@ -8,6 +8,7 @@ import { FULL_ACCESS } from '../../src/domain/access.js';
 import { seedDemo } from '../../src/demo/seed.js';
 import { buildApp } from '../../src/server/app.js';
 import { POLICIES } from '../../src/server/policies.js';
+import { SpendImportQueue } from '../../src/services/import-queue.js';
 import { importSpendFile } from '../../src/services/import-spend.js';
 import { addNoteRecord } from '../../src/services/records.js';
 import type { Database } from '../../src/store/db.js';
@@ -87,6 +88,7 @@ interface Fixture {
   draftEditionId: number;
   projectId: number;
   importId: number;
+  jobId: string;
   userId: number;
   userIds: Record<string, number>;
 }
@@ -170,7 +172,19 @@ forEachDatabase('authorisation matrix', (database) => {
       { date: '01/04/2024', supplier: 'Acme Ltd', amount: '1200.00' },
       { date: '02/04/2024', supplier: 'Bravo Services', amount: '600.00' },
     ]);
-    const { id: importId } = await importSpendFile(db, TESTER, file, { bodyCode: MEMBER });
+    // Through the queue web uploads go through, so that there is a job to follow too.
+    const queue = await SpendImportQueue.open(db, (error) => assert.fail(String(error)));
+    const { job, outcome } = await queue.submit({
+      bodyCode: MEMBER,
+      bodyName: 'Wychavon District Council',
+      path: file,
+      name: 'wychavon.csv',
+      options: { bodyCode: MEMBER },
+      form: {},
+      actor: TESTER,
+      discard: async () => undefined,
+    });
+    const { id: importId } = (await outcome)!;
     const userIds: Record<string, number> = {};
     for (const [role, account] of Object.entries(ACCOUNTS)) userIds[role] = await makeUser(db, account);
     const [news] = await listNewsItems(db, { partnership: P });
@@ -183,6 +197,7 @@ forEachDatabase('authorisation matrix', (database) => {
       caseId,
       projectId,
       importId,
+      jobId: job.id,
       newsId: news!.id,
       draftEditionId,
       userId: userIds['member viewer'] as number,
@@ -219,6 +234,12 @@ forEachDatabase('authorisation matrix', (database) => {
     { route: 'GET /bodies/:code', url: () => `/bodies/${MEMBER}`, allowed: everyone },
     { route: 'GET /bodies/:code/partners', url: () => `/bodies/${MEMBER}/partners`, allowed: everyone },
     { route: 'GET /spend-imports/:id', url: (f) => `/spend-imports/${f.importId}`, allowed: everyone },
+    { route: 'GET /spend-import-jobs/:id', url: (f) => `/spend-import-jobs/${f.jobId}`, allowed: signedIn },
+    {
+      route: 'GET /api/v1/spend-import-jobs/:id',
+      url: (f) => `/api/v1/spend-import-jobs/${f.jobId}`,
+      allowed: signedIn,
+    },
     {
       route: 'GET /spend-imports/:id/refused.csv',
       url: (f) => `/spend-imports/${f.importId}/refused.csv`,

@@ -7,7 +7,7 @@ import { seedDemo } from '../../src/demo/seed.js';
 import { buildApp } from '../../src/server/app.js';
 import { emptyRegister, forEachDatabase, needsSharedData, sharedData } from '../helpers/databases.js';
 import { asSiteAdministrator, type Client } from '../helpers/accounts.js';
-import { multipartForm as form } from '../helpers/uploads.js';
+import { followUpload, multipartForm as form } from '../helpers/uploads.js';
 
 forEachDatabase('spend API and pages', (database) => {
   let app: FastifyInstance;
@@ -52,11 +52,14 @@ forEachDatabase('spend API and pages', (database) => {
 
   test('the upload form explains a file it cannot read, and stores nothing', async () => {
     const before = (await client.inject('/api/v1/bodies/E08000005/spend-imports')).json().items.length;
-    const res = await client.inject({
-      method: 'POST',
-      url: '/bodies/E08000005/spend-imports',
-      ...form({ month: '' }, { name: 'minutes.csv', content: 'Agenda item,Decision\n1,Agreed\n' }),
-    });
+    const res = await followUpload(
+      client,
+      await client.inject({
+        method: 'POST',
+        url: '/bodies/E08000005/spend-imports',
+        ...form({ month: '' }, { name: 'minutes.csv', content: 'Agenda item,Decision\n1,Agreed\n' }),
+      }),
+    );
     assert.equal(res.statusCode, 422);
     assert.match(res.body, /govuk-error-summary/);
     assert.match(res.body, /No header row found in the first 30 rows/);
@@ -74,11 +77,14 @@ forEachDatabase('spend API and pages', (database) => {
       name: `trafford-${month}.csv`,
       content: `Date Paid,Payee,Directorate,Sum Paid\n03/${month}/2024,Acme Care Ltd,Adults,"1,250.00"\n`,
     });
-    const refused = await client.inject({
-      method: 'POST',
-      url: '/bodies/E08000009/spend-imports',
-      ...form({ month: '' }, file('05')),
-    });
+    const refused = await followUpload(
+      client,
+      await client.inject({
+        method: 'POST',
+        url: '/bodies/E08000009/spend-imports',
+        ...form({ month: '' }, file('05')),
+      }),
+    );
     assert.equal(refused.statusCode, 422);
     // The columns page offers the file's own headings, with the missing field marked against its select.
     assert.match(
@@ -89,12 +95,16 @@ forEachDatabase('spend API and pages', (database) => {
     assert.match(refused.body, /As found: Payee/);
     assert.equal((await client.inject('/api/v1/bodies/E08000009/spend-imports')).json().items.length, 0);
 
-    const chosen = await client.inject({
-      method: 'POST',
-      url: '/bodies/E08000009/spend-imports',
-      ...form({ 'column.amount': 'Sum Paid', 'column.supplierName': '' }, file('05')),
-    });
+    const chosen = await followUpload(
+      client,
+      await client.inject({
+        method: 'POST',
+        url: '/bodies/E08000009/spend-imports',
+        ...form({ 'column.amount': 'Sum Paid', 'column.supplierName': '' }, file('05')),
+      }),
+    );
     assert.equal(chosen.statusCode, 303, chosen.body);
+    assert.match(String(chosen.headers.location), /^\/spend-imports\/\d+\?done=imported$/);
     // Next month's file imports without questions, and the columns page shows the saved choice.
     const api = await client.inject({
       method: 'POST',

@@ -6,7 +6,8 @@ import { seedDemo } from '../../src/demo/seed.js';
 import { buildApp } from '../../src/server/app.js';
 import { asSiteAdministrator, type Client } from '../helpers/accounts.js';
 import { emptyRegister, forEachDatabase } from '../helpers/databases.js';
-import { multipartForm } from '../helpers/uploads.js';
+import { followUpload, multipartForm } from '../helpers/uploads.js';
+import { startImportJob } from '../../src/store/import-jobs.js';
 
 const OXFORD = 'E07000178';
 const TRAFFORD = 'E08000009';
@@ -29,12 +30,20 @@ forEachDatabase('spend imports on the web and the API', (database) => {
       ...multipartForm(fields, { name, content }),
     });
   // The client adds the form token, as the upload form's address carries it.
-  const uploadPage = (code: string, name: string, content: string, fields: Record<string, string> = {}) =>
-    client.inject({
-      method: 'POST',
-      url: `/bodies/${code}/spend-imports`,
-      ...multipartForm(fields, { name, content }),
-    });
+  const uploadPage = async (
+    code: string,
+    name: string,
+    content: string,
+    fields: Record<string, string> = {},
+  ) =>
+    followUpload(
+      client,
+      await client.inject({
+        method: 'POST',
+        url: `/bodies/${code}/spend-imports`,
+        ...multipartForm(fields, { name, content }),
+      }),
+    );
 
   test('an import is removed from its page after a confirmation step, and from the API', async () => {
     const made = await upload(OXFORD, 'may.csv', 'Date,Supplier,Amount\n01/05/2024,Acme Ltd,100.00\n');
@@ -113,5 +122,50 @@ forEachDatabase('spend imports on the web and the API', (database) => {
     assert.equal(api.json().file, 'shared.csv');
     const confirmed = await uploadPage(TRAFFORD, 'shared.csv', content, { confirmOtherBody: 'yes' });
     assert.equal(confirmed.statusCode, 303);
+  });
+
+  test('a form sent twice makes one import, and a server that stopped says so of its import', async () => {
+    const send = () =>
+      client.inject({
+        method: 'POST',
+        url: `/bodies/${OXFORD}/spend-imports`,
+        ...multipartForm(
+          { submission: 'one-press-of-the-button' },
+          { name: 'june.csv', content: 'Date,Supplier,Amount\n01/06/2024,Twice Ltd,250.00\n' },
+        ),
+      });
+    const [first, second] = [await send(), await send()];
+    assert.equal(first.statusCode, 303);
+    assert.equal(second.headers.location, first.headers.location, 'the second press finds the first job');
+    const ended = await followUpload(client, first);
+    assert.match(String(ended.headers.location), /^\/spend-imports\/\d+\?done=imported$/);
+    assert.equal((await followUpload(client, await send())).headers.location, ended.headers.location);
+    const imports = (await client.inject(`/api/v1/bodies/${OXFORD}/spend-imports`)).json().items;
+    assert.equal(imports.filter((i: { file: string }) => i.file === 'june.csv').length, 1);
+
+    // A job a server left running (it was killed during the import) is ended by the next server.
+    const job = {
+      id: '00000000-0000-4000-8000-000000000001',
+      bodyCode: OXFORD,
+      bodyName: 'Oxford City Council',
+      file: 'cut-off.csv',
+      submittedBy: 'admin@pathfinder.test',
+      state: 'running' as const,
+      form: {},
+      submittedAt: new Date().toISOString(),
+    };
+    await startImportJob(database(), job);
+    const restarted = await buildApp({ db: database() });
+    try {
+      const page = await followUpload(client, {
+        statusCode: 303,
+        body: '',
+        headers: { location: `/spend-import-jobs/${job.id}` },
+      });
+      assert.equal(page.statusCode, 422);
+      assert.match(page.body, /The server stopped before this import finished, so nothing of it was stored/);
+    } finally {
+      await restarted.close();
+    }
   });
 });

@@ -9,7 +9,9 @@ import { getBody } from '../../store/bodies.js';
 import type { Database } from '../../store/db.js';
 import { getSpendImport, listSpendImports } from '../../store/spend.js';
 import { signedIn } from '../access.js';
-import { importUploadedSpend } from '../uploads.js';
+import { jobAnswer, queueUploadedSpend } from '../uploads.js';
+import type { SpendImportQueue } from '../../services/import-queue.js';
+import { NotFoundError } from '../../domain/errors.js';
 import { answer, byCode, numbered, refused } from './schemas.js';
 
 const tags = ['Spend'];
@@ -40,7 +42,11 @@ const uploadForm = z
       ),
   );
 
-export function spendApi(app: FastifyInstance, db: Database) {
+const byJob = z.object({
+  id: z.uuid().describe('The import job’s number, from the upload’s Location header'),
+});
+
+export function spendApi(app: FastifyInstance, db: Database, imports: SpendImportQueue) {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.get(
@@ -66,15 +72,22 @@ export function spendApi(app: FastifyInstance, db: Database) {
         params: byCode,
         consumes: ['multipart/form-data'],
         body: uploadForm,
+        headers: z.object({
+          prefer: z
+            .string()
+            .optional()
+            .describe('respond-async: answer 202 at once with the job, whose progress the Location follows'),
+        }),
         response: {
           201: answer(
             'The import report: rows read, stored, already held, refused (with row, column and reason)',
           ),
+          202: answer('Queued: the job, whose address (Location) tells its progress and its end'),
           404: refused.notFound,
           422: refused.invalid,
         },
       },
-      // The form is read as a stream by importUploadedSpend, which checks each field as it comes.
+      // The form is read as a stream by queueUploadedSpend, which checks each field as it comes.
       validatorCompiler: (route) =>
         route.httpPart === 'body'
           ? () => true
@@ -82,8 +95,35 @@ export function spendApi(app: FastifyInstance, db: Database) {
     },
     async (request, reply) => {
       const body = await getBody(db, request.params.code);
-      const report = await importUploadedSpend(db, request, body.code);
+      const { job, outcome } = await queueUploadedSpend(imports, request, body);
+      if (/\brespond-async\b/i.test(request.headers.prefer ?? '') || !outcome)
+        return reply
+          .status(202)
+          .header('location', `/api/v1/spend-import-jobs/${job.id}`)
+          .send(jobAnswer({ job }));
+      const report = await outcome;
       return reply.status(201).header('location', `/api/v1/spend-imports/${report.id}`).send(report);
+    },
+  );
+
+  api.get(
+    '/api/v1/spend-import-jobs/:id',
+    {
+      schema: {
+        tags,
+        params: byJob,
+        response: {
+          200: answer(
+            'The job: queued, running (with rows read, accepted and refused so far), done or failed',
+          ),
+          404: refused.notFound,
+        },
+      },
+    },
+    async (request) => {
+      const found = await imports.find(request.params.id);
+      if (!found) throw new NotFoundError(`No import has the number ${request.params.id}`);
+      return jobAnswer(found);
     },
   );
 

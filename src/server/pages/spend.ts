@@ -4,7 +4,6 @@ import { canEditBodySpend } from '../../domain/access.js';
 import { InputError, NotFoundError, type Problem } from '../../domain/errors.js';
 import {
   adviceForRefusedFile,
-  ColumnChoiceError,
   type ColumnMapping,
   SPEND_FIELDS,
   type SpendField,
@@ -16,7 +15,6 @@ import type { Database } from '../../store/db.js';
 import { actorOf } from '../../services/accounts.js';
 import { undoSpendImport } from '../../services/import-spend.js';
 import { allRejections, getColumnChoices, getSpendImport, listSpendImports } from '../../store/spend.js';
-import { SameFileOtherBodyError } from '../../services/store-spend.js';
 import { sendTables } from '../downloads.js';
 import { confirmPage } from '../confirm.js';
 import { page } from '../page.js';
@@ -24,12 +22,19 @@ import { formatDate } from '../../web/render.js';
 import { formatPounds } from '../../domain/money.js';
 import { formErrors } from '../forms.js';
 import { spendImportId } from '../../domain/queries.js';
-import { importUploadedSpend } from '../uploads.js';
+import { jobAnswer, queueUploadedSpend } from '../uploads.js';
+import type { SpendImportQueue } from '../../services/import-queue.js';
+import type { ImportProblem } from '../../store/import-jobs.js';
+import { listReviews } from '../../store/suppliers.js';
+import { listUnmapped } from '../../store/categories.js';
+import { z } from 'zod';
 import { showBody } from './bodies.js';
 
 const FIELD_BY_LABEL = new Map(Object.entries(SPEND_FIELDS).map(([field, label]) => [label, field]));
 
-export function spendPages(app: FastifyInstance, db: Database) {
+const jobId = z.object({ id: z.uuid({ message: 'An import job is numbered like 0b5c…-…' }) });
+
+export function spendPages(app: FastifyInstance, db: Database, imports: SpendImportQueue) {
   /**
    * Which column holds what, with the headings of a file: the body's latest import when asked for,
    * or the file just refused because its columns could not all be placed.
@@ -70,54 +75,86 @@ export function spendPages(app: FastifyInstance, db: Database) {
     );
   });
 
+  /**
+   * Shows why a file stored nothing, on the form that sends it again: the columns to choose when
+   * they could not all be placed, the question when the same file is held for another body, else the
+   * problem against the file field with its first rows. The file must be chosen again each time.
+   */
+  const showRefusal = (
+    reply: FastifyReply,
+    body: Body,
+    problem: ImportProblem,
+    values: Record<string, string>,
+  ) => {
+    if (problem.columns) {
+      const problems = problem.problems.map((p) => ({ ...p, field: columnField(p) }));
+      return columnsPage(
+        reply,
+        body,
+        { name: problem.file ?? 'the file', ...problem.columns },
+        { values, ...formErrors([...problems, { field: 'file', message: 'Choose the file again' }]) },
+      );
+    }
+    if (problem.heldFor)
+      return showBody(db, reply, body.code, {
+        values,
+        askOtherBody: problem.heldFor,
+        ...formErrors([
+          { field: 'confirmOtherBody', message: problem.message },
+          { field: 'file', message: 'Choose the file again' },
+        ]),
+      });
+    const problems =
+      problem.problems.length && problem.problems.every((p) => p.field === 'undatedMonth')
+        ? problem.problems.map((p) => ({ ...p, field: 'month' }))
+        : [
+            {
+              field: 'file',
+              message: [
+                problem.message,
+                ...problem.problems.slice(0, 3).map((p) => `row ${p.row ?? '–'}, ${p.field}: ${p.message}`),
+              ].join('; '),
+            },
+          ];
+    return showBody(db, reply, body.code, { values, ...formErrors(problems) });
+  };
+
+  // An upload is queued and followed on its job's page; only a form that cannot be read is refused here.
   app.post<{ Params: { code: string } }>('/bodies/:code/spend-imports', async (request, reply) => {
     const body = await getBody(db, request.params.code);
-    let fields: Record<string, string> = {};
     try {
-      const report = await importUploadedSpend(db, request, body.code, (read) => {
-        fields = read;
-      });
-      return reply.redirect(`/spend-imports/${report.id}`, 303);
+      const { job } = await queueUploadedSpend(imports, request, body);
+      return reply.redirect(`/spend-import-jobs/${job.id}`, 303);
     } catch (error) {
-      if (error instanceof ColumnChoiceError) {
-        // Ask which column holds what, with this file's headings; the file must be chosen again.
-        const problems = error.problems.map((p) => ({ ...p, field: columnField(p) }));
-        return columnsPage(
-          reply.status(422),
-          body,
-          { name: error.file ?? 'the file', header: error.header, mapping: error.mapping },
-          {
-            values: fields,
-            ...formErrors([...problems, { field: 'file', message: 'Choose the file again' }]),
-          },
-        );
-      }
       if (!(error instanceof InputError)) throw error;
-      // A file held for another body asks whether it is this one's too, with a box to say so.
-      if (error instanceof SameFileOtherBodyError)
-        return showBody(db, reply.status(422), body.code, {
-          values: fields,
-          askOtherBody: error.heldFor,
-          ...formErrors([
-            { field: 'confirmOtherBody', message: error.message },
-            { field: 'file', message: 'Choose the file again' },
-          ]),
-        });
-      // A problem with the file as a whole is shown against the file field, with its rows.
-      const problems =
-        error.problems.length && error.problems.every((p) => p.field === 'undatedMonth')
-          ? error.problems.map((p) => ({ ...p, field: 'month' }))
-          : [
-              {
-                field: 'file',
-                message: [
-                  error.message,
-                  ...error.problems.slice(0, 3).map((p) => `row ${p.row ?? '–'}, ${p.field}: ${p.message}`),
-                ].join('; '),
-              },
-            ];
-      return showBody(db, reply.status(422), body.code, { values: fields, ...formErrors(problems) });
+      return showRefusal(reply.status(422), body, { message: error.message, problems: error.problems }, {});
     }
+  });
+
+  app.get<{ Params: { id: string } }>('/spend-import-jobs/:id', async (request, reply) => {
+    const { id } = parseInput(jobId, request.params, 'import job');
+    const found = await imports.find(id);
+    if (!found) throw new NotFoundError(`No import has the number ${id}`);
+    const { job, progress } = found;
+    // Done: the report, unless the import has been removed since.
+    if (job.state === 'done')
+      return reply.redirect(
+        job.importId ? `/spend-imports/${job.importId}?done=imported` : `/bodies/${job.bodyCode}#spend`,
+        303,
+      );
+    if (job.state === 'failed' && job.problem)
+      return showRefusal(reply.status(422), await getBody(db, job.bodyCode), job.problem, job.form);
+    return page(reply, 'spend/job.njk', {
+      title: `Importing ${job.file}`,
+      section: 'bodies',
+      breadcrumbs: [
+        { text: 'Public bodies', href: '/bodies' },
+        { text: job.bodyName, href: `/bodies/${job.bodyCode}#spend` },
+      ],
+      job,
+      progress,
+      status: jobAnswer(found),
+    });
   });
 
   app.get<{ Params: { id: string } }>('/spend-imports/:id', async (request, reply) => {
@@ -133,6 +170,12 @@ export function spendPages(app: FastifyInstance, db: Database) {
       r,
       advice: r.failed ? adviceForRefusedFile(r.rejections) : undefined,
       canRemove: canEditBodySpend(request.viewer, r.bodyCode),
+      // Just imported: what is left for a person to do with it.
+      nextSteps: !r.failed &&
+        (request.query as { done?: string }).done === 'imported' && {
+          reviews: (await listReviews(db, 1000)).length,
+          unmapped: (await listUnmapped(db, { body: r.bodyCode }, 1000)).length,
+        },
     });
   });
 
