@@ -165,8 +165,8 @@ export function businessCasePages(app: FastifyInstance, db: Database) {
       parseInput(businessCaseId, request.params.id, 'business case number'),
     );
     const bar = (npv: number) => {
-      const length = Math.round((150 * (npv - r.result.npvPence)) / widest);
-      return { x: 330 + Math.min(0, length), width: Math.abs(length) };
+      const length = Math.round((140 * (npv - r.result.npvPence)) / widest);
+      return { x: 150 + Math.min(0, length), width: Math.abs(length), npvPence: npv };
     };
     const widest = Math.max(
       1,
@@ -190,7 +190,7 @@ export function businessCasePages(app: FastifyInstance, db: Database) {
         recordKey: String(r.id),
       }),
       methods: APPORTIONMENT_METHODS,
-      // Tornado bars: each side's distance from the central NPV, 150 units for the widest.
+      // Tornado bars: each side's distance from the central NPV (at 150 of 300), 140 units for the widest.
       tornado: r.sensitivity.map((s) => ({
         input: s.input,
         low: bar(s.lowNpvPence),

@@ -38,21 +38,24 @@ function barChart(rows: { label: string; spendPence: number }[]) {
   }));
 }
 
-/** Columns for spend by month: heights out of 120, a label every April. */
+/**
+ * Columns for spend by month, ten units wide and up to 100 high, with a line at each April; the
+ * highest month is named, as the axis's top.
+ */
 function columnChart(rows: { month: string; spendPence: number }[]) {
-  const largest = Math.max(1, ...rows.map((r) => r.spendPence));
-  const width = rows.length ? Math.max(4, Math.floor(600 / rows.length)) : 0;
-  return rows.map((r, i) => {
-    const height = Math.max(1, Math.round((120 * Math.max(0, r.spendPence)) / largest));
-    return {
-      ...r,
-      x: 40 + i * width,
-      width: width - 1,
-      y: 130 - height,
-      height,
-      label: r.month.endsWith('-04-01') ? r.month.slice(0, 4) : '',
-    };
-  });
+  const highest = rows.reduce<(typeof rows)[number] | undefined>(
+    (top, r) => (!top || r.spendPence > top.spendPence ? r : top),
+    undefined,
+  );
+  const largest = Math.max(1, highest?.spendPence ?? 0);
+  return {
+    width: rows.length * 10,
+    highest,
+    columns: rows.map((r, i) => {
+      const height = Math.max(1, Math.round((100 * Math.max(0, r.spendPence)) / largest));
+      return { ...r, x: i * 10 + 1, width: 8, y: 100 - height, height, april: r.month.endsWith('-04-01') };
+    }),
+  };
 }
 
 /** The pairwise overlaps as a grid of the selected bodies, for up to 15 of them. */
