@@ -86,7 +86,9 @@ export const businessCaseInput = z
       .array(
         z.object({
           year: z.number().int().min(1, { message: 'Years start at 1' }),
-          kind: z.enum(Object.keys(ONE_OFF_KINDS) as [string, ...string[]]),
+          kind: z.enum(Object.keys(ONE_OFF_KINDS) as [string, ...string[]], {
+            message: 'Choose what the one-off cost is for',
+          }),
           amountPence: pence('the one-off cost'),
         }),
       )

@@ -28,11 +28,14 @@ const list = (v: Form[string]) =>
 
 const MIX = ['equal', 'population', 'baseline', 'driver'] as const;
 
-function apportionmentFromForm(form: Form, prefix: 'running' | 'oneOff') {
+function apportionmentFromForm(form: Form, prefix: 'running' | 'oneOff', rows: number[]) {
   const method = text(form[`${prefix}Method`]);
   return {
     method,
-    ...(method === 'fixed' ? { percentages: list(form[`${prefix}Percentages`]) } : {}),
+    // Each partner's share, typed beside its name; a blank one is refused by name.
+    ...(method === 'fixed'
+      ? { percentages: rows.map((row) => number(form[`${prefix}Percent-${row}`])) }
+      : {}),
     ...(method === 'mix'
       ? {
           weights: Object.fromEntries(
@@ -69,7 +72,8 @@ export function businessCaseFromForm(form: Form, partnership: string, members: s
         ? [
             {
               year: number(form[`oneoff-${i}-year`]),
-              kind: text(form[`oneoff-${i}-kind`]) || 'other',
+              // No kind is assumed: a cost left without one is asked about.
+              kind: text(form[`oneoff-${i}-kind`]) || undefined,
               amountPence: pounds(form[`oneoff-${i}-amount`]),
             },
           ]
@@ -80,8 +84,16 @@ export function businessCaseFromForm(form: Form, partnership: string, members: s
     ...(number(form.horizon) === undefined ? {} : { horizonYears: number(form.horizon) }),
     ...(number(form.discount) === undefined ? {} : { discountPercent: number(form.discount) }),
     ...(pounds(form.funding) === undefined ? {} : { fundingPence: pounds(form.funding) }),
-    running: apportionmentFromForm(form, 'running'),
-    oneOff: apportionmentFromForm(form, 'oneOff'),
+    running: apportionmentFromForm(
+      form,
+      'running',
+      rows.map((r) => r.row),
+    ),
+    oneOff: apportionmentFromForm(
+      form,
+      'oneOff',
+      rows.map((r) => r.row),
+    ),
   };
   return { input, rows: rows.map((r) => r.row) };
 }
@@ -141,7 +153,10 @@ export function businessCaseToForm(c: BusinessCaseInput, members: string[]): For
     oneOffMethod: c.oneOff.method,
   };
   for (const which of ['running', 'oneOff'] as const) {
-    if (c[which].percentages) form[`${which}Percentages`] = c[which].percentages?.join(', ');
+    c[which].percentages?.forEach((percent, i) => {
+      const row = members.indexOf(c.partners[i]?.bodyCode ?? '');
+      if (row >= 0) form[`${which}Percent-${row}`] = String(percent);
+    });
     for (const [m, w] of Object.entries(c[which].weights ?? {})) form[`${which}Mix-${m}`] = String(w);
   }
   c.partners.forEach((p) => {
@@ -168,16 +183,24 @@ const FIELDS: Record<string, string> = {
   discountPercent: 'discount',
   fundingPence: 'funding',
   'running.method': 'runningMethod',
-  'running.percentages': 'runningPercentages',
-  'running.weights': 'runningMethod',
+  'running.weights': 'runningMix-equal',
   'oneOff.method': 'oneOffMethod',
-  'oneOff.percentages': 'oneOffPercentages',
-  'oneOff.weights': 'oneOffMethod',
+  'oneOff.weights': 'oneOffMix-equal',
 };
 
-/** Problems of the input, moved onto the form fields that hold them. */
+/** The schema speaks in pence, as the API takes them; the form asks for pounds. */
+const inPounds = (p: Problem): Problem => ({
+  ...p,
+  message: p.message.replace(
+    / in (whole )?pence(, as a whole number)?/,
+    ' in pounds, like 125,000 or 125,000.50',
+  ),
+});
+
+/** Problems of the input, moved onto the form fields that hold them, in the form's own units. */
 export function businessCaseFormProblems(problems: Problem[], rows: number[]): Problem[] {
-  return problems.map((p) => {
+  return problems.map((raw) => {
+    const p = inPounds(raw);
     const partner = /^partners\.(\d+)\.(\w+)/.exec(p.field);
     if (partner) {
       const row = rows[Number(partner[1])] ?? 0;
@@ -186,8 +209,21 @@ export function businessCaseFormProblems(problems: Problem[], rows: number[]): P
       return { ...p, field: `partner-${row}-${column}` };
     }
     const oneOff = /^oneOffs\.(\d+)\.(\w+)/.exec(p.field);
-    if (oneOff) return { ...p, field: `oneoff-${oneOff[1]}-${oneOff[2] === 'year' ? 'year' : 'amount'}` };
+    if (oneOff) {
+      const column = oneOff[2] === 'year' ? 'year' : oneOff[2] === 'kind' ? 'kind' : 'amount';
+      return { ...inPounds(p), field: `oneoff-${oneOff[1]}-${column}` };
+    }
     if (p.field === 'partners') return { ...p, field: `partner-0-baseline` };
+    // A share: the partner's own box, or the first partner's when the shares as a whole are wrong.
+    const share = /^(running|oneOff)\.percentages(?:\.(\d+))?/.exec(p.field);
+    if (share) {
+      const row = rows[Number(share[2] ?? 0)] ?? 0;
+      return {
+        ...p,
+        message: share[2] === undefined ? p.message : 'Give this partner’s share as a percentage',
+        field: `${share[1]}Percent-${row}`,
+      };
+    }
     return { ...p, field: FIELDS[p.field] ?? FIELDS[p.field.split('.')[0] ?? ''] ?? 'name' };
   });
 }

@@ -32,7 +32,7 @@ test(
       .click();
     await site.page.getByText('The project has been saved').waitFor();
     assert.match(
-      await site.page.locator('#projects + table, #projects ~ table').first().innerText(),
+      await site.page.getByRole('table', { name: /^Projects of/ }).innerText(),
       new RegExp(title.slice(0, 30).replace(/[()]/g, '.')),
     );
   },
@@ -47,7 +47,9 @@ test('a finance lead builds a business case and sees who would be worse off', ne
   await site.page.getByLabel(/Running cost of the shared service/).fill('1.7m');
   await site.page.getByLabel('One-off cost 1: year').fill('1');
   await site.page.getByLabel('One-off cost 1: amount in pounds').fill('200,000');
-  await site.page.getByLabel('How to split the running cost').selectOption({ label: 'Equal shares' });
+  await site.page.getByLabel('One-off cost 1: kind').selectOption({ label: 'IT' });
+  const runningSplit = site.page.getByRole('group', { name: 'How to split the running cost' });
+  await runningSplit.getByRole('radio', { name: 'Equal shares' }).check();
   await site.page.getByRole('button', { name: 'Save and see the results' }).click();
   await site.page.getByRole('heading', { level: 1, name: 'Shared revenues and benefits' }).waitFor();
   const text = await site.page.locator('main').innerText();
@@ -55,7 +57,7 @@ test('a finance lead builds a business case and sees who would be worse off', ne
   assert.match(text, /An annual payment of £[\d,]+ to Malvern Hills District Council/);
   assert.match(text, /Net present value/);
   await site.page.getByRole('link', { name: 'Change the inputs' }).click();
-  await site.page.getByLabel('How to split the running cost').selectOption({ label: 'By baseline cost' });
+  await runningSplit.getByRole('radio', { name: 'By baseline cost' }).check();
   await site.page.getByRole('button', { name: 'Save and see the results' }).click();
   await site.page.getByText('No partner worse off').waitFor();
   savedCase = new URL(site.page.url()).pathname;

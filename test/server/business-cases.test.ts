@@ -79,17 +79,24 @@ forEachDatabase('business cases', (database) => {
         name: 'Shared legal service',
         'partner-0-baseline': '400,000',
         'partner-1-baseline': 'lots',
-        running: '650k',
+        running: 'a lot',
+        'oneoff-0-year': '1',
+        'oneoff-0-amount': '10,000',
         horizon: '1000',
         runningMethod: 'fixed',
-        runningPercentages: '60, 30',
+        'runningPercent-0': '60',
+        'runningPercent-1': '30',
         oneOffMethod: 'equal',
       }),
     });
     assert.equal(refused.statusCode, 422);
     assert.match(refused.body, /href="#partner-1-baseline"/);
     assert.match(refused.body, /The horizon is 3 to 15 years/);
-    assert.match(refused.body, /The percentages must add up to 100/);
+    // Against the first partner's share, in the form's own units, and no kind of cost assumed.
+    assert.match(refused.body, /href="#runningPercent-0">The percentages must add up to 100/);
+    assert.match(refused.body, /Give the running cost in pounds, like 125,000/);
+    assert.match(refused.body, /href="#oneoff-0-kind">Choose what the one-off cost is for/);
+    assert.doesNotMatch(refused.body, /pence/);
     assert.match(refused.body, /value="lots"/);
     const saved = await client.inject({
       method: 'POST',
@@ -107,7 +114,8 @@ forEachDatabase('business cases', (database) => {
         horizon: '10',
         discount: '3.5',
         runningMethod: 'fixed',
-        runningPercentages: '55, 45',
+        'runningPercent-0': '55',
+        'runningPercent-1': '45',
         oneOffMethod: 'mix',
         'oneOffMix-equal': '50',
         'oneOffMix-baseline': '50',
@@ -123,5 +131,7 @@ forEachDatabase('business cases', (database) => {
     assert.equal((await client.inject(`/business-cases/compare?ids=${ids.join(',')}`)).statusCode, 200);
     const edit = await client.inject(`/business-cases/${ids[0]}/edit`);
     assert.equal(edit.statusCode, 200);
+    // Each partner's share comes back in its own box.
+    assert.match(edit.body, /id="runningPercent-0" name="runningPercent-0" type="text" value="55"/);
   });
 });
