@@ -10,6 +10,62 @@ import type { Form } from './forms.js';
  */
 export const ONE_OFF_ROWS = 5;
 
+/** The form's steps, each one short page, and the fields each asks. */
+export const FORM_STEPS = [
+  { key: 'partners', title: 'Partners', fields: /^(name|project|partner-.*)$/ },
+  { key: 'costs', title: 'Costs', fields: /^(running|funding|oneoff-.*)$/ },
+  { key: 'savings', title: 'Savings phasing', fields: /^(phasing|inflation|horizon|discount)$/ },
+  {
+    key: 'sharing',
+    title: 'Sharing',
+    fields: /^(runningMethod|oneOffMethod|(running|oneOff)(Percent|Mix)-.*)$/,
+  },
+] as const;
+
+/** The step that asks a form field; problems with no field of their own belong to the first. */
+export const stepOf = (field: string) =>
+  Math.max(
+    0,
+    FORM_STEPS.findIndex((s) => s.fields.test(field)),
+  );
+
+/** A figure's note of where it came from travels as a hidden `source:FIELD` field between steps. */
+const SOURCE = 'source:';
+
+/** The form's answers, its carried notes of where figures came from, and the step and move asked. */
+export function readStepForm(body: Form) {
+  const values: Form = {};
+  const sources: Record<string, string> = {};
+  for (const [field, value] of Object.entries(body)) {
+    if (field.startsWith(SOURCE)) sources[field.slice(SOURCE.length)] = text(value);
+    else if (!['step', 'go', '_csrf'].includes(field)) values[field] = value;
+  }
+  const step = Number(text(body.step));
+  // A form without a step (a script's, or an older page's) is saved as it is.
+  return {
+    values,
+    sources,
+    step: Number.isInteger(step) && step >= 0 && step < FORM_STEPS.length ? step : undefined,
+    go: text(body.go),
+  };
+}
+
+/** The answers of the steps not shown, and the notes of where figures came from, as hidden fields. */
+export function carriedFields(
+  values: Form,
+  sources: Record<string, string>,
+  step: number,
+): [string, string][] {
+  return [
+    ...Object.entries(values).flatMap(([field, value]) =>
+      stepOf(field) === step || !FORM_STEPS.some((s) => s.fields.test(field))
+        ? []
+        : [[field, text(value)] as [string, string]],
+    ),
+    ...Object.entries(sources).map(([field, note]) => [`${SOURCE}${field}`, note] as [string, string]),
+  ];
+}
+
 const text = (v: Form[string]) => (Array.isArray(v) ? v[0] : v)?.trim() ?? '';
 /** Pence from typed pounds; text that is not an amount goes on to the schema, which refuses it by name. */
 const pounds = (v: Form[string]) => {

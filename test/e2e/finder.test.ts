@@ -41,13 +41,19 @@ test(
 test('a finance lead builds a business case and sees who would be worse off', needsChromium, async () => {
   await site.page.goto(`${site.base}/partnerships/wychavon-malvern-hills-shared-chief-executive`);
   await site.page.getByRole('link', { name: 'Start a business case' }).click();
+  const next = () => site.page.getByRole('button', { name: 'Continue' }).click();
+  await site.page.getByRole('heading', { name: 'Step 1 of 4: Partners' }).waitFor();
   await site.page.getByLabel('Name of the business case').fill('Shared revenues and benefits');
   await site.page.getByLabel('Wychavon District Council: cost now').fill('1,200,000');
   await site.page.getByLabel('Malvern Hills District Council: cost now').fill('800,000');
+  await next();
   await site.page.getByLabel(/Running cost of the shared service/).fill('1.7m');
   await site.page.getByLabel('One-off cost 1: year').fill('1');
   await site.page.getByLabel('One-off cost 1: amount in pounds').fill('200,000');
   await site.page.getByLabel('One-off cost 1: kind').selectOption({ label: 'IT' });
+  await next();
+  await site.page.getByRole('heading', { name: 'Step 3 of 4: Savings phasing' }).waitFor();
+  await next();
   const runningSplit = site.page.getByRole('group', { name: 'How to split the running cost' });
   await runningSplit.getByRole('radio', { name: 'Equal shares' }).check();
   await site.page.getByRole('button', { name: 'Save and see the results' }).click();
@@ -56,7 +62,9 @@ test('a finance lead builds a business case and sees who would be worse off', ne
   assert.match(text, /Malvern Hills District Council would be worse off/);
   assert.match(text, /An annual payment of £[\d,]+ to Malvern Hills District Council/);
   assert.match(text, /Net present value/);
+  // Changing one answer: straight to its step, every other answer kept.
   await site.page.getByRole('link', { name: 'Change the inputs' }).click();
+  await site.page.getByRole('button', { name: 'Sharing' }).click();
   await runningSplit.getByRole('radio', { name: 'By baseline cost' }).check();
   await site.page.getByRole('button', { name: 'Save and see the results' }).click();
   await site.page.getByText('No partner worse off').waitFor();

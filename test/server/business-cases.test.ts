@@ -67,60 +67,69 @@ forEachDatabase('business cases', (database) => {
     assert.match(csv.body, /E07000235,Malvern Hills District Council,800000,850000,-50000/);
   });
 
-  test('through the form: pounds typed, problems shown against their fields, saved and shown', async () => {
+  test('through the form in steps: pounds typed, problems shown against their fields, saved and shown', async () => {
     const slug = 'wychavon-malvern-hills-shared-chief-executive';
     const page = await client.inject(`/partnerships/${slug}/business-cases/new`);
     assert.equal(page.statusCode, 200);
+    assert.match(page.body, /Step 1 of 4: Partners/);
     assert.match(page.body, /Wychavon District Council/);
-    const refused = await client.inject({
-      method: 'POST',
-      url: `/partnerships/${slug}/business-cases/new`,
-      ...form({
-        name: 'Shared legal service',
-        'partner-0-baseline': '400,000',
-        'partner-1-baseline': 'lots',
-        running: 'a lot',
-        'oneoff-0-year': '1',
-        'oneoff-0-amount': '10,000',
-        horizon: '1000',
-        runningMethod: 'fixed',
-        'runningPercent-0': '60',
-        'runningPercent-1': '30',
-        oneOffMethod: 'equal',
-      }),
+    // Each step posts every answer so far (the browser carries the others as hidden fields).
+    const answers: Record<string, string> = {};
+    const send = (step: number, go: string, more: Record<string, string>) => {
+      Object.assign(answers, more);
+      return client.inject({
+        method: 'POST',
+        url: `/partnerships/${slug}/business-cases/new`,
+        ...form({ ...answers, step: String(step), go }),
+      });
+    };
+    const partners = await send(0, 'next', {
+      name: 'Shared legal service',
+      'partner-0-baseline': '400,000',
+      'partner-1-baseline': 'lots',
     });
-    assert.equal(refused.statusCode, 422);
-    assert.match(refused.body, /href="#partner-1-baseline"/);
-    assert.match(refused.body, /The horizon is 3 to 15 years/);
-    // Against the first partner's share, in the form's own units, and no kind of cost assumed.
-    assert.match(refused.body, /href="#runningPercent-0">The percentages must add up to 100/);
-    assert.match(refused.body, /Give the running cost in pounds, like 125,000/);
-    assert.match(refused.body, /href="#oneoff-0-kind">Choose what the one-off cost is for/);
-    assert.doesNotMatch(refused.body, /pence/);
-    assert.match(refused.body, /value="lots"/);
-    const saved = await client.inject({
-      method: 'POST',
-      url: `/partnerships/${slug}/business-cases/new`,
-      ...form({
-        name: 'Shared legal service',
-        'partner-0-baseline': '400,000',
-        'partner-1-baseline': '300,000',
-        running: '650k',
-        'oneoff-0-year': '1',
-        'oneoff-0-kind': 'project',
-        'oneoff-0-amount': '50,000',
-        phasing: '50, 100',
-        inflation: '2',
-        horizon: '10',
-        discount: '3.5',
-        runningMethod: 'fixed',
-        'runningPercent-0': '55',
-        'runningPercent-1': '45',
-        oneOffMethod: 'mix',
-        'oneOffMix-equal': '50',
-        'oneOffMix-baseline': '50',
-      }),
+    assert.equal(partners.statusCode, 422);
+    assert.match(partners.body, /href="#partner-1-baseline">Give the baseline cost in pounds, like 125,000/);
+    assert.match(partners.body, /value="lots"/);
+    assert.doesNotMatch(partners.body, /running cost/i, 'a later step’s problems wait for it');
+    const costsPage = await send(0, 'next', { 'partner-1-baseline': '300,000' });
+    assert.equal(costsPage.statusCode, 200);
+    assert.match(costsPage.body, /Step 2 of 4: Costs/);
+    assert.match(costsPage.body, /<input type="hidden" name="name" value="Shared legal service">/);
+    const costs = await send(1, 'next', {
+      running: 'a lot',
+      'oneoff-0-year': '1',
+      'oneoff-0-amount': '50,000',
     });
+    assert.equal(costs.statusCode, 422);
+    assert.match(costs.body, /Give the running cost in pounds, like 125,000/);
+    // No kind of cost is assumed.
+    assert.match(costs.body, /href="#oneoff-0-kind">Choose what the one-off cost is for/);
+    assert.doesNotMatch(costs.body, /pence/);
+    assert.match(
+      (await send(1, 'next', { running: '650k', 'oneoff-0-kind': 'project' })).body,
+      /Step 3 of 4/,
+    );
+    const savings = await send(2, 'next', {
+      phasing: '50, 100',
+      inflation: '2',
+      horizon: '1000',
+      discount: '3.5',
+    });
+    assert.match(savings.body, /The horizon is 3 to 15 years/);
+    assert.match((await send(2, 'back', {})).body, /Step 2 of 4: Costs/, 'Back moves without checking');
+    assert.match((await send(2, 'next', { horizon: '10' })).body, /Step 4 of 4: Sharing/);
+    const shares = await send(3, 'save', {
+      runningMethod: 'fixed',
+      'runningPercent-0': '60',
+      'runningPercent-1': '30',
+      oneOffMethod: 'mix',
+      'oneOffMix-equal': '50',
+      'oneOffMix-baseline': '50',
+    });
+    assert.equal(shares.statusCode, 422);
+    assert.match(shares.body, /href="#runningPercent-0">The percentages must add up to 100/);
+    const saved = await send(3, 'save', { 'runningPercent-0': '55', 'runningPercent-1': '45' });
     assert.equal(saved.statusCode, 303, saved.body);
     const shown = await client.inject(saved.headers.location as string);
     assert.match(shown.body, /Shared legal service/);
@@ -131,7 +140,8 @@ forEachDatabase('business cases', (database) => {
     assert.equal((await client.inject(`/business-cases/compare?ids=${ids.join(',')}`)).statusCode, 200);
     const edit = await client.inject(`/business-cases/${ids[0]}/edit`);
     assert.equal(edit.statusCode, 200);
-    // Each partner's share comes back in its own box.
-    assert.match(edit.body, /id="runningPercent-0" name="runningPercent-0" type="text" value="55"/);
+    // Each partner's share comes back in its own box, carried until its step.
+    assert.match(edit.body, /Step 1 of 4: Partners/);
+    assert.match(edit.body, /<input type="hidden" name="runningPercent-0" value="55">/);
   });
 });

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { APPORTIONMENT_METHODS, ONE_OFF_KINDS } from '../../domain/business-case.js';
-import { InputError } from '../../domain/errors.js';
+import { APPORTIONMENT_METHODS, type BusinessCaseInput, ONE_OFF_KINDS } from '../../domain/business-case.js';
+import { InputError, type Problem } from '../../domain/errors.js';
 import { parseInput } from '../../domain/validation.js';
 import { businessCaseReport, businessCaseTables, checkBusinessCase } from '../../services/business-case.js';
 import { getBusinessCase } from '../../store/business-cases.js';
@@ -19,8 +19,12 @@ import {
   businessCaseFormFromOpportunity,
   businessCaseFromForm,
   businessCaseToForm,
+  carriedFields,
+  FORM_STEPS,
   NEW_CASE,
   ONE_OFF_ROWS,
+  readStepForm,
+  stepOf,
 } from '../business-case-form.js';
 import { type Form, formErrors } from '../forms.js';
 import { businessCaseId, opportunityEvidence } from '../../domain/queries.js';
@@ -44,9 +48,16 @@ export function businessCasePages(app: FastifyInstance, db: Database) {
   const form = async (
     reply: FastifyReply,
     slug: string,
-    context: { action: string; title: string; values: Form } & Record<string, unknown>,
+    context: {
+      action: string;
+      title: string;
+      values: Form;
+      step?: number;
+      sources?: Record<string, string>;
+    } & Record<string, unknown>,
   ) => {
     const p = await getPartnership(db, slug, FULL_ACCESS);
+    const step = context.step ?? 0;
     return page(reply, 'business-cases/form.njk', {
       section: 'partnerships',
       breadcrumbs: [
@@ -61,10 +72,17 @@ export function businessCasePages(app: FastifyInstance, db: Database) {
       errors: {},
       sources: {},
       ...context,
+      step,
+      steps: FORM_STEPS,
+      carried: carriedFields(context.values, context.sources ?? {}, step),
     });
   };
 
-  /** Saves the form as a new case or over case `id`; shows the form again with its problems if refused. */
+  /**
+   * Moves through the form's steps: Continue checks the step's own answers before the next; Back and
+   * the list of steps move without checking; Save checks everything, showing the first step with a
+   * problem, and saves the case as new or over case `id`.
+   */
   const save = async (
     reply: FastifyReply,
     slug: string,
@@ -73,19 +91,37 @@ export function businessCasePages(app: FastifyInstance, db: Database) {
   ) => {
     const p = await getPartnership(db, slug, FULL_ACCESS);
     const members = p.members.map((m) => m.bodyCode);
-    const { input, rows } = businessCaseFromForm(body, p.slug, members);
+    const { values, sources, step, go } = readStepForm(body);
+    const show = (status: number, at: number, problems: Problem[] = []) =>
+      form(reply.status(status), p.slug, { ...target, values, sources, step: at, ...formErrors(problems) });
+    if (step !== undefined && go === 'back') return show(200, Math.max(0, step - 1));
+    if (step !== undefined && /^\d+$/.test(go)) return show(200, Math.min(Number(go), FORM_STEPS.length - 1));
+    const { input, rows } = businessCaseFromForm(values, p.slug, members);
+    let problems: Problem[] = [];
+    let checked: BusinessCaseInput | undefined;
     try {
-      const { input: checked } = await checkBusinessCase(db, input);
-      const id = await saveBusinessCaseRecord(db, actorOf(signedIn(reply.request)), checked, target.id);
-      return reply.redirect(`/business-cases/${id}?done=business-case-saved`, 303);
+      ({ input: checked } = await checkBusinessCase(db, input));
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
-      const problems = businessCaseFormProblems(
+      problems = businessCaseFormProblems(
         error.problems.length ? error.problems : [{ field: 'name', message: error.message }],
         rows,
       );
-      return form(reply.status(422), p.slug, { ...target, values: body, ...formErrors(problems) });
     }
+    if (step !== undefined && go === 'next') {
+      const here = problems.filter((problem) => stepOf(problem.field) === step);
+      return here.length ? show(422, step, here) : show(200, step + 1);
+    }
+    if (!checked) {
+      const first = Math.min(...problems.map((problem) => stepOf(problem.field)));
+      return show(
+        422,
+        first,
+        problems.filter((problem) => stepOf(problem.field) === first),
+      );
+    }
+    const id = await saveBusinessCaseRecord(db, actorOf(signedIn(reply.request)), checked, target.id);
+    return reply.redirect(`/business-cases/${id}?done=business-case-saved`, 303);
   };
 
   app.get<BySlug>('/partnerships/:slug/business-cases/new', async (request, reply) => {
