@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core';
 import { needsChromium, signInAs, SITE_ADMIN, startDemoSite } from '../helpers/browser.js';
 import { PASSWORD } from '../helpers/factories.js';
 import { getPartnership } from '../../src/store/partnerships.js';
+import { listSpendImports } from '../../src/store/spend.js';
 import { FULL_ACCESS } from '../../src/domain/access.js';
 
 let site: Awaited<ReturnType<typeof startDemoSite>>;
@@ -88,6 +89,22 @@ test(
     await page.getByRole('heading', { level: 1, name: 'Partnerships' }).waitFor();
     assert.equal((await page.goto(site.base + agma))?.status(), 404);
 
+    // A spend import: its payments go, with their part in the reports.
+    const [trafford] = await listSpendImports(site.db, 'E08000009');
+    await confirmAfterCancelling(
+      `/spend-imports/${trafford!.id}`,
+      { name: 'Remove this import' },
+      {
+        heading: new RegExp(
+          `Remove the import of ${trafford!.file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\?`,
+        ),
+        says: new RegExp(`Payments it stored\\s+${trafford!.accepted.toLocaleString('en-GB')}`),
+        button: 'Remove this import',
+      },
+    );
+    await page.getByText('The import has been removed').waitFor();
+    assert.equal((await listSpendImports(site.db, 'E08000009')).length, 0);
+
     // A body no partnership uses.
     await confirmAfterCancelling(
       '/bodies/E06000012',
@@ -124,6 +141,7 @@ test(
       new RegExp(`Deleted project ${project.name}`),
       /Deleted body North East Lincolnshire Council/,
       /Deleted partnership AGMA/,
+      /Deleted spend import Synthetic demo spend/,
       /Revoked/,
     ]) {
       assert.match(history, seen);
