@@ -261,3 +261,11 @@ export async function bodyIdOf(sql: Sql, code: string | undefined): Promise<numb
   const [row] = await sql.query<{ id: number }>('SELECT id FROM bodies WHERE code = $1', [code]);
   return row?.id;
 }
+
+/** The bodies with spend held, by name: what a page about spend can be narrowed to. */
+export async function bodiesWithSpend(sql: Sql): Promise<{ code: string; name: string }[]> {
+  return sql.query(
+    `SELECT b.code, b.name FROM bodies b WHERE EXISTS (SELECT 1 FROM spend_cube c WHERE c.body_id = b.id)
+     ORDER BY b.name`,
+  );
+}

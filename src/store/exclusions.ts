@@ -122,14 +122,6 @@ export async function hasUndecidedSpend(sql: Sql): Promise<boolean> {
   return row?.any ?? false;
 }
 
-/** The bodies with spend held, by name: what the decisions can be narrowed to. */
-export async function bodiesWithSpend(sql: Sql): Promise<{ code: string; name: string }[]> {
-  return sql.query(
-    `SELECT b.code, b.name FROM bodies b WHERE EXISTS (SELECT 1 FROM spend_cube c WHERE c.body_id = b.id)
-     ORDER BY b.name`,
-  );
-}
-
 /** What an exclusion decision is about: a payee, or a published expense type or category. */
 export type ExclusionSubject = 'payee' | 'label';
 

@@ -14,7 +14,8 @@ import {
 } from '../../services/records.js';
 import { categorySpend, listUnmapped, secondLevelSpend } from '../../store/categories.js';
 import type { Database } from '../../store/db.js';
-import { bodiesWithSpend, listExclusionDecisions } from '../../store/exclusions.js';
+import { listExclusionDecisions } from '../../store/exclusions.js';
+import { bodiesWithSpend } from '../../store/bodies.js';
 import { hasSyntheticSpend } from '../../store/spend.js';
 import { getSupplier, listReviews, listSuppliers } from '../../store/suppliers.js';
 import { page } from '../page.js';
