@@ -31,9 +31,10 @@ export async function decideExclusions(tx: Sql): Promise<number[]> {
     `SELECT l.id, l.value FROM spend_labels l WHERE l.kind IN ('expenseType', 'categoryLabel')
        AND NOT EXISTS (SELECT 1 FROM label_exclusions x WHERE x.label_id = l.id)`,
   );
-  const names = await tx.query<{ name: string }>(
-    'SELECT name FROM bodies UNION SELECT unnest(alt_names) FROM bodies',
-  );
+  // The directory's names are read only when there are new payees to hold them against.
+  const names = payees.length
+    ? await tx.query<{ name: string }>('SELECT name FROM bodies UNION SELECT unnest(alt_names) FROM bodies')
+    : [];
   const directory = new DirectoryNames(names.map((n) => n.name));
   const payeeReasons = payees.map((p) => payeeExclusion(p, directory) ?? null);
   const labelReasons = labels.map((l) => expenseExclusion(l.value) ?? null);
