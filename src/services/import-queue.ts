@@ -4,6 +4,7 @@ import { InputError } from '../domain/errors.js';
 import { ColumnChoiceError } from '../domain/spend.js';
 import type { Sql } from '../store/db.js';
 import {
+  claimImportJob,
   failImportJob,
   failUnfinishedImportJobs,
   findImportJob,
@@ -116,6 +117,7 @@ export class SpendImportQueue {
       job.state = 'running';
       await startImportJob(this.db, job);
       const report = await importSpendFile(this.db, file.actor, file.path, file.options, {
+        onBegin: (tx) => claimImportJob(tx, job.id),
         onProgress: (progress) => {
           active.progress = progress;
         },

@@ -37,8 +37,10 @@ export const spendImportOptions = z.object({
 });
 export type SpendImportOptions = z.input<typeof spendImportOptions>;
 
-/** Who hears of an import as it goes: its progress, and its report inside the import's transaction. */
+/** Who hears of an import as it goes: its start and its report inside the import's transaction, and its progress. */
 export interface ImportHooks {
+  /** Runs first in the import's transaction: what it locks stays locked while the import lives. */
+  onBegin?: (tx: Sql) => Promise<void>;
   onProgress?: (progress: ImportProgress) => void;
   /** Runs in the import's transaction, so what it writes is stored exactly when the import is. */
   onStored?: (tx: Sql, report: SpendImportReport) => Promise<void>;
@@ -53,7 +55,7 @@ export async function importSpendFile(
   actor: Actor,
   path: string,
   input: SpendImportOptions,
-  { onProgress, onStored }: ImportHooks = {},
+  { onBegin, onProgress, onStored }: ImportHooks = {},
 ): Promise<SpendImportReport> {
   const options = parseInput(spendImportOptions, input, 'import options');
   const saved = options.bodyCode ? await getColumnChoices(db, options.bodyCode) : {};
@@ -72,6 +74,7 @@ export async function importSpendFile(
     // The payments, the audit entry and the analysis that counts them are one transaction: a process
     // killed at any moment leaves either all of them or none.
     const report = await db.transaction(async (tx) => {
+      await onBegin?.(tx);
       const stored = await importSpend(
         tx,
         { file: layout.file, sha256: digest, layout, batches },

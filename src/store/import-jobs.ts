@@ -69,6 +69,14 @@ export async function startImportJob(sql: Sql, job: ImportJob) {
   );
 }
 
+/**
+ * Called first in the import's own transaction: the job's row stays locked while the import runs, so
+ * a server starting meanwhile (another on the same PostgreSQL) can tell it from one whose server died.
+ */
+export async function claimImportJob(sql: Sql, id: string) {
+  await sql.query('SELECT 1 FROM spend_import_jobs WHERE id = $1 FOR UPDATE', [id]);
+}
+
 /** Called in the import's own transaction: the job is done exactly when its import is stored. */
 export async function finishImportJob(sql: Sql, id: string, importId: number) {
   await sql.query(
@@ -87,6 +95,7 @@ export async function failImportJob(sql: Sql, id: string, problem: ImportProblem
 /**
  * Ends the jobs a stopped server left running. Their imports were transactions that never
  * committed, so nothing of them is stored; the uploaded copies went with the server's temporary folder.
+ * A job whose row is locked is still being imported by a live server, and is left to it.
  */
 export async function failUnfinishedImportJobs(sql: Sql) {
   const problem: ImportProblem = {
@@ -95,7 +104,8 @@ export async function failUnfinishedImportJobs(sql: Sql) {
     problems: [],
   };
   await sql.query(
-    `UPDATE spend_import_jobs SET state = 'failed', problem = $1, finished_at = now() WHERE state = 'running'`,
+    `UPDATE spend_import_jobs SET state = 'failed', problem = $1, finished_at = now()
+     WHERE id IN (SELECT id FROM spend_import_jobs WHERE state = 'running' FOR UPDATE SKIP LOCKED)`,
     [JSON.stringify(problem)],
   );
 }

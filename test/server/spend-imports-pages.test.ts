@@ -7,7 +7,12 @@ import { buildApp } from '../../src/server/app.js';
 import { asSiteAdministrator, type Client } from '../helpers/accounts.js';
 import { emptyRegister, forEachDatabase } from '../helpers/databases.js';
 import { followUpload, multipartForm } from '../helpers/uploads.js';
-import { startImportJob } from '../../src/store/import-jobs.js';
+import {
+  claimImportJob,
+  failUnfinishedImportJobs,
+  findImportJob,
+  startImportJob,
+} from '../../src/store/import-jobs.js';
 
 const OXFORD = 'E07000178';
 const TRAFFORD = 'E08000009';
@@ -167,5 +172,25 @@ forEachDatabase('spend imports on the web and the API', (database) => {
     } finally {
       await restarted.close();
     }
+
+    // On PostgreSQL a second server may start beside a live one: a job still being imported (its row
+    // locked by the import's transaction) is left to the server importing it.
+    if (database().kind !== 'postgres') return;
+    const live = { ...job, id: '00000000-0000-4000-8000-000000000002', file: 'live.csv' };
+    await startImportJob(database(), live);
+    let claimed!: () => void;
+    let finish!: () => void;
+    const importing = database().transaction(async (tx) => {
+      await claimImportJob(tx, live.id);
+      claimed();
+      await new Promise<void>((resolve) => (finish = resolve));
+    });
+    await new Promise<void>((resolve) => (claimed = resolve));
+    await failUnfinishedImportJobs(database());
+    assert.equal((await findImportJob(database(), { id: live.id }))?.state, 'running');
+    finish();
+    await importing;
+    await failUnfinishedImportJobs(database());
+    assert.equal((await findImportJob(database(), { id: live.id }))?.state, 'failed');
   });
 });
