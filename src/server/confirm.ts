@@ -16,6 +16,8 @@ export interface Confirmation {
   action: string;
   button: string;
   cancelHref: string;
+  /** The action cannot be taken now (the warning says why): the page offers only the way back. */
+  blocked?: boolean;
 }
 
 /**

@@ -89,8 +89,8 @@ const openEverySection = (page: Page) =>
   });
 
 /**
- * What stands in a reader's way on this page at its width: sideways scrolling (WCAG 1.4.10), and chart
- * words or figures drawn under 12 px (text in an SVG shrinks with it).
+ * What stands in a reader's way on this page at its width: sideways scrolling (WCAG 1.4.10), chart
+ * words or figures drawn under 12 px (text in an SVG shrinks with it), and bars squeezed to nothing.
  */
 const reflowProblems = (page: Page) =>
   page.evaluate(() => {
@@ -107,6 +107,10 @@ const reflowProblems = (page: Page) =>
       if (size < 12 && el.getClientRects().length)
         problems.push(`chart text "${el.textContent?.trim().slice(0, 30)}" is ${size.toFixed(1)} px`);
     }
+    // A bar squeezed to nothing says nothing, however narrow the screen.
+    for (const bar of document.querySelectorAll('.pf-bars__bar'))
+      if (bar.getClientRects().length && bar.getBoundingClientRect().width < 24)
+        problems.push(`a chart's bar is ${bar.getBoundingClientRect().width.toFixed(0)} px wide`);
     return problems;
   });
 

@@ -47,6 +47,11 @@ test(
     const agma = '/partnerships/agma-cooperation';
     const before = await getPartnership(site.db, 'agma-cooperation', FULL_ACCESS);
 
+    // A body partnerships use cannot go: its page says so and offers no button that would fail.
+    await page.goto(`${site.base}/bodies/E08000001/delete`);
+    assert.match(await page.locator('main').innerText(), /cannot be deleted: remove it from them first/);
+    assert.equal(await page.getByRole('button', { name: 'Delete this body' }).count(), 0);
+
     // A member's Remove is a link to a question, not a button that acts.
     await confirmAfterCancelling(
       agma,

@@ -62,7 +62,7 @@ forEachDatabase('spend API and pages', (database) => {
     );
     assert.equal(res.statusCode, 422);
     assert.match(res.body, /govuk-error-summary/);
-    assert.match(res.body, /No header row found in the first 30 rows/);
+    assert.match(res.body, /minutes\.csv: No header row found in the first 30 rows/);
     const none = await client.inject({
       method: 'POST',
       url: '/bodies/E08000005/spend-imports',
@@ -89,7 +89,7 @@ forEachDatabase('spend API and pages', (database) => {
     // The columns page offers the file's own headings, with the missing field marked against its select.
     assert.match(
       refused.body,
-      /<a href="#column-amount">No column for this; name the column that holds it<\/a>/,
+      /<a href="#column-amount">Amount: No column for this; name the column that holds it<\/a>/,
     );
     assert.match(refused.body, /<option value="Sum Paid">Sum Paid<\/option>/);
     assert.match(refused.body, /As found: Payee/);

@@ -119,6 +119,7 @@ export function bodyPages(app: FastifyInstance, db: Database) {
       action: `/bodies/${body.code}/delete`,
       button: 'Delete this body',
       cancelHref: `/bodies/${body.code}`,
+      blocked: partnerships.items.length > 0,
     });
   });
 

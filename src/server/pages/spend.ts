@@ -87,7 +87,12 @@ export function spendPages(app: FastifyInstance, db: Database, imports: SpendImp
     values: Record<string, string>,
   ) => {
     if (problem.columns) {
-      const problems = problem.problems.map((p) => ({ ...p, field: columnField(p) }));
+      // Named by the spend field, since the summary lists them out of the form's context.
+      const problems = problem.problems.map((p) => ({
+        ...p,
+        message: `${p.field}: ${p.message}`,
+        field: columnField(p),
+      }));
       return columnsPage(
         reply,
         body,
@@ -111,7 +116,7 @@ export function spendPages(app: FastifyInstance, db: Database, imports: SpendImp
             {
               field: 'file',
               message: [
-                problem.message,
+                problem.file ? `${problem.file}: ${problem.message}` : problem.message,
                 ...problem.problems.slice(0, 3).map((p) => `row ${p.row ?? '–'}, ${p.field}: ${p.message}`),
               ].join('; '),
             },

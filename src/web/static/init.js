@@ -36,7 +36,7 @@ if (job) {
     }
     const said =
       status.state === 'queued'
-        ? 'Waiting for the import before it to finish.'
+        ? 'Waiting for the import ahead of it to finish.'
         : status.progress?.stage === 'analysing'
           ? 'File read: working out suppliers, categories and totals.'
           : 'Reading the file.';
