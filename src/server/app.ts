@@ -95,17 +95,20 @@ export async function buildApp({
       return reply
         .status(status)
         .send({ error: message, ...(file ? { file } : {}), ...(problems ? { problems } : {}) });
+    const needsSignIn = status === 403 && !request.viewer;
     return page(reply.status(status), 'error.njk', {
       title:
         status === 404
           ? 'Page not found'
-          : status === 403
-            ? 'You cannot do this'
-            : status >= 500
-              ? 'Sorry, there is a problem with the service'
-              : 'There is a problem',
+          : needsSignIn
+            ? 'You need to sign in'
+            : status === 403
+              ? 'You cannot do this'
+              : status >= 500
+                ? 'Sorry, there is a problem with the service'
+                : 'There is a problem',
       message,
-      needsSignIn: status === 403 && !request.viewer,
+      needsSignIn,
     });
   });
   app.setNotFoundHandler((request, reply) => {

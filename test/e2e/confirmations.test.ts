@@ -159,6 +159,7 @@ test('a signed-out person is told to sign in, with a link that brings them back'
   for (const path of ['/account', '/users', '/partnerships/tri-council/business-cases/new']) {
     const response = await anonymous.goto(site.base + path);
     assert.equal(response?.status(), 403, path);
+    await anonymous.getByRole('heading', { level: 1, name: 'You need to sign in' }).waitFor();
     await anonymous.getByRole('main').getByRole('link', { name: 'Sign in' }).click();
     await anonymous.getByLabel('Email address').fill(SITE_ADMIN);
     await anonymous.getByLabel('Password', { exact: true }).fill(PASSWORD);
