@@ -64,23 +64,28 @@ export function changedFields(before: unknown, after: unknown): FieldChange[] {
   const b = (before ?? {}) as Record<string, unknown>;
   const a = (after ?? {}) as Record<string, unknown>;
   const fields = [...new Set([...Object.keys(b), ...Object.keys(a)])].filter((f) => f !== 'updatedAt');
-  return fields
-    .filter((f) => JSON.stringify(b[f]) !== JSON.stringify(a[f]))
-    .map((field) => {
-      const [was, is] = [b[field], a[field]];
-      if (Array.isArray(was) && Array.isArray(is)) {
-        const kept = (list: unknown[], other: unknown[]) => {
-          const others = new Set(other.map((x) => JSON.stringify(x)));
-          return list.filter((x) => !others.has(JSON.stringify(x)));
-        };
-        return {
-          field: inWords(field),
-          before: listed(kept(was, is), field),
-          after: listed(kept(is, was), field),
-        };
-      }
-      return { field: inWords(field), before: brief(was, field), after: brief(is, field) };
-    });
+  return (
+    fields
+      .filter((f) => JSON.stringify(b[f]) !== JSON.stringify(a[f]))
+      .map((field) => {
+        const [was, is] = [b[field], a[field]];
+        const records = (list: unknown[]) => list.some((x) => x !== null && typeof x === 'object');
+        if (Array.isArray(was) && Array.isArray(is) && (records(was) || records(is))) {
+          const kept = (list: unknown[], other: unknown[]) => {
+            const others = new Set(other.map((x) => JSON.stringify(x)));
+            return list.filter((x) => !others.has(JSON.stringify(x)));
+          };
+          return {
+            field: inWords(field),
+            before: listed(kept(was, is), field),
+            after: listed(kept(is, was), field),
+          };
+        }
+        return { field: inWords(field), before: brief(was, field), after: brief(is, field) };
+      })
+      // An empty list becoming no list at all, or records reordered, is no change to read.
+      .filter((change) => change.before !== change.after)
+  );
 }
 
 /** "runningPence" → "Running", "leadBodyCode" → "Lead body code". */

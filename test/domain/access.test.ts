@@ -79,6 +79,8 @@ test('a change is described field by field, in words and pounds, ignoring the ti
         ],
         runningPence: 1_060_000_000,
         oneOff: { method: 'equal' },
+        phasing: [50, 100],
+        projects: [],
         updatedAt: 'then',
       },
       {
@@ -90,6 +92,7 @@ test('a change is described field by field, in words and pounds, ignoring the ti
         ],
         runningPence: 1_000_000_050,
         oneOff: { method: 'fixed' },
+        phasing: [100, 50],
         updatedAt: 'now',
         endDate: '2026-03-31',
       },
@@ -99,6 +102,7 @@ test('a change is described field by field, in words and pounds, ignoring the ti
       { field: 'Members', before: 'Cambridgeshire County Council', after: 'West Northamptonshire Council' },
       { field: 'Running', before: '£10,600,000', after: '£10,000,000.50' },
       { field: 'One off', before: 'method equal', after: 'method fixed' },
+      { field: 'Phasing', before: '50; 100', after: '100; 50' },
       { field: 'End date', before: '(none)', after: '2026-03-31' },
     ],
   );
