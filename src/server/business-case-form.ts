@@ -1,4 +1,4 @@
-import type { BusinessCaseInput } from '../domain/business-case.js';
+import type { BusinessCaseInput } from '../domain/business-case/input.js';
 import type { Problem } from '../domain/errors.js';
 import { formatPounds, formatPoundsShort, parsePounds } from '../domain/money.js';
 import type { Opportunity } from '../domain/opportunities.js';

@@ -1,10 +1,11 @@
-import { type BusinessCaseInput, businessCaseInput } from '../domain/business-case.js';
+import { type BusinessCaseInput, businessCaseInput } from '../domain/business-case/input.js';
+import { type CaseResult, evaluate } from '../domain/business-case/evaluate.js';
 import {
-  type CaseResult,
-  evaluate,
   type Sensitivity,
   sensitivity,
-} from '../domain/business-case-evaluation.js';
+  type SwitchingValue,
+  switchingValues,
+} from '../domain/business-case/switching.js';
 import { parseInput } from '../domain/validation.js';
 import type { Table } from '../export/table.js';
 import { resolveBodyIds } from '../store/bodies.js';
@@ -15,6 +16,7 @@ export interface BusinessCaseReport extends StoredBusinessCase {
   names: Record<string, string>;
   result: CaseResult;
   sensitivity: Sensitivity[];
+  switchingValues: SwitchingValue[];
 }
 
 /**
@@ -62,6 +64,7 @@ export async function businessCaseReport(
     names,
     result: evaluate(input, names),
     sensitivity: sensitivity(input, sensitivityPercent),
+    switchingValues: switchingValues(input),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { Actor, RecordType } from '../domain/audit.js';
 import type { BodyInput } from '../domain/bodies.js';
-import type { BusinessCaseInput } from '../domain/business-case.js';
+import type { BusinessCaseInput } from '../domain/business-case/input.js';
 import { EXCLUSION_REASONS, type ExclusionReason } from '../domain/addressable.js';
 import { CATEGORIES, type Category } from '../domain/categories.js';
 import type { MemberRole, PartnershipInput, ProjectInput } from '../domain/partnerships.js';

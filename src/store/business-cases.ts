@@ -1,4 +1,4 @@
-import type { BusinessCaseInput } from '../domain/business-case.js';
+import type { BusinessCaseInput } from '../domain/business-case/input.js';
 import { InputError, NotFoundError } from '../domain/errors.js';
 import type { Membership } from '../domain/access.js';
 import type { Sql } from './db.js';

@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { apportion, type BusinessCaseInput, businessCaseInput } from '../../src/domain/business-case.js';
-import { evaluate, sensitivity } from '../../src/domain/business-case-evaluation.js';
+import { type BusinessCaseFields, businessCaseInput } from '../../src/domain/business-case/input.js';
+import { apportion } from '../../src/domain/business-case/rounding.js';
+import { evaluate } from '../../src/domain/business-case/evaluate.js';
+import { sensitivity } from '../../src/domain/business-case/switching.js';
 import { InputError } from '../../src/domain/errors.js';
 import { parseInput } from '../../src/domain/validation.js';
 
 /** Two partners: A spends £600,000 a year on the service, B £400,000; shared, it would cost £800,000. */
-const worked = (over: Partial<BusinessCaseInput> = {}) =>
+const worked = (over: Partial<BusinessCaseFields> = {}) =>
   parseInput(
     businessCaseInput,
     {
@@ -69,34 +71,44 @@ test('a worked case: cash flows, payback and NPV computed by hand', () => {
   assert.deepEqual(
     r.partners.map((p) => p.years.map((y) => y.netPence)),
     [
-      [-1_500_000, 12_000_000, 12_000_000],
-      [-3_500_000, 8_000_000, 8_000_000],
+      [0, -1_500_000, 12_000_000, 12_000_000],
+      [0, -3_500_000, 8_000_000, 8_000_000],
     ],
   );
   assert.deepEqual(
     r.years.map((y) => y.cumulativePence),
-    [-5_000_000, 15_000_000, 35_000_000],
+    [0, -5_000_000, 15_000_000, 35_000_000],
   );
   assert.equal(r.paybackYear, 2);
   assert.equal(r.npvPence, 35_000_000);
   assert.deepEqual(r.worseOff, []);
-  // At 10%: −£50,000 + £200,000/1.1 + £200,000/1.21, each partner rounded to the penny.
+  // At 10%: year t is discounted by 1.1^-t (year 0 is now). A: −£15,000/1.1 + £120,000/1.1² +
+  // £120,000/1.1³ = £175,694.9662; B: −£35,000/1.1 + £80,000/1.1² + £80,000/1.1³ = £94,402.7047.
   const discounted = evaluate(worked({ discountPercent: 10 }));
+  const hand = (flows: number[]) => flows.reduce((s, f, i) => s + f / 1.1 ** (i + 1), 0);
+  const [a, b] = [hand([-1_500_000, 12_000_000, 12_000_000]), hand([-3_500_000, 8_000_000, 8_000_000])];
+  assert.equal(discounted.npvPence, Math.round(a + b));
+  assert.equal(discounted.npvPence, 27_009_767);
+  // The parts make the whole: A's .66 of a penny outranks B's .48 for the penny left over.
   assert.deepEqual(
     discounted.partners.map((p) => p.npvPence),
-    [19_326_446, 10_384_298],
+    [17_569_497, 9_440_270],
   );
-  assert.equal(discounted.npvPence, 29_710_744);
-  // Inflation 10%: year 2 costs are 1.1 times year 1's.
-  const inflated = evaluate(worked({ inflationPercent: 10 }));
-  assert.equal(inflated.partners[0]?.years[1]?.beforePence, 66_000_000);
-  assert.equal(inflated.partners[0]?.years[1]?.netPence, 13_200_000);
+  // General inflation changes nothing in real terms; a real price change (pay rising 1% a year
+  // faster than prices) raises year t's costs, before and after alike, by 1.01^t.
+  assert.equal(evaluate(worked({ inflationPercent: 10 })).npvPence, 35_000_000);
+  const dearer = evaluate(worked({ realPriceChangePercent: 1 }));
+  assert.equal(dearer.partners[0]?.years[2]?.beforePence, Math.round(60_000_000 * 1.01 ** 2));
+  assert.deepEqual(
+    dearer.years.map((y) => y.netPence),
+    [0, 0.5 * 20_000_000 * 1.01 - 15_000_000, 20_000_000 * 1.01 ** 2, Math.round(20_000_000 * 1.01 ** 3)],
+  );
   // Funding of £100,000 pays most of the one-off: £25,000 is left, £12,500 each.
   assert.equal(evaluate(worked({ fundingPence: 10_000_000 })).partners[1]?.oneOffSharePence, 2_500_000);
 });
 
 test('each way of splitting the running cost', () => {
-  const split = (running: BusinessCaseInput['running']) =>
+  const split = (running: BusinessCaseFields['running']) =>
     evaluate(worked({ running })).partners.map((p) => p.runningSharePence);
   assert.deepEqual(split({ method: 'equal' }), [40_000_000, 40_000_000]);
   assert.deepEqual(split({ method: 'population' }), [60_000_000, 20_000_000]);
@@ -150,9 +162,9 @@ test('bad input is refused naming the field, or handled by a stated rule', () =>
     }
   };
   assert.deepEqual(problems({ runningPence: -1 }), ['runningPence: The running cost cannot be negative']);
-  assert.deepEqual(problems({ horizonYears: 1_000 }), ['horizonYears: The horizon is 3 to 15 years']);
+  assert.deepEqual(problems({ horizonYears: 1_000 }), ['horizonYears: The horizon is 3 to 60 years']);
   assert.deepEqual(problems({ horizonYears: 0 }), [
-    'horizonYears: The horizon is 3 to 15 years',
+    'horizonYears: The horizon is 3 to 60 years',
     'oneOffs.0.year: The year is after the horizon',
   ]);
   assert.deepEqual(problems({ running: { method: 'fixed', percentages: [60, 30] } }), [

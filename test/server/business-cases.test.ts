@@ -116,7 +116,7 @@ forEachDatabase('business cases', (database) => {
       horizon: '1000',
       discount: '3.5',
     });
-    assert.match(savings.body, /The horizon is 3 to 15 years/);
+    assert.match(savings.body, /The horizon is 3 to 60 years/);
     assert.match((await send(2, 'back', {})).body, /Step 2 of 4: Costs/, 'Back moves without checking');
     assert.match((await send(2, 'next', { horizon: '10' })).body, /Step 4 of 4: Sharing/);
     const shares = await send(3, 'save', {

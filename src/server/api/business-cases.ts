@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { membership } from '../../domain/access.js';
-import { businessCaseInput } from '../../domain/business-case.js';
+import { businessCaseInput } from '../../domain/business-case/input.js';
 import { businessCaseId } from '../../domain/queries.js';
 import { actorOf } from '../../services/accounts.js';
 import { businessCaseReport, checkBusinessCase } from '../../services/business-case.js';

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifySchema } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { bodyInput } from '../../domain/bodies.js';
-import { businessCaseInput } from '../../domain/business-case.js';
+import { businessCaseInput } from '../../domain/business-case/input.js';
 import { partnershipInput, projectInput } from '../../domain/partnerships.js';
 import { registerDocument } from '../../domain/register.js';
 import { policyFor } from '../policies.js';

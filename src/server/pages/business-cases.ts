@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { APPORTIONMENT_METHODS, type BusinessCaseInput, ONE_OFF_KINDS } from '../../domain/business-case.js';
+import { APPORTIONMENT_METHODS, type BusinessCaseInput, ONE_OFF_KINDS } from '../../domain/business-case/input.js';
 import { InputError, type Problem } from '../../domain/errors.js';
 import { parseInput } from '../../domain/validation.js';
 import { businessCaseReport, businessCaseTables, checkBusinessCase } from '../../services/business-case.js';
