@@ -6,6 +6,12 @@ import {
   type SwitchingValue,
   switchingValues,
 } from '../domain/business-case/switching.js';
+import {
+  conventions,
+  describeSplit,
+  describeStability,
+  describeSwitching,
+} from '../domain/business-case/words.js';
 import { parseInput } from '../domain/validation.js';
 import type { Table } from '../export/table.js';
 import { resolveBodyIds } from '../store/bodies.js';
@@ -69,17 +75,37 @@ export async function businessCaseReport(
 }
 
 const pounds = (pence: number) => Math.round(pence) / 100;
+const percent = (share: number) => Math.round(share * 10_000) / 100;
 
-/** The case's tables for CSV and XLSX (amounts in pounds). */
+/** The case's tables for CSV and XLSX (amounts in pounds, real terms unless headed cash). */
 export function businessCaseTables(r: BusinessCaseReport): Table[] {
   const name = (code: string) => r.names[code] ?? code;
+  const { result } = r;
   return [
+    {
+      name: 'summary',
+      title: 'Summary',
+      header: ['Figure', 'Value'],
+      rows: [
+        ['Net present value, real terms (£)', pounds(result.npvPence)],
+        ['Net present value, cash terms at the matching nominal rate (£)', pounds(result.cash.npvPence)],
+        ['Payback year', result.paybackYear ?? 'Not within the horizon'],
+        ['Saving a year at full operation (£)', pounds(result.steadySavingPence)],
+        ['One-off costs after funding (£)', pounds(result.oneOffPence)],
+        ['Running cost split', describeSplit(r.input.running)],
+        ['One-off cost split', describeSplit(r.input.oneOff)],
+        ['Stability of the running-cost split', describeStability(result.stability, name)],
+        ...conventions(r.input).map((words, i) => [`Convention ${i + 1}`, words]),
+      ],
+    },
     {
       name: 'partners',
       title: 'Each partner',
       header: [
         'Body code',
         'Body',
+        'Joins in year',
+        'Leaves after year',
         'Cost now a year (£)',
         'Share of running cost (£)',
         'Saving a year (£)',
@@ -87,13 +113,15 @@ export function businessCaseTables(r: BusinessCaseReport): Table[] {
         'One-off share (£)',
         'NPV (£)',
       ],
-      rows: r.result.partners.map((p) => [
+      rows: result.partners.map((p) => [
         p.bodyCode,
         name(p.bodyCode),
+        p.fromYear,
+        p.untilYear,
         pounds(p.baselinePence),
         pounds(p.runningSharePence),
         pounds(p.savingPence),
-        Math.round(p.shareOfSaving * 1000) / 10,
+        percent(p.shareOfSaving),
         pounds(p.oneOffSharePence),
         pounds(p.npvPence),
       ]),
@@ -103,17 +131,55 @@ export function businessCaseTables(r: BusinessCaseReport): Table[] {
       title: 'Cash flows',
       header: [
         'Year',
-        ...r.result.partners.map((p) => `${p.bodyCode} net (£)`),
+        'Cost now (£)',
+        'Cost after (£)',
+        'Double running (£)',
+        'One-off (£)',
+        ...result.partners.map((p) => `${p.bodyCode} net (£)`),
         'Total net (£)',
         'Cumulative (£)',
-        'Discounted (£)',
+        'Discount factor',
+        'Present value (£)',
+        'Cash terms net (£)',
       ],
-      rows: r.result.years.map((y, i) => [
+      rows: result.years.map((y, i) => [
         y.year,
-        ...r.result.partners.map((p) => pounds(p.years[i]?.netPence ?? 0)),
+        pounds(y.beforePence),
+        pounds(y.afterPence),
+        pounds(y.doubleRunningPence),
+        pounds(y.oneOffPence),
+        ...result.partners.map((p) => pounds(p.years[i]?.netPence ?? 0)),
         pounds(y.netPence),
         pounds(y.cumulativePence),
+        Math.round(y.discountFactor * 1e6) / 1e6,
         pounds(y.discountedPence),
+        pounds(y.cashNetPence),
+      ]),
+    },
+    {
+      name: 'shares',
+      title: 'Running-cost shares by year (%)',
+      header: ['Year', ...result.partners.map((p) => p.bodyCode)],
+      rows: result.years
+        .filter((y) => y.year >= 1)
+        .map((y) => [y.year, ...result.partners.map((p) => percent(p.years[y.year]?.runningShare ?? 0))]),
+    },
+    {
+      name: 'switching-values',
+      title: 'Switching values',
+      header: [
+        'Input',
+        'Unit',
+        'Case NPV zero at',
+        ...result.partners.map((p) => `${p.bodyCode} breaks even at`),
+        'In words',
+      ],
+      rows: r.switchingValues.map((v) => [
+        v.input,
+        v.unit === 'months' ? 'months late' : '% change',
+        v.case ?? 'never',
+        ...v.partners.map((p) => p.at ?? 'never'),
+        describeSwitching(v, name),
       ]),
     },
     {

@@ -6,15 +6,24 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { needsSharedData, sharedData } from '../helpers/databases.js';
+import { makeBody, makeBusinessCase, makePartnership } from '../helpers/factories.js';
+import { openDatabase } from '../../src/store/db.js';
+import { migrate } from '../../src/store/migrate.js';
+import { businessCaseReport } from '../../src/services/business-case.js';
+import { formatPounds } from '../../src/domain/money.js';
 
 const work = mkdtempSync(join(tmpdir(), 'pathfinder-cli-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
 /** Runs the real command on its own embedded database folder, as a user would. */
 function pathfinder(...args: string[]) {
+  return pathfinderIn(join(work, 'data'), ...args);
+}
+
+function pathfinderIn(dataDir: string, ...args: string[]) {
   const run = spawnSync(
     process.execPath,
-    ['--import', 'tsx', 'src/cli/main.ts', '--data-dir', join(work, 'data'), ...args],
+    ['--import', 'tsx', 'src/cli/main.ts', '--data-dir', dataDir, ...args],
     { encoding: 'utf8', env: { ...process.env, DATABASE_URL: '' } },
   );
   return { code: run.status, out: run.stdout, err: run.stderr };
@@ -155,6 +164,42 @@ test(
     assert.match(pathfinder('business-case', 'show', '99').err, /No business case has the number 99/);
   },
 );
+
+test('business-case show prints the figures the API and the page give', async () => {
+  // A case stored in a folder of its own, then read by the command in a separate process.
+  const dataDir = join(work, 'business-case');
+  const db = await openDatabase({ dataDir });
+  let id: number;
+  let report: Awaited<ReturnType<typeof businessCaseReport>>;
+  try {
+    await migrate(db);
+    const [a, b] = [await makeBody(db, { population: 100_000 }), await makeBody(db, { population: 50_000 })];
+    const partnership = await makePartnership(db, [a, b]);
+    id = await makeBusinessCase(db, {
+      partnership,
+      partners: [
+        { bodyCode: a, baselinePence: 90_000_000 },
+        { bodyCode: b, baselinePence: 50_000_000 },
+      ],
+      runningPence: 120_000_000,
+      oneOffs: [{ year: 0, kind: 'it', amountPence: 20_000_000 }],
+      discountPercent: 3.5,
+      horizonYears: 10,
+    });
+    report = await businessCaseReport(db, id);
+  } finally {
+    await db.close();
+  }
+  const shown = pathfinderIn(dataDir, 'business-case', 'show', String(id));
+  assert.equal(shown.code, 0, shown.err);
+  assert.ok(shown.out.includes(`NPV ${formatPounds(report.result.npvPence)} in real terms`));
+  for (const p of report.result.partners) assert.ok(shown.out.includes(`NPV ${formatPounds(p.npvPence)}`));
+  for (const y of report.result.years)
+    assert.ok(
+      shown.out.includes(`year ${y.year}: ${formatPounds(y.netPence)}; ${formatPounds(y.discountedPence)}`),
+    );
+  assert.match(shown.out, /Running cost: the case’s NPV is zero at up [\d.]+%/);
+});
 
 test('users are added, listed and reset from the command line, each with a one-time link', () => {
   const added = pathfinder(

@@ -1,6 +1,19 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { APPORTIONMENT_METHODS, type BusinessCaseInput, ONE_OFF_KINDS } from '../../domain/business-case/input.js';
+import {
+  APPORTIONMENT_METHODS,
+  type BusinessCaseInput,
+  COMPONENT_METHODS,
+  GAME_METHODS,
+  ONE_OFF_KINDS,
+} from '../../domain/business-case/input.js';
+import {
+  conventions,
+  describeSplit,
+  describeStability,
+  SHARING_EXPLAINED,
+  switchingChange,
+} from '../../domain/business-case/words.js';
 import { InputError, type Problem } from '../../domain/errors.js';
 import { parseInput } from '../../domain/validation.js';
 import { businessCaseReport, businessCaseTables, checkBusinessCase } from '../../services/business-case.js';
@@ -67,6 +80,9 @@ export function businessCasePages(app: FastifyInstance, db: Database) {
       p,
       oneOffRows: Array.from({ length: ONE_OFF_ROWS }, (_, i) => i),
       methods: APPORTIONMENT_METHODS,
+      explained: SHARING_EXPLAINED,
+      gameMethods: GAME_METHODS,
+      componentMethods: Object.fromEntries(COMPONENT_METHODS.map((m) => [m, APPORTIONMENT_METHODS[m]])),
       kinds: ONE_OFF_KINDS,
       projects: Object.fromEntries(p.projects.map((project) => [String(project.id), project.name])),
       errors: {},
@@ -225,7 +241,28 @@ export function businessCasePages(app: FastifyInstance, db: Database) {
         recordType: 'business_case',
         recordKey: String(r.id),
       }),
-      methods: APPORTIONMENT_METHODS,
+      splits: Object.fromEntries(
+        (['running', 'oneOff'] as const).map((which) => {
+          const how = describeSplit(r.input[which]);
+          return [
+            which,
+            {
+              how: how[0]?.toUpperCase() + how.slice(1),
+              explained: SHARING_EXPLAINED[r.input[which].method],
+            },
+          ];
+        }),
+      ),
+      stability: describeStability(r.result.stability, (code) => r.names[code] ?? code),
+      conventions: conventions(r.input),
+      sharesChange: r.result.partners.some((p) =>
+        p.years.some((y) => y.year >= 1 && (!y.inService || y.runningShare !== p.years[1]?.runningShare)),
+      ),
+      switching: r.switchingValues.map((v) => ({
+        input: v.input,
+        case: switchingChange(v, v.case),
+        partners: v.partners.map((p) => switchingChange(v, p.at)),
+      })),
       // Tornado bars: each side's distance from the central NPV (at 150 of 300), 140 units for the widest.
       tornado: r.sensitivity.map((s) => ({
         input: s.input,
