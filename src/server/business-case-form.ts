@@ -13,12 +13,18 @@ export const ONE_OFF_ROWS = 5;
 /** The form's steps, each one short page, and the fields each asks. */
 export const FORM_STEPS = [
   { key: 'partners', title: 'Partners', fields: /^(name|project|partner-.*)$/ },
-  { key: 'costs', title: 'Costs', fields: /^(running|funding|oneoff-.*)$/ },
-  { key: 'savings', title: 'Savings phasing', fields: /^(phasing|inflation|horizon|discount)$/ },
+  { key: 'costs', title: 'Costs', fields: /^(running|runningPerUnit|funding|doubleRunning|oneoff-.*)$/ },
+  {
+    key: 'savings',
+    title: 'Savings, prices and risk',
+    fields:
+      /^(phasing|optimismCost|optimismDelay|realPriceChange|inflation|horizon|discount|longTermDiscount)$/,
+  },
   {
     key: 'sharing',
     title: 'Sharing',
-    fields: /^(runningMethod|oneOffMethod|(running|oneOff)(Percent|Mix)-.*)$/,
+    fields:
+      /^(running|oneOff)(Method|CorePercent|CoreMethod|RestMethod|Average|Tolerance|Percent-.*|PartPercent-.*|Mix-.*)$/,
   },
 ] as const;
 
@@ -84,14 +90,18 @@ const list = (v: Form[string]) =>
 
 const MIX = ['equal', 'population', 'baseline', 'driver'] as const;
 
-function apportionmentFromForm(form: Form, prefix: 'running' | 'oneOff', rows: number[]) {
-  const method = text(form[`${prefix}Method`]);
+/** One way of splitting, with its own figures: each partner's percentage, or a mix's weights. */
+function splitFromForm(
+  form: Form,
+  prefix: 'running' | 'oneOff',
+  method: string,
+  rows: number[],
+  percentBoxes = `${prefix}Percent`,
+) {
   return {
     method,
     // Each partner's share, typed beside its name; a blank one is refused by name.
-    ...(method === 'fixed'
-      ? { percentages: rows.map((row) => number(form[`${prefix}Percent-${row}`])) }
-      : {}),
+    ...(method === 'fixed' ? { percentages: rows.map((row) => number(form[`${percentBoxes}-${row}`])) } : {}),
     ...(method === 'mix'
       ? {
           weights: Object.fromEntries(
@@ -105,6 +115,36 @@ function apportionmentFromForm(form: Form, prefix: 'running' | 'oneOff', rows: n
   };
 }
 
+function apportionmentFromForm(form: Form, prefix: 'running' | 'oneOff', rows: number[]) {
+  const method = text(form[`${prefix}Method`]);
+  const core = number(form[`${prefix}CorePercent`]);
+  return {
+    ...splitFromForm(form, prefix, method, rows),
+    // By component: a core share of the cost split one way, the rest another.
+    ...(method === 'components'
+      ? {
+          parts: [
+            {
+              ...splitFromForm(form, prefix, text(form[`${prefix}CoreMethod`]), rows, `${prefix}PartPercent`),
+              percent: core,
+            },
+            {
+              ...splitFromForm(form, prefix, text(form[`${prefix}RestMethod`]), rows, `${prefix}PartPercent`),
+              percent: typeof core === 'number' ? 100 - core : core,
+            },
+          ],
+        }
+      : {}),
+    ...(text(form[`${prefix}Average`]) === '3' ? { driverAverageYears: 3 } : {}),
+    ...(number(form[`${prefix}Tolerance`]) === undefined
+      ? {}
+      : { tolerancePercent: number(form[`${prefix}Tolerance`]) }),
+  };
+}
+
+/** A typed field, only when something was typed: the schema's default holds otherwise. */
+const optional = <T>(key: string, value: T | undefined) => (value === undefined ? {} : { [key]: value });
+
 /** The input the schema checks, and which form row each partner came from (for error messages). */
 export function businessCaseFromForm(form: Form, partnership: string, members: string[]) {
   const rows = members.flatMap((code, row) => (text(form[`partner-${row}-baseline`]) ? [{ code, row }] : []));
@@ -112,17 +152,20 @@ export function businessCaseFromForm(form: Form, partnership: string, members: s
     name: text(form.name),
     partnership,
     ...(text(form.project) ? { projectId: number(form.project) } : {}),
-    partners: rows.map(({ code, row }) => ({
-      bodyCode: code,
-      baselinePence: pounds(form[`partner-${row}-baseline`]),
-      ...(number(form[`partner-${row}-driver`]) === undefined
-        ? {}
-        : { driver: number(form[`partner-${row}-driver`]) }),
-      ...(number(form[`partner-${row}-population`]) === undefined
-        ? {}
-        : { population: number(form[`partner-${row}-population`]) }),
-    })),
+    partners: rows.map(({ code, row }) => {
+      // One figure of activity for every year, or several: year 1's first, the last holding after.
+      const drivers = list(form[`partner-${row}-driver`]);
+      return {
+        bodyCode: code,
+        baselinePence: pounds(form[`partner-${row}-baseline`]),
+        ...(drivers.length > 1 ? { drivers } : optional('driver', drivers[0])),
+        ...optional('population', number(form[`partner-${row}-population`])),
+        ...optional('fromYear', number(form[`partner-${row}-from`])),
+        ...optional('untilYear', number(form[`partner-${row}-until`])),
+      };
+    }),
     runningPence: pounds(form.running),
+    ...optional('runningPerUnitPence', pounds(form.runningPerUnit)),
     oneOffs: Array.from({ length: ONE_OFF_ROWS }, (_, i) => i).flatMap((i) =>
       text(form[`oneoff-${i}-amount`])
         ? [
@@ -131,15 +174,23 @@ export function businessCaseFromForm(form: Form, partnership: string, members: s
               // No kind is assumed: a cost left without one is asked about.
               kind: text(form[`oneoff-${i}-kind`]) || undefined,
               amountPence: pounds(form[`oneoff-${i}-amount`]),
+              ...(text(form[`oneoff-${i}-partner`]) ? { bodyCode: text(form[`oneoff-${i}-partner`]) } : {}),
             },
           ]
         : [],
     ),
+    ...optional('doubleRunningMonths', number(form.doubleRunning)),
     ...(text(form.phasing) ? { phasing: list(form.phasing) } : {}),
-    ...(number(form.inflation) === undefined ? {} : { inflationPercent: number(form.inflation) }),
-    ...(number(form.horizon) === undefined ? {} : { horizonYears: number(form.horizon) }),
-    ...(number(form.discount) === undefined ? {} : { discountPercent: number(form.discount) }),
-    ...(pounds(form.funding) === undefined ? {} : { fundingPence: pounds(form.funding) }),
+    optimismBias: {
+      ...optional('costPercent', number(form.optimismCost)),
+      ...optional('delayMonths', number(form.optimismDelay)),
+    },
+    ...optional('realPriceChangePercent', number(form.realPriceChange)),
+    ...optional('inflationPercent', number(form.inflation)),
+    ...optional('horizonYears', number(form.horizon)),
+    ...optional('discountPercent', number(form.discount)),
+    ...optional('longTermDiscountPercent', number(form.longTermDiscount)),
+    ...optional('fundingPence', pounds(form.funding)),
     running: apportionmentFromForm(
       form,
       'running',
@@ -156,12 +207,19 @@ export function businessCaseFromForm(form: Form, partnership: string, members: s
 
 const poundsText = (pence: number) => formatPounds(pence).replace('£', '');
 
-/** A new case's assumptions: Green Book discounting, savings phased in over two years. */
+/**
+ * A new case's assumptions: Green Book discounting, savings phased in over two years, and the
+ * supplementary guidance's lowest optimism bias for business change, 10% on costs, as a start.
+ */
 export const NEW_CASE: Form = {
   phasing: '50, 100',
+  optimismCost: '10',
+  optimismDelay: '0',
+  realPriceChange: '0',
   inflation: '2',
   horizon: '10',
   discount: '3.5',
+  longTermDiscount: '3',
   runningMethod: 'baseline',
   oneOffMethod: 'equal',
 };
@@ -200,31 +258,51 @@ export function businessCaseToForm(c: BusinessCaseInput, members: string[]): For
     name: c.name,
     project: c.projectId === undefined ? '' : String(c.projectId),
     running: poundsText(c.runningPence),
+    runningPerUnit: c.runningPerUnitPence ? poundsText(c.runningPerUnitPence) : '',
+    doubleRunning: c.doubleRunningMonths ? String(c.doubleRunningMonths) : '',
     phasing: c.phasing.join(', '),
+    optimismCost: String(c.optimismBias.costPercent),
+    optimismDelay: String(c.optimismBias.delayMonths),
+    realPriceChange: String(c.realPriceChangePercent),
     inflation: String(c.inflationPercent),
     horizon: String(c.horizonYears),
     discount: String(c.discountPercent),
+    longTermDiscount: String(c.longTermDiscountPercent),
     funding: c.fundingPence ? poundsText(c.fundingPence) : '',
-    runningMethod: c.running.method,
-    oneOffMethod: c.oneOff.method,
   };
   for (const which of ['running', 'oneOff'] as const) {
-    c[which].percentages?.forEach((percent, i) => {
-      const row = members.indexOf(c.partners[i]?.bodyCode ?? '');
-      if (row >= 0) form[`${which}Percent-${row}`] = String(percent);
-    });
-    for (const [m, w] of Object.entries(c[which].weights ?? {})) form[`${which}Mix-${m}`] = String(w);
+    const a = c[which];
+    form[`${which}Method`] = a.method;
+    if (a.driverAverageYears === 3) form[`${which}Average`] = '3';
+    if (a.tolerancePercent) form[`${which}Tolerance`] = String(a.tolerancePercent);
+    const [core, rest] = a.parts ?? [];
+    if (core && rest) {
+      form[`${which}CorePercent`] = String(core.percent);
+      form[`${which}CoreMethod`] = core.method;
+      form[`${which}RestMethod`] = rest.method;
+    }
+    for (const split of [a, ...(a.parts ?? [])]) {
+      split.percentages?.forEach((percent, i) => {
+        const row = members.indexOf(c.partners[i]?.bodyCode ?? '');
+        if (row >= 0) form[`${which}${split === a ? '' : 'Part'}Percent-${row}`] = String(percent);
+      });
+      for (const [m, w] of Object.entries(split.weights ?? {})) form[`${which}Mix-${m}`] = String(w);
+    }
   }
   c.partners.forEach((p) => {
     const row = members.indexOf(p.bodyCode);
     if (row < 0) return;
     form[`partner-${row}-baseline`] = poundsText(p.baselinePence);
-    if (p.driver !== undefined) form[`partner-${row}-driver`] = String(p.driver);
+    const drivers = p.drivers ?? (p.driver === undefined ? [] : [p.driver]);
+    if (drivers.length) form[`partner-${row}-driver`] = drivers.join(', ');
+    if (p.fromYear > 1) form[`partner-${row}-from`] = String(p.fromYear);
+    if (p.untilYear !== undefined) form[`partner-${row}-until`] = String(p.untilYear);
   });
   c.oneOffs.forEach((o, i) => {
     form[`oneoff-${i}-year`] = String(o.year);
     form[`oneoff-${i}-kind`] = o.kind;
     form[`oneoff-${i}-amount`] = poundsText(o.amountPence);
+    if (o.bodyCode) form[`oneoff-${i}-partner`] = o.bodyCode;
   });
   return form;
 }
@@ -233,15 +311,17 @@ const FIELDS: Record<string, string> = {
   name: 'name',
   projectId: 'project',
   runningPence: 'running',
+  runningPerUnitPence: 'runningPerUnit',
+  doubleRunningMonths: 'doubleRunning',
   phasing: 'phasing',
+  'optimismBias.costPercent': 'optimismCost',
+  'optimismBias.delayMonths': 'optimismDelay',
+  realPriceChangePercent: 'realPriceChange',
   inflationPercent: 'inflation',
   horizonYears: 'horizon',
   discountPercent: 'discount',
+  longTermDiscountPercent: 'longTermDiscount',
   fundingPence: 'funding',
-  'running.method': 'runningMethod',
-  'running.weights': 'runningMix-equal',
-  'oneOff.method': 'oneOffMethod',
-  'oneOff.weights': 'oneOffMix-equal',
 };
 
 /** The schema speaks in pence, as the API takes them; the form asks for pounds. */
@@ -256,22 +336,52 @@ const inPounds = (p: Problem): Problem => ({
 /** Problems of the input, moved onto the form fields that hold them, in the form's own units. */
 export function businessCaseFormProblems(problems: Problem[], rows: number[]): Problem[] {
   return problems.map((raw) => {
-    const p = inPounds(raw);
+    // A component's percentages have boxes of their own.
+    const p = inPounds({
+      ...raw,
+      field: raw.field.replace(/^(running|oneOff)\.parts\.\d+\.percentages/, '$1Part.percentages'),
+    });
     const partner = /^partners\.(\d+)\.(\w+)/.exec(p.field);
     if (partner) {
       const row = rows[Number(partner[1])] ?? 0;
       const column =
-        partner[2] === 'driver' ? 'driver' : partner[2] === 'population' ? 'population' : 'baseline';
+        {
+          driver: 'driver',
+          drivers: 'driver',
+          population: 'population',
+          fromYear: 'from',
+          untilYear: 'until',
+        }[partner[2] ?? ''] ?? 'baseline';
       return { ...p, field: `partner-${row}-${column}` };
     }
     const oneOff = /^oneOffs\.(\d+)\.(\w+)/.exec(p.field);
     if (oneOff) {
-      const column = oneOff[2] === 'year' ? 'year' : oneOff[2] === 'kind' ? 'kind' : 'amount';
-      return { ...inPounds(p), field: `oneoff-${oneOff[1]}-${column}` };
+      const column = { year: 'year', kind: 'kind', bodyCode: 'partner' }[oneOff[2] ?? ''] ?? 'amount';
+      return { ...p, field: `oneoff-${oneOff[1]}-${column}` };
+    }
+    // A split's own fields: a component's, the weights of a mix, the drivers' options.
+    const split = /^(running|oneOff)\.(\w+)(?:\.(\d+)\.(\w+))?/.exec(p.field);
+    if (split && split[2] !== 'percentages') {
+      const [, which, key, part, inner] = split;
+      const field =
+        key === 'parts'
+          ? inner === 'method'
+            ? `${which}${part === '1' ? 'Rest' : 'Core'}Method`
+            : inner === 'weights'
+              ? `${which}Mix-equal`
+              : `${which}CorePercent`
+          : key === 'weights'
+            ? `${which}Mix-equal`
+            : key === 'tolerancePercent'
+              ? `${which}Tolerance`
+              : key === 'driverAverageYears'
+                ? `${which}Average`
+                : `${which}Method`;
+      return { ...p, field };
     }
     if (p.field === 'partners') return { ...p, field: `partner-0-baseline` };
     // A share: the partner's own box, or the first partner's when the shares as a whole are wrong.
-    const share = /^(running|oneOff)\.percentages(?:\.(\d+))?/.exec(p.field);
+    const share = /^(running|oneOff|runningPart|oneOffPart)\.percentages(?:\.(\d+))?/.exec(p.field);
     if (share) {
       const row = rows[Number(share[2] ?? 0)] ?? 0;
       return {

@@ -123,20 +123,43 @@ test(
     const violationsOf = async () => {
       await page.addScriptTag({ path: axeSource });
       return page.evaluate(async () => {
+        type Node = { html: string; any: { data: unknown }[] };
         const axe = (
           window as unknown as {
-            axe: { run: (o: object) => Promise<{ violations: { id: string; nodes: unknown[] }[] }> };
+            axe: { run: (o: object) => Promise<{ violations: { id: string; nodes: Node[] }[] }> };
           }
         ).axe;
         const result = await axe.run({
           runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
         });
-        return result.violations.map((v) => `${v.id} (${v.nodes.length})`);
+        // GOV.UK Frontend marks a radio that reveals more questions aria-expanded, against the letter of
+        // ARIA but read out by screen readers, a choice its team made on testing with users
+        // (alphagov/govuk-frontend#979). That one attribute on those radios is let pass; nothing else is.
+        return result.violations
+          .map((v) => ({
+            ...v,
+            nodes: v.nodes.filter(
+              (n) =>
+                !(
+                  v.id === 'aria-allowed-attr' &&
+                  /^<input class="govuk-radios__input"[^>]* aria-controls="conditional-/.test(n.html) &&
+                  n.any.every((check) =>
+                    /^\["aria-expanded=\\"(true|false)\\""\]$/.test(JSON.stringify(check.data)),
+                  )
+                ),
+            ),
+          }))
+          .filter((v) => v.nodes.length)
+          .map((v) => `${v.id} (${v.nodes.length})`);
       });
     };
     // The checkers themselves find a missing text alternative and a page too wide, so a pass below means something.
     await page.setContent('<html lang="en"><title>t</title><main><img src="chart.png"></main></html>');
     assert.ok((await violationsOf()).some((v) => v.startsWith('image-alt')));
+    await page.setContent(
+      '<html lang="en"><title>t</title><main><input class="govuk-radios__input" type="radio" aria-label="x" aria-controls="x" aria-pressed="true"></main></html>',
+    );
+    assert.ok((await violationsOf()).some((v) => v.startsWith('aria-allowed-attr')));
     await page.setContent(
       '<html lang="en"><title>t</title><main><figure class="pf-chart"><svg viewBox="0 0 1000 10" width="200"><text y="9">tiny</text></svg></figure><div style="width:2000px">wide</div></main></html>',
     );
@@ -149,7 +172,13 @@ test(
         'content-type': 'application/json',
         authorization: `Bearer ${await issueApiToken(site.db, admin!, 'accessibility test', ['write'])}`,
       },
-      body: JSON.stringify(SHARED_REVENUES_CASE),
+      // Activity that changes by year, so the page shows its table of shares by year too.
+      body: JSON.stringify({
+        ...SHARED_REVENUES_CASE,
+        partners: SHARED_REVENUES_CASE.partners.map((p, i) => ({ ...p, drivers: i ? [100] : [100, 130] })),
+        running: { method: 'driver' },
+        oneOffs: [{ year: 0, kind: 'pension-strain', amountPence: 20_000_000 }],
+      }),
     });
     assert.equal(made.status, 201);
     // An import to remove, and a failed one, for the spend pages that show them.
@@ -189,6 +218,17 @@ test(
     await page.getByRole('button', { name: 'Save partnership' }).click();
     await page.locator('.govuk-error-summary').waitFor();
     assert.deepEqual(await violationsOf(), [], 'the partnership form with errors');
+    // The business case form's later steps are reached by posting the form, not by an address.
+    await page.goto(`${base}/partnerships/wychavon-malvern-hills-shared-chief-executive/business-cases/new`);
+    for (const step of ['Costs', 'Savings, prices and risk', 'Sharing']) {
+      await page.getByRole('button', { name: step, exact: true }).click();
+      await page.getByRole('heading', { level: 1, name: new RegExp(`: ${step}$`) }).waitFor();
+      await openEverySection(page);
+      assert.deepEqual(await violationsOf(), [], `the business case form's ${step} step`);
+      await page.setViewportSize({ width: 320, height: 640 });
+      assert.deepEqual(await reflowProblems(page), [], `the ${step} step at 320 px`);
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
     await page.close();
   },
 );

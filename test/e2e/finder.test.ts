@@ -52,7 +52,7 @@ test('a finance lead builds a business case and sees who would be worse off', ne
   await site.page.getByLabel('One-off cost 1: amount in pounds').fill('200,000');
   await site.page.getByLabel('One-off cost 1: kind').selectOption({ label: 'IT' });
   await next();
-  await site.page.getByRole('heading', { name: 'Step 3 of 4: Savings phasing' }).waitFor();
+  await site.page.getByRole('heading', { name: 'Step 3 of 4: Savings, prices and risk' }).waitFor();
   await next();
   const runningSplit = site.page.getByRole('group', { name: 'How to split the running cost' });
   await runningSplit.getByRole('radio', { name: 'Equal shares' }).check();
