@@ -18,12 +18,16 @@ export function describeBusinessCase(r: BusinessCaseReport): string {
     `${r.input.name} (business case ${r.id}, ${r.partnershipName})`,
     `  ${result.summary}`,
     `  NPV ${formatPounds(result.npvPence)} in real terms; ${formatPounds(result.cash.npvPence)} in cash terms at ${result.cash.discountPercent.toFixed(3)}% (${result.cash.inflationPercent}% inflation)`,
-    '  partners (a year at full operation; NPV over the horizon):',
+    `  partners (a year at full operation, year ${result.steadyYear}; NPV over the horizon):`,
     ...result.partners.map(
       (p) =>
         `    ${name(p.bodyCode)}${p.fromYear > 1 || p.untilYear < r.input.horizonYears ? ` (years ${p.fromYear}–${p.untilYear})` : ''}: ` +
-        `pays ${formatPounds(p.baselinePence)} now, ${formatPounds(p.runningSharePence)} after; ` +
-        `saves ${formatPounds(p.savingPence)} (${(p.shareOfSaving * 100).toFixed(1)}% of the saving); ` +
+        (p.atFullOperation
+          ? `pays ${formatPounds(p.baselinePence)} now, ${formatPounds(p.runningSharePence)} after; ` +
+            (p.savingPence >= 0
+              ? `saves ${formatPounds(p.savingPence)} (${(p.shareOfSaving * 100).toFixed(1)}% of the saving); `
+              : `pays ${formatPounds(-p.savingPence)} more; `)
+          : `not in the service in year ${result.steadyYear}; `) +
         `one-off share ${formatPounds(p.oneOffSharePence)}; NPV ${formatPounds(p.npvPence)}`,
     ),
     '  net saving by year (real terms; present value):',

@@ -133,9 +133,10 @@ test('Shapley value outside the core: two partners would do better running a ser
   // £500k; A or B with C £600k (C stays as it is); all three £900k. C's marginal costs over the six
   // orders of joining: £200k, £200k (first), £200k, £200k (second), £400k, £400k (last): £266,667.
   const r = evaluate(game([1_000, 1_000, 4_000], [50_000_000, 50_000_000, 20_000_000], 'shapley'));
+  // In pence the thirds of a penny go to the earlier partners, so the shares make the £900,000.
   assert.deepEqual(
     r.partners.map((p) => p.runningSharePence),
-    [31_666_667, 31_666_667, 26_666_667],
+    [31_666_667, 31_666_667, 26_666_666],
   );
   // A and B pay £633,333 together under it, £500,000 on their own.
   assert.deepEqual(r.stability, {
@@ -205,6 +206,13 @@ test('partners joining and leaving: the others’ shares and the running cost fo
     [60_000_000 - 37_500_000, 0, 30_000_000 - 37_500_000],
   );
   assert.equal(r.years[5]?.netPence, 90_000_000 - 75_000_000);
+  // Full operation is year 3, the first with all three in: £1.3m now against £950,000 shared.
+  assert.equal(r.steadyYear, 3);
+  assert.equal(r.steadySavingPence, 130_000_000 - 95_000_000);
+  assert.equal(
+    r.partners.reduce((s, p) => s + p.runningSharePence, 0),
+    95_000_000,
+  );
   // A year with one partner is not a shared service.
   assert.throws(
     () =>

@@ -154,13 +154,15 @@ const twoPartners = (over: Partial<BusinessCaseFields> = {}) =>
   );
 
 test('double running, exit costs with pension strain, and optimism bias', () => {
-  // Six months of double running: half a year of the £800,000 running cost on top, split 60/40 as it is.
+  // Six months of double running: the old costs of the half already moved over are paid for half of
+  // year 1 as well, a quarter of each partner's old costs: A £150,000, B £100,000.
   const double = evaluate(twoPartners({ doubleRunningMonths: 6 }));
   assert.deepEqual(
     double.partners.map((p) => p.years[1]?.doubleRunningPence),
-    [24_000_000, 16_000_000],
+    [15_000_000, 10_000_000],
   );
-  assert.equal(double.npvPence, 35_000_000 - 40_000_000);
+  assert.equal((double.years[1]?.afterPence ?? 0) + (double.years[1]?.doubleRunningPence ?? 0), 115_000_000);
+  assert.equal(double.npvPence, 35_000_000 - 25_000_000);
   // B's own pension strain falls to B alone; the shared redundancy is still split equally.
   const strain = evaluate(
     twoPartners({
@@ -193,9 +195,10 @@ test('switching values: how far each input moves before the NPV, or a partner’
     input: 'Running cost',
     unit: 'percent',
     case: 17.5,
+    losesNow: false,
     partners: [
-      { bodyCode: 'A', at: 18.8 },
-      { bodyCode: 'B', at: 15.6 },
+      { bodyCode: 'A', at: 18.8, worseOffNow: false },
+      { bodyCode: 'B', at: 15.6, worseOffNow: false },
     ],
   });
   // Baselines 14% lower: 2.5 × (£860,000 − £800,000) = £150,000. A at 15% lower, B at 12.5%.
@@ -210,4 +213,17 @@ test('switching values: how far each input moves before the NPV, or a partner’
   );
   // Savings 21 months late: 6 months at half and 3 at full saving are left, 9 months of £200,000 a year.
   assert.equal(values['Delay to the savings']?.case, 21);
+  // With no one-off costs no delay makes it lose: it only saves less, down to nothing at the horizon.
+  assert.equal(switchingValues(twoPartners({ oneOffs: [] })).at(-1)?.case, null);
+  // A partner worse off now is marked so; its switching value is where it would break even. Split
+  // equally, each pays half the running cost: A even at 2.5 × (£600,000 − R/2) = £75,000, R = £1.14m
+  // (+42.5%); B, losing now, even at 2.5 × (£400,000 − R/2) = £75,000, R = £740,000 (−7.5%).
+  const equal = switchingValues(twoPartners({ running: { method: 'equal' } }))[0];
+  assert.deepEqual(
+    equal?.partners.map((p) => [p.bodyCode, p.worseOffNow, p.at]),
+    [
+      ['A', false, 42.5],
+      ['B', true, -7.5],
+    ],
+  );
 });

@@ -42,20 +42,29 @@ export function serviceGroupCosts(s: {
 const members = (mask: number, n: number) =>
   Array.from({ length: n }, (_, i) => i).filter((i) => mask & (1 << i));
 
+/** The number of members of every group, by mask. */
+function sizes(n: number): Uint8Array {
+  const size = new Uint8Array(1 << n);
+  for (let mask = 1; mask < 1 << n; mask++) size[mask] = (size[mask & (mask - 1)] as number) + 1;
+  return size;
+}
+
 /** The Shapley value: each partner's extra cost to every group it could join, averaged over the orders of joining. */
 export function shapley(costs: GroupCosts, n: number): number[] {
   const factorial = [1];
   for (let k = 1; k <= n; k++) factorial.push((factorial[k - 1] as number) * k);
-  const weight = (size: number) =>
-    ((factorial[size] as number) * (factorial[n - size - 1] as number)) / (factorial[n] as number);
+  const weight = Array.from(
+    { length: n },
+    (_, size) =>
+      ((factorial[size] as number) * (factorial[n - size - 1] as number)) / (factorial[n] as number),
+  );
+  const size = sizes(n);
   const value = new Array<number>(n).fill(0);
   for (let mask = 0; mask < 1 << n; mask++) {
-    const size = members(mask, n).length;
+    const w = weight[size[mask] as number] as number;
     for (let i = 0; i < n; i++)
       if (!(mask & (1 << i)))
-        value[i] =
-          (value[i] as number) +
-          weight(size) * ((costs[mask | (1 << i)] as number) - (costs[mask] as number));
+        value[i] = (value[i] as number) + w * ((costs[mask | (1 << i)] as number) - (costs[mask] as number));
   }
   return value;
 }
@@ -87,13 +96,21 @@ export type Stability =
 
 /** Whether a split of the whole cost is in the core; if not, the group that gains most by leaving. */
 export function stability(costs: GroupCosts, n: number, split: number[]): Stability {
-  let worst = { excess: 0.5, mask: 0, pays: 0 };
+  // What each group pays under the split, built up from the group without its lowest member.
+  const pays = new Float64Array(1 << n);
+  let worst = { excess: 0.5, mask: 0 };
   for (let mask = 1; mask < (1 << n) - 1; mask++) {
-    const pays = members(mask, n).reduce((sum, i) => sum + (split[i] as number), 0);
-    const excess = pays - (costs[mask] as number);
-    if (excess > worst.excess) worst = { excess, mask, pays };
+    const lowest = 31 - Math.clz32(mask & -mask);
+    pays[mask] = (pays[mask & (mask - 1)] as number) + (split[lowest] as number);
+    const excess = (pays[mask] as number) - (costs[mask] as number);
+    if (excess > worst.excess) worst = { excess, mask };
   }
   return worst.mask
-    ? { inCore: false, members: members(worst.mask, n), pays: worst.pays, alone: costs[worst.mask] as number }
+    ? {
+        inCore: false,
+        members: members(worst.mask, n),
+        pays: pays[worst.mask] as number,
+        alone: costs[worst.mask] as number,
+      }
     : { inCore: true };
 }

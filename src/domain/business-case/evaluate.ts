@@ -10,10 +10,11 @@
  *   on how it is split.
  * - Savings phase in by month: in month m of a partner's time in the service it has moved
  *   phasing[year of m] of its service over (the last figure holds), keeping the rest of its old costs;
- *   optimism bias delays that by whole months and raises the new service's costs by a percentage.
+ *   optimism bias delays that by whole months and raises the one-off costs and the new service's
+ *   running cost by a percentage.
  *   The new service's running cost phases in the same way from its go-live, split by the running shares.
- * - Double running: for the months given from go-live the partners also pay the new service's full
- *   running cost on top, split as the running cost is.
+ * - Double running: for the months given from a partner's go-live its old costs continue in full:
+ *   the old costs of what has already moved over are paid as well as the new service's.
  * - One-off costs fall in their year: shared ones less funding (which pays the earliest first), split
  *   by the one-off shares of the partners in the service; a partner's own fall to it alone.
  */
@@ -39,7 +40,9 @@ export interface PartnerResult {
   bodyCode: string;
   fromYear: number;
   untilYear: number;
-  /** A year at full operation at today's prices, with the shares of its first year in the service. */
+  /** Whether it is in the service in the case's year of full operation (see CaseResult.steadyYear). */
+  atFullOperation: boolean;
+  /** A year at full operation at today's prices: what it pays now, its share after, the difference. */
   baselinePence: number;
   runningSharePence: number;
   savingPence: number;
@@ -85,6 +88,8 @@ export interface CaseResult {
   };
   /** The first year from 1 that the cumulative net saving is not negative and stays so; undefined if never. */
   paybackYear?: number;
+  /** The year of full operation: the first with the most partners in the service. */
+  steadyYear: number;
   steadySavingPence: number;
   oneOffPence: number;
   partners: PartnerResult[];
@@ -96,28 +101,33 @@ export interface CaseResult {
   summary: string;
 }
 
-/** Share of a partner's service moved over in its `serviceYear`-th year (1 is its first), by month. */
-function phased(c: BusinessCaseInput, serviceYear: number): number {
-  if (serviceYear < 1) return 0;
-  let moved = 0;
-  for (let m = 12 * (serviceYear - 1); m < 12 * serviceYear; m++) {
+/**
+ * Over a partner's `serviceYear`-th year in the service (1 is its first), by month: the share of its
+ * service moved over, and the share moved over while its old costs still run in full (double running).
+ */
+function phased(c: BusinessCaseInput, serviceYear: number): { moved: number; doubled: number } {
+  let [moved, doubled] = [0, 0];
+  for (let m = 12 * (serviceYear - 1); serviceYear >= 1 && m < 12 * serviceYear; m++) {
     const since = m - c.optimismBias.delayMonths;
-    if (since >= 0)
-      moved += (c.phasing[Math.min(Math.floor(since / 12), c.phasing.length - 1)] as number) / 100;
+    const share =
+      since < 0 ? 0 : (c.phasing[Math.min(Math.floor(since / 12), c.phasing.length - 1)] as number) / 100;
+    moved += share;
+    if (m < c.doubleRunningMonths) doubled += share;
   }
-  return moved / 12;
+  return { moved: moved / 12, doubled: doubled / 12 };
 }
 
 /** The whole case: cash flows per partner and in total, NPV, payback, stability, the no-worse-off check. */
 export function evaluate(
   c: BusinessCaseInput,
   names: Record<string, string> = {},
-  withRepairs = true,
+  /** Only the figures: no repairs or stability check (for the many evaluations behind switching values). */
+  figuresOnly = false,
 ): CaseResult {
   const uplift = 1 + c.optimismBias.costPercent / 100;
   const model = runningCostModel(c);
-  const running = sharing(c, 'running', uplift);
-  const oneOff = sharing(c, 'oneOff', uplift);
+  const running = sharing(c, 'running', { costUplift: uplift, checkStability: !figuresOnly });
+  const oneOff = sharing(c, 'oneOff', { costUplift: uplift });
   const price = (year: number) => (1 + c.realPriceChangePercent / 100) ** year;
   const rates = { discountPercent: c.discountPercent, longTermDiscountPercent: c.longTermDiscountPercent };
   const horizon = Array.from({ length: c.horizonYears + 1 }, (_, year) => year);
@@ -140,18 +150,19 @@ export function evaluate(
     const shares = running.shares(year);
     const inService = c.partners.map((p) => year >= 1 && isIn(p, year));
     const fullRunning = year >= 1 ? model.inYear(year) * uplift * price(year) : 0;
-    const newService = fullRunning * phased(c, year);
-    const doubleMonths = Math.min(12, Math.max(0, c.doubleRunningMonths - 12 * (year - 1)));
-    const doubleRunning = year >= 1 ? (fullRunning * doubleMonths) / 12 : 0;
+    const newService = fullRunning * phased(c, year).moved;
+    const own = c.partners.map((p) => phased(c, year - p.fromYear + 1));
     const before = c.partners.map((p, i) => (inService[i] ? p.baselinePence * price(year) : 0));
     const after = c.partners.map((p, i) =>
       inService[i]
-        ? p.baselinePence * price(year) * (1 - phased(c, year - p.fromYear + 1)) +
-          (shares[i] as number) * newService
+        ? p.baselinePence * price(year) * (1 - (own[i]?.moved ?? 0)) + (shares[i] as number) * newService
         : 0,
     );
-    const double = shares.map((s, i) => (inService[i] ? s * doubleRunning : 0));
-    const own = c.partners.map((p) =>
+    // The old costs of what has moved over, still paid in full during double running.
+    const double = c.partners.map((p, i) =>
+      inService[i] ? p.baselinePence * price(year) * (own[i]?.doubled ?? 0) : 0,
+    );
+    const ownOneOffs = c.partners.map((p) =>
       Math.round(
         c.oneOffs
           .filter((o) => o.year === year && o.bodyCode === p.bodyCode)
@@ -163,7 +174,7 @@ export function evaluate(
       before: roundToTotal(before),
       after: roundToTotal(after),
       double: roundToTotal(double),
-      oneOff: own.map((o, i) => o + (shared[i] as number)),
+      oneOff: ownOneOffs.map((o, i) => o + (shared[i] as number)),
     };
     c.partners.forEach((_, i) => {
       const [b, a, d, o] = [parts.before[i], parts.after[i], parts.double[i], parts.oneOff[i]] as [
@@ -222,17 +233,22 @@ export function evaluate(
     };
   });
 
+  // Full operation: the first year with the most partners in the service, at today's prices.
+  const counts = horizon.map((year) => (year >= 1 ? c.partners.filter((p) => isIn(p, year)).length : 0));
+  const steadyYear = counts.indexOf(Math.max(...counts));
+  const steadyShares = apportion(Math.round(model.inYear(steadyYear) * uplift), running.shares(steadyYear));
   const partners: PartnerResult[] = c.partners.map((p, i) => {
-    const first = p.fromYear;
-    const runningShare = Math.round((running.shares(first)[i] as number) * model.inYear(first) * uplift);
     const ys = partnerYears[i] as PartnerYear[];
+    const atFullOperation = isIn(p, steadyYear);
+    const runningShare = steadyShares[i] as number;
     return {
       bodyCode: p.bodyCode,
       fromYear: p.fromYear,
       untilYear: p.untilYear ?? c.horizonYears,
+      atFullOperation,
       baselinePence: p.baselinePence,
       runningSharePence: runningShare,
-      savingPence: p.baselinePence - runningShare,
+      savingPence: atFullOperation ? p.baselinePence - runningShare : 0,
       shareOfSaving: 0,
       oneOffSharePence: ys.reduce((s, y) => s + y.oneOffPence, 0),
       npvPence: partnerNpvs[i] as number,
@@ -251,15 +267,28 @@ export function evaluate(
   return {
     years: caseYears,
     npvPence: npv,
-    cash: { inflationPercent: c.inflationPercent, ...cashRates, npvPence: cashNpv },
+    cash: {
+      inflationPercent: c.inflationPercent,
+      discountPercent: Math.round(cashRates.discountPercent * 1e6) / 1e6,
+      longTermDiscountPercent: Math.round(cashRates.longTermDiscountPercent * 1e6) / 1e6,
+      npvPence: cashNpv,
+    },
     ...(paybackYear === undefined ? {} : { paybackYear }),
+    steadyYear,
     steadySavingPence: steadySaving,
     oneOffPence: caseYears.reduce((s, y) => s + y.oneOffPence, 0),
     partners,
     ...(stability ? { stability } : {}),
     worseOff,
-    repairs: worseOff.length && withRepairs ? repairs(c, partners, npv, name) : [],
-    summary: summary(c, npv, steadySaving, paybackYear, worseOff.map(name)),
+    repairs: worseOff.length && !figuresOnly ? repairs(c, partners, npv, name) : [],
+    summary: summary(
+      c,
+      npv,
+      steadySaving,
+      paybackYear,
+      worseOff.map(name),
+      c.partners.some((p) => p.fromYear > 1 || p.untilYear !== undefined) ? steadyYear : undefined,
+    ),
   };
 }
 
@@ -292,12 +321,14 @@ function summary(
   saving: number,
   payback: number | undefined,
   worse: string[],
+  steadyYear?: number,
 ): string {
+  const when = steadyYear === undefined ? 'At full operation' : `At full operation (year ${steadyYear})`;
   return [
     `Over ${c.horizonYears} years the shared service ${npv >= 0 ? 'saves' : 'costs'} the ${c.partners.length} partners ${pounds(npv)} in today’s prices (net present value, real terms, at the Green Book rate of ${c.discountPercent}%).`,
     saving >= 0
-      ? `At full operation it saves ${pounds(saving)} a year.`
-      : `At full operation it costs ${pounds(saving)} a year more than the partners spend now.`,
+      ? `${when} it saves ${pounds(saving)} a year.`
+      : `${when} it costs ${pounds(saving)} a year more than the partners spend now.`,
     payback !== undefined
       ? `It pays back in year ${payback}.`
       : `It does not pay back within ${c.horizonYears} years.`,
@@ -343,7 +374,7 @@ function repairs(
       tolerancePercent: 0,
     };
     try {
-      if (!evaluate({ ...c, running: alternative, oneOff: alternative }, {}, false).worseOff.length) {
+      if (!evaluate({ ...c, running: alternative, oneOff: alternative }, {}, true).worseOff.length) {
         words.push(
           `Or split both running and one-off costs ${method === 'baseline' ? 'by baseline cost' : 'half by baseline cost, half equally'}: then no partner is worse off.`,
         );

@@ -195,11 +195,12 @@ export const businessCaseInput = z
         problem(['partners', i, 'untilYear'], 'The partner leaves before it joins');
     });
     for (let y = 1; c.partners.length >= 2 && y <= c.horizonYears; y++) {
-      const present = c.partners.filter((p) => p.fromYear <= y && (p.untilYear ?? Infinity) >= y).length;
-      if (present < 2) {
-        problem(['partners'], `In year ${y} fewer than two partners are in the shared service`);
-        break;
-      }
+      if (c.partners.filter((p) => isIn(p, y)).length >= 2) continue;
+      // Named against a partner that is out that year: its joining or its leaving year.
+      const out = c.partners.findIndex((p) => !isIn(p, y));
+      const field = (c.partners[out]?.fromYear ?? 1) > y ? 'fromYear' : 'untilYear';
+      problem(['partners', out, field], `In year ${y} fewer than two partners are in the shared service`);
+      break;
     }
     if (c.runningPerUnitPence > 0) {
       const founders = c.partners.filter((p) => p.fromYear === 1);
@@ -219,9 +220,13 @@ export const businessCaseInput = z
     }
     for (const which of ['running', 'oneOff'] as const) {
       const a = c[which];
-      const splits: Split[] = a.method === 'components' ? (a.parts ?? []) : [a];
-      if (splits.some((s) => s.method === 'fixed' && s.percentages?.length !== c.partners.length))
-        problem([which, 'percentages'], 'Give a percentage for every partner');
+      const splits: [Split, (string | number)[]][] =
+        a.method === 'components'
+          ? (a.parts ?? []).map((part, k) => [part, [which, 'parts', k, 'percentages']])
+          : [[a, [which, 'percentages']]];
+      for (const [split, path] of splits)
+        if (split.method === 'fixed' && split.percentages?.length !== c.partners.length)
+          problem(path, 'Give a percentage for every partner');
       if ((GAME_METHODS as readonly string[]).includes(a.method)) {
         if (which === 'oneOff')
           problem(

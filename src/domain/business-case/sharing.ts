@@ -15,6 +15,7 @@ import {
   driverIn,
   isIn,
   MIXABLE,
+  MOST_PARTNERS_FOR_GAME,
   type Split,
 } from './input.js';
 import {
@@ -72,8 +73,7 @@ export interface Sharing {
 export function sharing(
   c: BusinessCaseInput,
   which: 'running' | 'oneOff',
-  costUplift = 1,
-  maxGamePartners = 10,
+  { costUplift = 1, checkStability = true }: { costUplift?: number; checkStability?: boolean } = {},
 ): Sharing {
   const a = c[which];
   const drivers = driversUsed(c, a);
@@ -133,7 +133,7 @@ export function sharing(
     // Each group of the partners in the service has a cost of its own, from the drivers the split uses.
     const inService = present.flatMap((isPresent, i) => (isPresent ? [i] : []));
     const game =
-      which === 'running' && inService.length <= maxGamePartners
+      which === 'running' && inService.length <= MOST_PARTNERS_FOR_GAME
         ? serviceGroupCosts({
             fixed: model.fixed * costUplift,
             perUnit: model.perUnit * costUplift,
@@ -164,7 +164,7 @@ export function sharing(
     } else shares = split(a);
     const whole = game?.[(1 << inService.length) - 1];
     const stable =
-      game && whole !== undefined
+      game && whole !== undefined && checkStability
         ? stability(
             game,
             inService.length,

@@ -60,21 +60,37 @@ export function describeStability(s: CaseStability | undefined, name: (code: str
   return `Not stable from year ${s.year}: ${group.join(' and ')} would pay ${formatPounds(s.alonePence ?? 0)} a year on ${group.length > 1 ? 'their' : 'its'} own, against ${formatPounds(s.paysPence ?? 0)} under this split.`;
 }
 
-/** One switching value in words: "up 17.5%", "21 months late", "never, within the range tried". */
-export const switchingChange = (v: SwitchingValue, at: number | null) =>
-  at === null
-    ? 'never, within the range tried'
-    : v.unit === 'months'
-      ? `${at} month${at === 1 ? '' : 's'} late`
-      : at === 0
-        ? 'as it is'
-        : `${at > 0 ? 'up' : 'down'} ${Math.abs(at)}%`;
+/** A change in words: "up 17.5%", "21 months late", "as it is". */
+const change = (v: SwitchingValue, at: number) =>
+  v.unit === 'months'
+    ? `${at} month${at === 1 ? '' : 's'} late`
+    : at === 0
+      ? 'as it is'
+      : `${at > 0 ? 'up' : 'down'} ${Math.abs(at)}%`;
+
+/**
+ * Where one NPV switches, for a table cell: "up 17.5%", or for one below zero now, "worse off now;
+ * even at down 7.5%"; "never, within the range tried" where no change tried turns it.
+ */
+export function switchingCell(v: SwitchingValue, at: number | null, belowZeroNow: boolean): string {
+  const where = at === null ? 'never, within the range tried' : change(v, at);
+  return belowZeroNow ? `worse off now; even ${at === null ? where : `at ${where}`}` : where;
+}
 
 /** A switching value in words: when the case stops paying, and when each partner is worse off. */
 export function describeSwitching(v: SwitchingValue, name: (code: string) => string): string {
+  const beyond = (at: number | null) =>
+    at === null ? 'never, within the range tried' : `beyond ${change(v, at)}`;
+  const even = (at: number | null) => (at === null ? 'never, within the range tried' : `at ${change(v, at)}`);
   return [
-    `the case’s NPV is zero at ${switchingChange(v, v.case)}`,
-    ...v.partners.map((p) => `${name(p.bodyCode)} breaks even at ${switchingChange(v, p.at)}`),
+    v.losesNow
+      ? `the case loses money now; it would break even ${even(v.case)}`
+      : `the case stops saving ${beyond(v.case)}`,
+    ...v.partners.map((p) =>
+      p.worseOffNow
+        ? `${name(p.bodyCode)} is worse off now and would break even ${even(p.at)}`
+        : `${name(p.bodyCode)} is worse off ${beyond(p.at)}`,
+    ),
   ].join('; ');
 }
 
@@ -86,15 +102,15 @@ export function conventions(c: BusinessCaseInput): string[] {
       ? `The service’s costs, now and shared, change by ${c.realPriceChangePercent}% a year in real terms (prices relative to general inflation).`
       : 'No real price change is assumed: the service’s costs move with general inflation.',
     'Year 0 is now, before the service starts, and is not discounted; year 1 is its first year.',
-    `Savings phase in ${c.phasing.join('%, ')}% by year${c.optimismBias.delayMonths ? `, ${c.optimismBias.delayMonths} months late for optimism bias` : ''}; a partner that joins later phases in from its first year.`,
+    `Savings phase in ${c.phasing.join('%, ')}% by year${c.optimismBias.delayMonths ? `, ${c.optimismBias.delayMonths} months late for optimism bias` : ''}; a partner that joins later pays its share of the running cost from its first year and phases out its old costs from then.`,
     ...(c.optimismBias.costPercent
       ? [
-          `Optimism bias: the new service’s costs, one-off and running, are raised by ${c.optimismBias.costPercent}%.`,
+          `Optimism bias: the one-off costs (shared and each partner’s own) and the new service’s running cost are raised by ${c.optimismBias.costPercent}%.`,
         ]
       : []),
     ...(c.doubleRunningMonths
       ? [
-          `Double running: for ${c.doubleRunningMonths} months from go-live the partners pay the new service’s running cost on top of their old costs.`,
+          `Double running: for ${c.doubleRunningMonths} months from each partner’s go-live its old costs continue in full, so the part of its service already moved over is paid for twice.`,
         ]
       : []),
     'Each year’s totals are worked out for the whole case, rounded to the penny once, and then split, so the partners’ figures always add up to the total.',
