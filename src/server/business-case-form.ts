@@ -5,10 +5,20 @@ import type { Opportunity } from '../domain/opportunities.js';
 import type { Form } from './forms.js';
 
 /**
- * The business case form: one row per partnership member (a row left without a baseline cost is not
- * a partner), five rows of one-off costs, and the assumptions. Pounds are typed; pence are stored.
+ * The business case form: one row per partnership member, and per partner of the case that is not
+ * one (a row left without a baseline cost is not a partner), at least five rows of one-off costs, and
+ * the assumptions. Pounds are typed; pence are stored.
  */
-export const ONE_OFF_ROWS = 5;
+const ONE_OFF_ROWS = 5;
+
+/** One-off cost rows: five, or as many as the case has and two spare, so none is dropped on edit. */
+export function oneOffRowCount(values: Form): number {
+  const used = Object.keys(values).flatMap((field) => {
+    const row = /^oneoff-(\d+)-/.exec(field);
+    return row && text(values[field]) ? [Number(row[1])] : [];
+  });
+  return Math.max(ONE_OFF_ROWS, Math.max(-1, ...used) + 3);
+}
 
 /** The form's steps, each one short page, and the fields each asks. */
 export const FORM_STEPS = [
@@ -82,6 +92,16 @@ const number = (v: Form[string]) => {
   const raw = text(v).replaceAll(',', '').replace(/%$/, '');
   return raw ? (Number.isFinite(Number(raw)) ? Number(raw) : raw) : undefined;
 };
+/**
+ * A figure for each year: "120, 125, 130" or "120; 125" or "120 125". A comma between digits is a
+ * thousands separator ("12,500" is one figure); between figures it needs a space after it.
+ */
+const yearly = (v: Form[string]) =>
+  text(v)
+    .split(/;|,\s+|\s+/)
+    .map((x) => x.replaceAll(',', ''))
+    .filter(Boolean)
+    .map((x) => (Number.isFinite(Number(x)) ? Number(x) : x));
 const list = (v: Form[string]) =>
   text(v)
     .split(/[\s,;]+/)
@@ -148,13 +168,16 @@ const optional = <T>(key: string, value: T | undefined) => (value === undefined 
 /** The input the schema checks, and which form row each partner came from (for error messages). */
 export function businessCaseFromForm(form: Form, partnership: string, members: string[]) {
   const rows = members.flatMap((code, row) => (text(form[`partner-${row}-baseline`]) ? [{ code, row }] : []));
+  const oneOffRows = Array.from({ length: oneOffRowCount(form) }, (_, i) => i).filter((i) =>
+    text(form[`oneoff-${i}-amount`]),
+  );
   const input = {
     name: text(form.name),
     partnership,
     ...(text(form.project) ? { projectId: number(form.project) } : {}),
     partners: rows.map(({ code, row }) => {
       // One figure of activity for every year, or several: year 1's first, the last holding after.
-      const drivers = list(form[`partner-${row}-driver`]);
+      const drivers = yearly(form[`partner-${row}-driver`]);
       return {
         bodyCode: code,
         baselinePence: pounds(form[`partner-${row}-baseline`]),
@@ -166,19 +189,13 @@ export function businessCaseFromForm(form: Form, partnership: string, members: s
     }),
     runningPence: pounds(form.running),
     ...optional('runningPerUnitPence', pounds(form.runningPerUnit)),
-    oneOffs: Array.from({ length: ONE_OFF_ROWS }, (_, i) => i).flatMap((i) =>
-      text(form[`oneoff-${i}-amount`])
-        ? [
-            {
-              year: number(form[`oneoff-${i}-year`]),
-              // No kind is assumed: a cost left without one is asked about.
-              kind: text(form[`oneoff-${i}-kind`]) || undefined,
-              amountPence: pounds(form[`oneoff-${i}-amount`]),
-              ...(text(form[`oneoff-${i}-partner`]) ? { bodyCode: text(form[`oneoff-${i}-partner`]) } : {}),
-            },
-          ]
-        : [],
-    ),
+    oneOffs: oneOffRows.map((i) => ({
+      year: number(form[`oneoff-${i}-year`]),
+      // No kind is assumed: a cost left without one is asked about.
+      kind: text(form[`oneoff-${i}-kind`]) || undefined,
+      amountPence: pounds(form[`oneoff-${i}-amount`]),
+      ...(text(form[`oneoff-${i}-partner`]) ? { bodyCode: text(form[`oneoff-${i}-partner`]) } : {}),
+    })),
     ...optional('doubleRunningMonths', number(form.doubleRunning)),
     ...(text(form.phasing) ? { phasing: list(form.phasing) } : {}),
     optimismBias: {
@@ -202,7 +219,7 @@ export function businessCaseFromForm(form: Form, partnership: string, members: s
       rows.map((r) => r.row),
     ),
   };
-  return { input, rows: rows.map((r) => r.row) };
+  return { input, rows: { partners: rows.map((r) => r.row), oneOffs: oneOffRows } };
 }
 
 const poundsText = (pence: number) => formatPounds(pence).replace('£', '');
@@ -294,7 +311,8 @@ export function businessCaseToForm(c: BusinessCaseInput, members: string[]): For
     if (row < 0) return;
     form[`partner-${row}-baseline`] = poundsText(p.baselinePence);
     const drivers = p.drivers ?? (p.driver === undefined ? [] : [p.driver]);
-    if (drivers.length) form[`partner-${row}-driver`] = drivers.join(', ');
+    if (drivers.length) form[`partner-${row}-driver`] = drivers.join('; ');
+    if (p.population !== undefined) form[`partner-${row}-population`] = String(p.population);
     if (p.fromYear > 1) form[`partner-${row}-from`] = String(p.fromYear);
     if (p.untilYear !== undefined) form[`partner-${row}-until`] = String(p.untilYear);
   });
@@ -334,7 +352,10 @@ const inPounds = (p: Problem): Problem => ({
 });
 
 /** Problems of the input, moved onto the form fields that hold them, in the form's own units. */
-export function businessCaseFormProblems(problems: Problem[], rows: number[]): Problem[] {
+export function businessCaseFormProblems(
+  problems: Problem[],
+  rows: { partners: number[]; oneOffs: number[] },
+): Problem[] {
   return problems.map((raw) => {
     // A component's percentages have boxes of their own.
     const p = inPounds({
@@ -343,7 +364,7 @@ export function businessCaseFormProblems(problems: Problem[], rows: number[]): P
     });
     const partner = /^partners\.(\d+)\.(\w+)/.exec(p.field);
     if (partner) {
-      const row = rows[Number(partner[1])] ?? 0;
+      const row = rows.partners[Number(partner[1])] ?? 0;
       const column =
         {
           driver: 'driver',
@@ -357,7 +378,10 @@ export function businessCaseFormProblems(problems: Problem[], rows: number[]): P
     const oneOff = /^oneOffs\.(\d+)\.(\w+)/.exec(p.field);
     if (oneOff) {
       const column = { year: 'year', kind: 'kind', bodyCode: 'partner' }[oneOff[2] ?? ''] ?? 'amount';
-      return { ...p, field: `oneoff-${oneOff[1]}-${column}` };
+      return {
+        field: `oneoff-${rows.oneOffs[Number(oneOff[1])] ?? 0}-${column}`,
+        message: column === 'partner' ? 'Choose one of the partners in this case, or shared' : p.message,
+      };
     }
     // A split's own fields: a component's, the weights of a mix, the drivers' options.
     const split = /^(running|oneOff)\.(\w+)(?:\.(\d+)\.(\w+))?/.exec(p.field);
@@ -379,11 +403,11 @@ export function businessCaseFormProblems(problems: Problem[], rows: number[]): P
                 : `${which}Method`;
       return { ...p, field };
     }
-    if (p.field === 'partners') return { ...p, field: `partner-0-baseline` };
+    if (p.field === 'partners') return { ...p, field: `partner-${rows.partners[0] ?? 0}-baseline` };
     // A share: the partner's own box, or the first partner's when the shares as a whole are wrong.
     const share = /^(running|oneOff|runningPart|oneOffPart)\.percentages(?:\.(\d+))?/.exec(p.field);
     if (share) {
-      const row = rows[Number(share[2] ?? 0)] ?? 0;
+      const row = rows.partners[Number(share[2] ?? 0)] ?? 0;
       return {
         ...p,
         message: share[2] === undefined ? p.message : 'Give this partner’s share as a percentage',

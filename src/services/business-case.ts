@@ -14,7 +14,7 @@ import {
 } from '../domain/business-case/words.js';
 import { parseInput } from '../domain/validation.js';
 import type { Table } from '../export/table.js';
-import { resolveBodyIds } from '../store/bodies.js';
+import { bodiesByCode, resolveBodyIds } from '../store/bodies.js';
 import { getBusinessCase, type StoredBusinessCase } from '../store/business-cases.js';
 import type { Sql } from '../store/db.js';
 
@@ -38,9 +38,9 @@ export async function checkBusinessCase(
     db,
     input.partners.map((p, i) => ({ code: p.bodyCode, field: `partners.${i}.bodyCode` })),
   );
-  const bodies = await db.query<{ code: string; name: string; population: number | null }>(
-    'SELECT code, name, population FROM bodies WHERE code = ANY($1)',
-    [input.partners.map((p) => p.bodyCode)],
+  const bodies = await bodiesByCode(
+    db,
+    input.partners.map((p) => p.bodyCode),
   );
   const byCode = new Map(bodies.map((b) => [b.code, b]));
   const filled = {

@@ -109,6 +109,14 @@ export async function listPredecessors(sql: Sql, code: string): Promise<BodyRef[
  * Maps codes (or local-authority register codes) to row ids, or throws an InputError
  * naming each unknown code and the field it came from.
  */
+/** Name and population of each body given by code (those that exist). */
+export async function bodiesByCode(
+  sql: Sql,
+  codes: string[],
+): Promise<{ code: string; name: string; population: number | null }[]> {
+  return sql.query('SELECT code, name, population FROM bodies WHERE code = ANY($1)', [codes]);
+}
+
 export async function resolveBodyIds(sql: Sql, wanted: { code: string; field: string }[]) {
   const codes = [...new Set(wanted.map((w) => w.code.toUpperCase()))];
   const rows = await sql.query<{ id: number; code: string; registry_code: string | null }>(

@@ -106,7 +106,7 @@ forEachDatabase('business cases', (database) => {
     }
     const running = r.switchingValues.find((v: { input: string }) => v.input === 'Running cost');
     assert.ok(page.includes(`up ${running.case}%`));
-    assert.ok(terminal.includes(`the case’s NPV is zero at up ${running.case}%`));
+    assert.ok(terminal.includes(`the case stops saving beyond up ${running.case}%`));
     assert.match(page, /Real terms: every figure is in today’s prices, discounted at 3.5%/);
     // The downloads: the CSV's figures in pounds, and the same tables in the workbook.
     const csv = async (table: string) =>
@@ -228,7 +228,8 @@ forEachDatabase('business cases', (database) => {
       'partner-0-baseline': '600,000',
       'partner-0-driver': '100, 120',
       'partner-1-baseline': '400,000',
-      'partner-1-driver': '100',
+      'partner-1-driver': '12,500',
+      'partner-1-population': '80,000',
       running: '800,000',
       'oneoff-0-year': '0',
       'oneoff-0-kind': 'it',
@@ -259,6 +260,10 @@ forEachDatabase('business cases', (database) => {
     const wrong = await post({});
     assert.equal(wrong.statusCode, 422);
     assert.match(wrong.body, /href="#runningPartPercent-0">The percentages must add up to 100/);
+    // A cost typed in the fourth row, after the horizon, is refused on that row.
+    const late = await post({ 'oneoff-3-year': '12', 'oneoff-3-kind': 'it', 'oneoff-3-amount': '5,000' });
+    assert.match(late.body, /href="#oneoff-3-year">The year is after the horizon/);
+    assert.match(late.body, /aria-describedby="oneoff-3-year-error"/);
     const saved = await post({ 'runningPartPercent-1': '30' });
     assert.equal(saved.statusCode, 303, saved.body);
     const shown = (await client.inject(saved.headers.location as string)).body;
@@ -266,7 +271,7 @@ forEachDatabase('business cases', (database) => {
       shown,
       /By component: 40% fixed percentages \(70%, 30%\), 60% by activity \(the driver\); activity averaged over the last three years; shares move only when activity moves by more than 5%/,
     );
-    // Year 2: Wychavon's activity averages 110 against 100, more than 5% moved: shares change.
+    // Year 2: Wychavon's activity averages 110, more than 5% from the 100 last used: shares change.
     assert.match(shown, /Each partner’s share of the running cost by year/);
     const id = /\/business-cases\/(\d+)/.exec(saved.headers.location as string)?.[1];
     const r = (await client.inject(`/api/v1/business-cases/${id}`)).json();
@@ -276,9 +281,54 @@ forEachDatabase('business cases', (database) => {
       [5_000_000, 8_000_000],
     );
     assert.deepEqual(r.input.partners[0].drivers, [100, 120]);
+    // "12,500" is one figure in thousands, not two years; a typed population is kept.
+    assert.deepEqual([r.input.partners[1].driver, r.input.partners[1].drivers], [12_500, undefined]);
+    assert.equal(r.input.partners[1].population, 80_000);
     const edit = (await client.inject(`/business-cases/${id}/edit`)).body;
-    assert.match(edit, /name="partner-0-driver" type="text" inputmode="decimal" value="100, 120"/);
+    assert.match(edit, /name="partner-0-driver" type="text" inputmode="decimal" value="100; 120"/);
+    assert.match(edit, /name="partner-1-population" type="text" inputmode="decimal" value="80000"/);
     assert.match(edit, /<input type="hidden" name="runningPartPercent-0" value="70">/);
     assert.match(edit, /<input type="hidden" name="oneoff-1-partner" value="E07000235">/);
+  });
+  test('editing and saving without a change keeps every figure, even beyond the form’s first rows', async () => {
+    // Six one-off costs, and a partner (Trafford) that is not a member of the partnership.
+    const created = await client.inject({
+      method: 'POST',
+      url: '/api/v1/business-cases',
+      payload: {
+        ...CASE,
+        partners: [
+          ...CASE.partners,
+          { bodyCode: 'E08000009', baselinePence: 50_000_000, population: 250_000 },
+        ],
+        oneOffs: Array.from({ length: 6 }, (_, i) => ({
+          year: i % 3,
+          kind: 'it',
+          amountPence: 1_000_000 * (i + 1),
+        })),
+        runningPence: 200_000_000,
+      },
+    });
+    assert.equal(created.statusCode, 201, created.body);
+    const before = created.json();
+    const edit = (await client.inject(`/business-cases/${before.id}/edit`)).body;
+    assert.match(edit, /Trafford/);
+    // Every field as the browser would send it: inputs (hidden or not) and the chosen options.
+    const decode = (v: string) =>
+      v.replaceAll('&amp;', '&').replaceAll('&quot;', '"').replaceAll('&#39;', "'");
+    const fields: Record<string, string> = {};
+    for (const [, name, value] of edit.matchAll(/<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g))
+      fields[name as string] = decode(value as string);
+    for (const [, name, options] of edit.matchAll(/<select[^>]*name="([^"]+)"[^>]*>([\s\S]*?)<\/select>/g))
+      fields[name as string] = /<option value="([^"]*)" selected/.exec(options as string)?.[1] ?? '';
+    const saved = await client.inject({
+      method: 'POST',
+      url: `/business-cases/${before.id}/edit`,
+      ...form({ ...fields, go: 'save' }),
+    });
+    assert.equal(saved.statusCode, 303, saved.body);
+    const after = (await client.inject(`/api/v1/business-cases/${before.id}`)).json();
+    assert.deepEqual(after.input, before.input);
+    assert.equal(after.result.npvPence, before.result.npvPence);
   });
 });

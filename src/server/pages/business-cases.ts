@@ -12,7 +12,7 @@ import {
   describeSplit,
   describeStability,
   SHARING_EXPLAINED,
-  switchingChange,
+  switchingCell,
 } from '../../domain/business-case/words.js';
 import { InputError, type Problem } from '../../domain/errors.js';
 import { parseInput } from '../../domain/validation.js';
@@ -24,7 +24,9 @@ import { saveBusinessCaseRecord } from '../../services/records.js';
 import { checkPartnershipAccess, mayEditPartnership, signedIn } from '../access.js';
 import { changesTo } from './audit.js';
 import type { Database } from '../../store/db.js';
+import type { Partnership } from '../../domain/partnerships.js';
 import { getPartnership } from '../../store/partnerships.js';
+import { bodiesByCode } from '../../store/bodies.js';
 import { page } from '../page.js';
 import { sendTables } from '../downloads.js';
 import {
@@ -35,7 +37,7 @@ import {
   carriedFields,
   FORM_STEPS,
   NEW_CASE,
-  ONE_OFF_ROWS,
+  oneOffRowCount,
   readStepForm,
   stepOf,
 } from '../business-case-form.js';
@@ -58,6 +60,16 @@ const exportQuery = z.object({
 });
 
 export function businessCasePages(app: FastifyInstance, db: Database) {
+  /** The form's partner rows: the partnership's members, then any partner of the case that is not one. */
+  const partnerRows = async (p: Partnership, stored?: BusinessCaseInput) => {
+    const rows = p.members.map((m) => ({ bodyCode: m.bodyCode, bodyName: m.bodyName }));
+    const others = (stored?.partners ?? [])
+      .map((x) => x.bodyCode)
+      .filter((code) => !rows.some((r) => r.bodyCode === code));
+    const names = new Map((await bodiesByCode(db, others)).map((b) => [b.code, b.name]));
+    return [...rows, ...others.map((code) => ({ bodyCode: code, bodyName: names.get(code) ?? code }))];
+  };
+
   const form = async (
     reply: FastifyReply,
     slug: string,
@@ -67,10 +79,12 @@ export function businessCasePages(app: FastifyInstance, db: Database) {
       values: Form;
       step?: number;
       sources?: Record<string, string>;
+      stored?: BusinessCaseInput;
     } & Record<string, unknown>,
   ) => {
     const p = await getPartnership(db, slug, FULL_ACCESS);
     const step = context.step ?? 0;
+    const { stored, ...shown } = context;
     return page(reply, 'business-cases/form.njk', {
       section: 'partnerships',
       breadcrumbs: [
@@ -78,7 +92,8 @@ export function businessCasePages(app: FastifyInstance, db: Database) {
         { text: p.name, href: `/partnerships/${p.slug}` },
       ],
       p,
-      oneOffRows: Array.from({ length: ONE_OFF_ROWS }, (_, i) => i),
+      partnerRows: await partnerRows(p, stored),
+      oneOffRows: Array.from({ length: oneOffRowCount(context.values) }, (_, i) => i),
       methods: APPORTIONMENT_METHODS,
       explained: SHARING_EXPLAINED,
       gameMethods: GAME_METHODS,
@@ -87,7 +102,7 @@ export function businessCasePages(app: FastifyInstance, db: Database) {
       projects: Object.fromEntries(p.projects.map((project) => [String(project.id), project.name])),
       errors: {},
       sources: {},
-      ...context,
+      ...shown,
       step,
       steps: FORM_STEPS,
       carried: carriedFields(context.values, context.sources ?? {}, step),
@@ -103,10 +118,10 @@ export function businessCasePages(app: FastifyInstance, db: Database) {
     reply: FastifyReply,
     slug: string,
     body: Form,
-    target: { id?: number; action: string; title: string },
+    target: { id?: number; action: string; title: string; stored?: BusinessCaseInput },
   ) => {
     const p = await getPartnership(db, slug, FULL_ACCESS);
-    const members = p.members.map((m) => m.bodyCode);
+    const members = (await partnerRows(p, target.stored)).map((r) => r.bodyCode);
     const { values, sources, step, go } = readStepForm(body);
     const show = (status: number, at: number, problems: Problem[] = []) =>
       form(reply.status(status), p.slug, { ...target, values, sources, step: at, ...formErrors(problems) });
@@ -177,13 +192,18 @@ export function businessCasePages(app: FastifyInstance, db: Database) {
       db,
       parseInput(businessCaseId, request.params.id, 'business case number'),
     );
+    const rows = await partnerRows(
+      await getPartnership(db, stored.partnershipSlug, FULL_ACCESS),
+      stored.input,
+    );
     return form(reply, stored.partnershipSlug, {
       title: `Edit ${stored.input.name}`,
       action: `/business-cases/${stored.id}/edit`,
       values: businessCaseToForm(
         stored.input,
-        (await getPartnership(db, stored.partnershipSlug, FULL_ACCESS)).members.map((m) => m.bodyCode),
+        rows.map((r) => r.bodyCode),
       ),
+      stored: stored.input,
     });
   });
 
@@ -196,6 +216,7 @@ export function businessCasePages(app: FastifyInstance, db: Database) {
       id: stored.id,
       title: `Edit ${stored.input.name}`,
       action: `/business-cases/${stored.id}/edit`,
+      stored: stored.input,
     });
   });
 
@@ -260,8 +281,8 @@ export function businessCasePages(app: FastifyInstance, db: Database) {
       ),
       switching: r.switchingValues.map((v) => ({
         input: v.input,
-        case: switchingChange(v, v.case),
-        partners: v.partners.map((p) => switchingChange(v, p.at)),
+        case: switchingCell(v, v.case, v.losesNow),
+        partners: v.partners.map((p) => switchingCell(v, p.at, p.worseOffNow)),
       })),
       // Tornado bars: each side's distance from the central NPV (at 150 of 300), 140 units for the widest.
       tornado: r.sensitivity.map((s) => ({
