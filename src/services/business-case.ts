@@ -57,6 +57,33 @@ export async function checkBusinessCase(
   return { input: filled, names: Object.fromEntries(bodies.map((b) => [b.code, b.name])) };
 }
 
+/**
+ * The figures of a case, remembered by everything they depend on (the checked input, the names, the
+ * sensitivity asked): switching values evaluate a case many times over, and a large case takes a
+ * noticeable part of a second that every reader would otherwise wait for again.
+ */
+const worked = new Map<string, Pick<BusinessCaseReport, 'result' | 'sensitivity' | 'switchingValues'>>();
+const MOST_REMEMBERED = 200;
+
+function figuresOf(input: BusinessCaseInput, names: Record<string, string>, sensitivityPercent: number) {
+  const key = JSON.stringify([input, names, sensitivityPercent]);
+  const hit = worked.get(key);
+  if (hit) {
+    // Most recently used last, so the oldest is the one forgotten.
+    worked.delete(key);
+    worked.set(key, hit);
+    return hit;
+  }
+  const figures = {
+    result: evaluate(input, names),
+    sensitivity: sensitivity(input, sensitivityPercent),
+    switchingValues: switchingValues(input),
+  };
+  worked.set(key, figures);
+  if (worked.size > MOST_REMEMBERED) worked.delete(worked.keys().next().value as string);
+  return figures;
+}
+
 export async function businessCaseReport(
   db: Sql,
   id: number,
@@ -64,14 +91,7 @@ export async function businessCaseReport(
 ): Promise<BusinessCaseReport> {
   const stored = await getBusinessCase(db, id);
   const { input, names } = await checkBusinessCase(db, stored.input);
-  return {
-    ...stored,
-    input,
-    names,
-    result: evaluate(input, names),
-    sensitivity: sensitivity(input, sensitivityPercent),
-    switchingValues: switchingValues(input),
-  };
+  return { ...stored, input, names, ...figuresOf(input, names, sensitivityPercent) };
 }
 
 const pounds = (pence: number) => Math.round(pence) / 100;

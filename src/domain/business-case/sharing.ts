@@ -19,6 +19,7 @@ import {
   type Split,
 } from './input.js';
 import {
+  type GroupCosts,
   separableCostsRemainingBenefits,
   serviceGroupCosts,
   shapley,
@@ -132,14 +133,16 @@ export function sharing(
     };
     // Each group of the partners in the service has a cost of its own, from the drivers the split uses.
     const inService = present.flatMap((isPresent, i) => (isPresent ? [i] : []));
+    const isGame = a.method === 'shapley' || a.method === 'scrb';
+    const spec = {
+      fixed: model.fixed * costUplift,
+      perUnit: model.perUnit * costUplift,
+      drivers: inService.map((i) => driverOf(i) ?? 0),
+      baselines: inService.map((i) => c.partners[i]?.baselinePence ?? 0),
+    };
     const game =
-      which === 'running' && inService.length <= MOST_PARTNERS_FOR_GAME
-        ? serviceGroupCosts({
-            fixed: model.fixed * costUplift,
-            perUnit: model.perUnit * costUplift,
-            drivers: inService.map((i) => driverOf(i) ?? 0),
-            baselines: inService.map((i) => c.partners[i]?.baselinePence ?? 0),
-          })
+      which === 'running' && inService.length <= MOST_PARTNERS_FOR_GAME && (isGame || checkStability)
+        ? serviceGroupCosts(spec)
         : undefined;
     let shares: number[];
     if (a.method === 'components')
@@ -147,15 +150,12 @@ export function sharing(
         (sum, part) => split(part).map((s, i) => (sum[i] as number) + (s * part.percent) / 100),
         c.partners.map(() => 0),
       );
-    else if (a.method === 'shapley' || a.method === 'scrb') {
-      if (!game)
+    else if (isGame) {
+      if (which !== 'running' || inService.length > MOST_PARTNERS_FOR_GAME)
         throw new InputError('The split cannot be made', [
           { field: `${which}.method`, message: 'Too many partners for this split' },
         ]);
-      const values = (a.method === 'shapley' ? shapley : separableCostsRemainingBenefits)(
-        game,
-        inService.length,
-      );
+      const values = gameSplit(a.method as 'shapley' | 'scrb', spec, () => game ?? serviceGroupCosts(spec));
       const whole = values.reduce((x, y) => x + y, 0);
       shares = c.partners.map(() => 0);
       inService.forEach(
@@ -186,6 +186,28 @@ export function sharing(
     shares: (year) => inYear(year).shares,
     ...(which === 'running' ? { stability: (year: number) => inYear(year).stability } : {}),
   };
+}
+
+/**
+ * A game split, remembered by what defines the game: the switching values evaluate a case many times
+ * over with the same partners, drivers and costs, and each game is 2^n groups.
+ */
+const remembered = new Map<string, number[]>();
+function gameSplit(
+  method: 'shapley' | 'scrb',
+  spec: { fixed: number; perUnit: number; drivers: number[]; baselines: number[] },
+  groupCosts: () => GroupCosts,
+): number[] {
+  const key = `${method} ${spec.fixed} ${spec.perUnit} ${spec.drivers.join(',')} ${spec.baselines.join(',')}`;
+  const hit = remembered.get(key);
+  if (hit) return hit;
+  if (remembered.size >= 5_000) remembered.clear();
+  const values = (method === 'shapley' ? shapley : separableCostsRemainingBenefits)(
+    groupCosts(),
+    spec.drivers.length,
+  );
+  remembered.set(key, values);
+  return values;
 }
 
 function normalised(values: number[], field: string, method: string): number[] {
