@@ -33,8 +33,7 @@ export const FORM_STEPS = [
   {
     key: 'sharing',
     title: 'Sharing',
-    fields:
-      /^(running|oneOff)(Method|CorePercent|CoreMethod|RestMethod|Average|Tolerance|Percent-.*|PartPercent-.*|Mix-.*)$/,
+    fields: /^(running|oneOff)(Method|Average|Tolerance|Percent-.*|Part-.*|Mix-.*)$/,
   },
 ] as const;
 
@@ -88,17 +87,22 @@ const pounds = (v: Form[string]) => {
   const raw = text(v);
   return raw ? (parsePounds(raw) ?? raw) : undefined;
 };
+/** Pence from pounds that may hold fractions of a penny (a cost per unit of £0.125 is 12.5p). */
+const penceExact = (v: Form[string]) => {
+  const raw = text(v).replace(/^£/, '').replaceAll(',', '');
+  return raw ? (Number.isFinite(Number(raw)) ? Math.round(Number(raw) * 100 * 1e6) / 1e6 : raw) : undefined;
+};
 const number = (v: Form[string]) => {
   const raw = text(v).replaceAll(',', '').replace(/%$/, '');
   return raw ? (Number.isFinite(Number(raw)) ? Number(raw) : raw) : undefined;
 };
 /**
- * A figure for each year: "120, 125, 130" or "120; 125" or "120 125". A comma between digits is a
- * thousands separator ("12,500" is one figure); between figures it needs a space after it.
+ * A figure for each year: "1,200; 1,250", "120, 125, 130" or "120 125". A comma followed by three
+ * digits is a thousands separator ("12,500" is one figure); any other separates figures.
  */
 const yearly = (v: Form[string]) =>
   text(v)
-    .split(/;|,\s+|\s+/)
+    .split(/;|\s+|,(?!\d{3}(?!\d))/)
     .map((x) => x.replaceAll(',', ''))
     .filter(Boolean)
     .map((x) => (Number.isFinite(Number(x)) ? Number(x) : x));
@@ -135,24 +139,28 @@ function splitFromForm(
   };
 }
 
+/** The parts a split by component has on the form: two, or as many as the case has (four at most). */
+export function partCount(values: Form, which: 'running' | 'oneOff'): number {
+  const used = Object.keys(values).flatMap((field) => {
+    const part = new RegExp(`^${which}Part-(\\d+)-`).exec(field);
+    return part && text(values[field]) ? [Number(part[1])] : [];
+  });
+  return Math.min(4, Math.max(2, Math.max(-1, ...used) + 1));
+}
+
 function apportionmentFromForm(form: Form, prefix: 'running' | 'oneOff', rows: number[]) {
   const method = text(form[`${prefix}Method`]);
-  const core = number(form[`${prefix}CorePercent`]);
   return {
     ...splitFromForm(form, prefix, method, rows),
-    // By component: a core share of the cost split one way, the rest another.
+    // By component: each part of the cost, split its own way.
     ...(method === 'components'
       ? {
-          parts: [
-            {
-              ...splitFromForm(form, prefix, text(form[`${prefix}CoreMethod`]), rows, `${prefix}PartPercent`),
-              percent: core,
-            },
-            {
-              ...splitFromForm(form, prefix, text(form[`${prefix}RestMethod`]), rows, `${prefix}PartPercent`),
-              percent: typeof core === 'number' ? 100 - core : core,
-            },
-          ],
+          parts: Array.from({ length: partCount(form, prefix) }, (_, k) => `${prefix}Part-${k}`)
+            .filter((part, k) => k < 2 || text(form[`${part}-percent`]))
+            .map((part) => ({
+              ...splitFromForm(form, prefix, text(form[`${part}-method`]), rows, `${part}-share`),
+              percent: number(form[`${part}-percent`]),
+            })),
         }
       : {}),
     ...(text(form[`${prefix}Average`]) === '3' ? { driverAverageYears: 3 } : {}),
@@ -168,8 +176,9 @@ const optional = <T>(key: string, value: T | undefined) => (value === undefined 
 /** The input the schema checks, and which form row each partner came from (for error messages). */
 export function businessCaseFromForm(form: Form, partnership: string, members: string[]) {
   const rows = members.flatMap((code, row) => (text(form[`partner-${row}-baseline`]) ? [{ code, row }] : []));
+  // A row with anything typed is a cost; one without an amount is asked about, not dropped.
   const oneOffRows = Array.from({ length: oneOffRowCount(form) }, (_, i) => i).filter((i) =>
-    text(form[`oneoff-${i}-amount`]),
+    ['year', 'kind', 'amount'].some((column) => text(form[`oneoff-${i}-${column}`])),
   );
   const input = {
     name: text(form.name),
@@ -188,7 +197,7 @@ export function businessCaseFromForm(form: Form, partnership: string, members: s
       };
     }),
     runningPence: pounds(form.running),
-    ...optional('runningPerUnitPence', pounds(form.runningPerUnit)),
+    ...optional('runningPerUnitPence', penceExact(form.runningPerUnit)),
     oneOffs: oneOffRows.map((i) => ({
       year: number(form[`oneoff-${i}-year`]),
       // No kind is assumed: a cost left without one is asked about.
@@ -275,7 +284,7 @@ export function businessCaseToForm(c: BusinessCaseInput, members: string[]): For
     name: c.name,
     project: c.projectId === undefined ? '' : String(c.projectId),
     running: poundsText(c.runningPence),
-    runningPerUnit: c.runningPerUnitPence ? poundsText(c.runningPerUnitPence) : '',
+    runningPerUnit: c.runningPerUnitPence ? String(Math.round(c.runningPerUnitPence * 1e4) / 1e6) : '',
     doubleRunning: c.doubleRunningMonths ? String(c.doubleRunningMonths) : '',
     phasing: c.phasing.join(', '),
     optimismCost: String(c.optimismBias.costPercent),
@@ -292,19 +301,18 @@ export function businessCaseToForm(c: BusinessCaseInput, members: string[]): For
     form[`${which}Method`] = a.method;
     if (a.driverAverageYears === 3) form[`${which}Average`] = '3';
     if (a.tolerancePercent) form[`${which}Tolerance`] = String(a.tolerancePercent);
-    const [core, rest] = a.parts ?? [];
-    if (core && rest) {
-      form[`${which}CorePercent`] = String(core.percent);
-      form[`${which}CoreMethod`] = core.method;
-      form[`${which}RestMethod`] = rest.method;
-    }
-    for (const split of [a, ...(a.parts ?? [])]) {
-      split.percentages?.forEach((percent, i) => {
+    const shares = (percentages: number[] | undefined, boxes: string) =>
+      percentages?.forEach((percent, i) => {
         const row = members.indexOf(c.partners[i]?.bodyCode ?? '');
-        if (row >= 0) form[`${which}${split === a ? '' : 'Part'}Percent-${row}`] = String(percent);
+        if (row >= 0) form[`${boxes}-${row}`] = String(percent);
       });
-      for (const [m, w] of Object.entries(split.weights ?? {})) form[`${which}Mix-${m}`] = String(w);
-    }
+    shares(a.percentages, `${which}Percent`);
+    for (const [m, w] of Object.entries(a.weights ?? {})) form[`${which}Mix-${m}`] = String(w);
+    a.parts?.forEach((part, k) => {
+      form[`${which}Part-${k}-percent`] = String(part.percent);
+      form[`${which}Part-${k}-method`] = part.method;
+      shares(part.percentages, `${which}Part-${k}-share`);
+    });
   }
   c.partners.forEach((p) => {
     const row = members.indexOf(p.bodyCode);
@@ -357,10 +365,10 @@ export function businessCaseFormProblems(
   rows: { partners: number[]; oneOffs: number[] },
 ): Problem[] {
   return problems.map((raw) => {
-    // A component's percentages have boxes of their own.
+    // A component's percentages have boxes of their own: running.parts.1.percentages is runningPart-1-share.
     const p = inPounds({
       ...raw,
-      field: raw.field.replace(/^(running|oneOff)\.parts\.\d+\.percentages/, '$1Part.percentages'),
+      field: raw.field.replace(/^(running|oneOff)\.parts\.(\d+)\.percentages/, '$1Part-$2-share.percentages'),
     });
     const partner = /^partners\.(\d+)\.(\w+)/.exec(p.field);
     if (partner) {
@@ -389,11 +397,7 @@ export function businessCaseFormProblems(
       const [, which, key, part, inner] = split;
       const field =
         key === 'parts'
-          ? inner === 'method'
-            ? `${which}${part === '1' ? 'Rest' : 'Core'}Method`
-            : inner === 'weights'
-              ? `${which}Mix-equal`
-              : `${which}CorePercent`
+          ? `${which}Part-${part ?? 0}-${inner === 'method' ? 'method' : 'percent'}`
           : key === 'weights'
             ? `${which}Mix-equal`
             : key === 'tolerancePercent'
@@ -405,13 +409,13 @@ export function businessCaseFormProblems(
     }
     if (p.field === 'partners') return { ...p, field: `partner-${rows.partners[0] ?? 0}-baseline` };
     // A share: the partner's own box, or the first partner's when the shares as a whole are wrong.
-    const share = /^(running|oneOff|runningPart|oneOffPart)\.percentages(?:\.(\d+))?/.exec(p.field);
+    const share = /^(running|oneOff)(Part-\d+-share)?\.percentages(?:\.(\d+))?/.exec(p.field);
     if (share) {
-      const row = rows.partners[Number(share[2] ?? 0)] ?? 0;
+      const row = rows.partners[Number(share[3] ?? 0)] ?? 0;
       return {
         ...p,
-        message: share[2] === undefined ? p.message : 'Give this partner’s share as a percentage',
-        field: `${share[1]}Percent-${row}`,
+        message: share[3] === undefined ? p.message : 'Give this partner’s share as a percentage',
+        field: `${share[1]}${share[2] ? `${share[2]}` : 'Percent'}-${row}`,
       };
     }
     return { ...p, field: FIELDS[p.field] ?? FIELDS[p.field.split('.')[0] ?? ''] ?? 'name' };

@@ -163,6 +163,15 @@ test('double running, exit costs with pension strain, and optimism bias', () => 
   );
   assert.equal((double.years[1]?.afterPence ?? 0) + (double.years[1]?.doubleRunningPence ?? 0), 115_000_000);
   assert.equal(double.npvPence, 35_000_000 - 25_000_000);
+  // Double running starts at go-live, however late: six months late, all moved over at once, the
+  // next six months pay the old costs in full as well, half a year's.
+  const late = evaluate(
+    twoPartners({ phasing: [100], doubleRunningMonths: 6, optimismBias: { costPercent: 0, delayMonths: 6 } }),
+  );
+  assert.deepEqual(
+    late.partners.map((p) => p.years[1]?.doubleRunningPence),
+    [30_000_000, 20_000_000],
+  );
   // B's own pension strain falls to B alone; the shared redundancy is still split equally.
   const strain = evaluate(
     twoPartners({

@@ -242,11 +242,12 @@ forEachDatabase('business cases', (database) => {
       horizon: '5',
       discount: '3.5',
       runningMethod: 'components',
-      runningCorePercent: '40',
-      runningCoreMethod: 'fixed',
-      runningRestMethod: 'driver',
-      'runningPartPercent-0': '70',
-      'runningPartPercent-1': '20',
+      'runningPart-0-percent': '40',
+      'runningPart-0-method': 'fixed',
+      'runningPart-1-percent': '60',
+      'runningPart-1-method': 'driver',
+      'runningPart-0-share-0': '70',
+      'runningPart-0-share-1': '20',
       runningAverage: '3',
       runningTolerance: '5',
       oneOffMethod: 'equal',
@@ -259,12 +260,12 @@ forEachDatabase('business cases', (database) => {
       });
     const wrong = await post({});
     assert.equal(wrong.statusCode, 422);
-    assert.match(wrong.body, /href="#runningPartPercent-0">The percentages must add up to 100/);
+    assert.match(wrong.body, /href="#runningPart-0-share-0">The percentages must add up to 100/);
     // A cost typed in the fourth row, after the horizon, is refused on that row.
     const late = await post({ 'oneoff-3-year': '12', 'oneoff-3-kind': 'it', 'oneoff-3-amount': '5,000' });
     assert.match(late.body, /href="#oneoff-3-year">The year is after the horizon/);
     assert.match(late.body, /aria-describedby="oneoff-3-year-error"/);
-    const saved = await post({ 'runningPartPercent-1': '30' });
+    const saved = await post({ 'runningPart-0-share-1': '30' });
     assert.equal(saved.statusCode, 303, saved.body);
     const shown = (await client.inject(saved.headers.location as string)).body;
     assert.match(
@@ -287,20 +288,31 @@ forEachDatabase('business cases', (database) => {
     const edit = (await client.inject(`/business-cases/${id}/edit`)).body;
     assert.match(edit, /name="partner-0-driver" type="text" inputmode="decimal" value="100; 120"/);
     assert.match(edit, /name="partner-1-population" type="text" inputmode="decimal" value="80000"/);
-    assert.match(edit, /<input type="hidden" name="runningPartPercent-0" value="70">/);
+    assert.match(edit, /<input type="hidden" name="runningPart-0-share-0" value="70">/);
     assert.match(edit, /<input type="hidden" name="oneoff-1-partner" value="E07000235">/);
   });
   test('editing and saving without a change keeps every figure, even beyond the form’s first rows', async () => {
-    // Six one-off costs, and a partner (Trafford) that is not a member of the partnership.
+    // Six one-off costs, a partner (Trafford) that is not a member of the partnership, a split in three
+    // parts, one by fixed percentages, and a cost per unit of activity in fractions of a penny.
     const created = await client.inject({
       method: 'POST',
       url: '/api/v1/business-cases',
       payload: {
         ...CASE,
         partners: [
-          ...CASE.partners,
-          { bodyCode: 'E08000009', baselinePence: 50_000_000, population: 250_000 },
+          { ...CASE.partners[0], driver: 1_000 },
+          { ...CASE.partners[1], driver: 2_000 },
+          { bodyCode: 'E08000009', baselinePence: 50_000_000, population: 250_000, driver: 3_000 },
         ],
+        runningPerUnitPence: 12.5,
+        running: {
+          method: 'components',
+          parts: [
+            { percent: 40, method: 'fixed', percentages: [50, 30, 20] },
+            { percent: 30, method: 'driver' },
+            { percent: 30, method: 'population' },
+          ],
+        },
         oneOffs: Array.from({ length: 6 }, (_, i) => ({
           year: i % 3,
           kind: 'it',

@@ -112,7 +112,8 @@ function phased(c: BusinessCaseInput, serviceYear: number): { moved: number; dou
     const share =
       since < 0 ? 0 : (c.phasing[Math.min(Math.floor(since / 12), c.phasing.length - 1)] as number) / 100;
     moved += share;
-    if (m < c.doubleRunningMonths) doubled += share;
+    // Double running starts at go-live, which optimism bias may have put back.
+    if (since >= 0 && since < c.doubleRunningMonths) doubled += share;
   }
   return { moved: moved / 12, doubled: doubled / 12 };
 }

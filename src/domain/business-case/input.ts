@@ -41,7 +41,10 @@ const pence = (what: string) =>
     .int({ message: `Give ${what} in whole pence` })
     .min(0, { message: `${what[0]?.toUpperCase()}${what.slice(1)} cannot be negative` })
     .max(1e15, { message: `${what[0]?.toUpperCase()}${what.slice(1)} is too large` });
-const percent = z.number().min(0, { message: 'A percentage cannot be negative' }).max(100, {
+/** A number, refused in words that name it: "Give the horizon as a number". */
+const num = (what: string) => z.number({ message: `Give ${what} as a number` });
+const whole = (what: string) => num(what).int({ message: `Give ${what} as a whole number` });
+const percent = num('the percentage').min(0, { message: 'A percentage cannot be negative' }).max(100, {
   message: 'A percentage is at most 100',
 });
 const sum = (values: number[]) => values.reduce((x, y) => x + y, 0);
@@ -66,7 +69,7 @@ const component = z
   .object({
     /** This component's part of the cost, in percent. */
     percent,
-    method: z.enum([...COMPONENT_METHODS, 'mix'], { message: 'Choose how to split this part of the cost' }),
+    method: z.enum(COMPONENT_METHODS, { message: 'Choose how to split this part of the cost' }),
     ...simpleSplit,
   })
   .superRefine(checkSplit);
@@ -92,7 +95,7 @@ const apportionment = z
 export type Apportionment = z.output<typeof apportionment>;
 export type Split = Pick<Apportionment, 'method' | 'percentages' | 'weights'>;
 
-const year = z.number().int({ message: 'Give the year as a whole number' });
+const year = whole('the year');
 
 export const businessCaseInput = z
   .object({
@@ -106,15 +109,17 @@ export const businessCaseInput = z
           /** What the partner spends on the service now, a year. */
           baselinePence: pence('the baseline cost'),
           /** Activity: cases, transactions, households, staff. */
-          driver: z.number().min(0, { message: 'The activity driver cannot be negative' }).optional(),
+          driver: num('the activity')
+            .min(0, { message: 'The activity driver cannot be negative' })
+            .optional(),
           /** Activity by year from year 1, where it changes; the last figure holds for later years. */
           drivers: z
-            .array(z.number().min(0, { message: 'The activity driver cannot be negative' }))
+            .array(num('each year’s activity').min(0, { message: 'The activity driver cannot be negative' }))
             .min(1)
             .max(60)
             .optional(),
           /** Residents; taken from the body when not given. */
-          population: z.number().int().min(0, { message: 'Population cannot be negative' }).optional(),
+          population: whole('the population').min(0, { message: 'Population cannot be negative' }).optional(),
           /** The first year the partner is in the shared service (1: from the start). */
           fromYear: year.min(1, { message: 'A partner joins in year 1 or later' }).default(1),
           /** The last year the partner is in; it leaves after it. Blank: to the end of the horizon. */
@@ -126,7 +131,9 @@ export const businessCaseInput = z
     /** The shared service's running cost a year at full operation, with the partners of year 1. */
     runningPence: pence('the running cost'),
     /** Of the running cost, this much per unit of activity: the rest is the fixed part. */
-    runningPerUnitPence: z.number().min(0, { message: 'The cost per unit cannot be negative' }).default(0),
+    runningPerUnitPence: num('the cost per unit')
+      .min(0, { message: 'The cost per unit cannot be negative' })
+      .default(0),
     oneOffs: z
       .array(
         z.object({
@@ -141,11 +148,9 @@ export const businessCaseInput = z
         }),
       )
       .default([]),
-    /** Months from go-live when the new service runs while the old costs continue in full. */
-    doubleRunningMonths: z
-      .number()
-      .int()
-      .min(0)
+    /** Months from a partner's go-live when its old costs continue in full. */
+    doubleRunningMonths: whole('double running in months')
+      .min(0, { message: 'Double running cannot be negative' })
       .max(36, { message: 'Double running is at most 36 months' })
       .default(0),
     /** Share of the full saving reached each year, in percent; the last holds for later years. */
@@ -153,24 +158,42 @@ export const businessCaseInput = z
     optimismBias: z
       .object({
         /** Uplift on the new service's costs, one-off and running, in percent. */
-        costPercent: z.number().min(0).max(200, { message: 'An uplift is at most 200%' }).default(0),
+        costPercent: num('the uplift')
+          .min(0, { message: 'An uplift cannot be negative' })
+          .max(200, { message: 'An uplift is at most 200%' })
+          .default(0),
         /** Months the savings start later than planned. */
-        delayMonths: z.number().int().min(0).max(60, { message: 'A delay is at most 60 months' }).default(0),
+        delayMonths: whole('the delay in months')
+          .min(0, { message: 'A delay cannot be negative' })
+          .max(60, { message: 'A delay is at most 60 months' })
+          .default(0),
       })
       .default({ costPercent: 0, delayMonths: 0 }),
     /** Real change a year in the price of the service's costs (pay rising faster than prices). */
-    realPriceChangePercent: z.number().min(-5).max(10).default(0),
+    realPriceChangePercent: num('the real price change')
+      .min(-5, { message: 'A real price change is −5% to 10% a year' })
+      .max(10, { message: 'A real price change is −5% to 10% a year' })
+      .default(0),
     /** General inflation, for the cash view only: it does not change the real-terms NPV. */
-    inflationPercent: z.number().min(-5).max(25).default(2),
+    inflationPercent: num('inflation')
+      .min(-5, { message: 'Inflation is −5% to 25% a year' })
+      .max(25, { message: 'Inflation is −5% to 25% a year' })
+      .default(2),
     horizonYears: z
-      .number()
+      .number({ message: 'Give the horizon as a number of years' })
       .int({ message: 'Give the horizon in whole years' })
       .min(3, { message: 'The horizon is 3 to 60 years' })
       .max(60, { message: 'The horizon is 3 to 60 years' })
       .default(10),
     /** HM Treasury's Green Book rate, real: years 0 to 30, then the long-term rate. */
-    discountPercent: z.number().min(0).max(20).default(GREEN_BOOK_RATE_PERCENT),
-    longTermDiscountPercent: z.number().min(0).max(20).default(GREEN_BOOK_LONG_TERM_RATE_PERCENT),
+    discountPercent: num('the discount rate')
+      .min(0, { message: 'A discount rate is 0% to 20%' })
+      .max(20, { message: 'A discount rate is 0% to 20%' })
+      .default(GREEN_BOOK_RATE_PERCENT),
+    longTermDiscountPercent: num('the long-term discount rate')
+      .min(0, { message: 'A discount rate is 0% to 20%' })
+      .max(20, { message: 'A discount rate is 0% to 20%' })
+      .default(GREEN_BOOK_LONG_TERM_RATE_PERCENT),
     /** Funding awards that pay shared one-off costs. */
     fundingPence: pence('the funding').default(0),
     running: apportionment.default({ method: 'baseline', driverAverageYears: 1, tolerancePercent: 0 }),

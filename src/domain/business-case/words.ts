@@ -73,8 +73,8 @@ const change = (v: SwitchingValue, at: number) =>
  * even at down 7.5%"; "never, within the range tried" where no change tried turns it.
  */
 export function switchingCell(v: SwitchingValue, at: number | null, belowZeroNow: boolean): string {
-  const where = at === null ? 'never, within the range tried' : change(v, at);
-  return belowZeroNow ? `worse off now; even ${at === null ? where : `at ${where}`}` : where;
+  if (!belowZeroNow) return at === null ? 'never, within the range tried' : change(v, at);
+  return at === null ? 'worse off now, and at every change tried' : `worse off now; even at ${change(v, at)}`;
 }
 
 /** A switching value in words: when the case stops paying, and when each partner is worse off. */

@@ -38,6 +38,7 @@ import {
   FORM_STEPS,
   NEW_CASE,
   oneOffRowCount,
+  partCount,
   readStepForm,
   stepOf,
 } from '../business-case-form.js';
@@ -94,6 +95,7 @@ export function businessCasePages(app: FastifyInstance, db: Database) {
       p,
       partnerRows: await partnerRows(p, stored),
       oneOffRows: Array.from({ length: oneOffRowCount(context.values) }, (_, i) => i),
+      parts: { running: partCount(context.values, 'running'), oneOff: partCount(context.values, 'oneOff') },
       methods: APPORTIONMENT_METHODS,
       explained: SHARING_EXPLAINED,
       gameMethods: GAME_METHODS,
