@@ -12,7 +12,10 @@ const read = (fields: Record<string, string>) =>
 
 test('activity typed for each year: thousands commas, semicolons, commas and spaces', () => {
   const drivers = (typed: string) => {
-    const [partner] = read({ 'partner-0-driver': typed }).input.partners;
+    const [partner] = read({ 'partner-0-driver': typed }).input.partners as {
+      driver?: number;
+      drivers?: number[];
+    }[];
     return partner?.drivers ?? partner?.driver;
   };
   assert.equal(drivers('12,500'), 12_500);
