@@ -37,5 +37,8 @@ test('a one-off row with anything typed is a cost, asked about on its own row', 
     [{ field: 'oneoff-3-amount', message: 'Give the one-off cost in pounds, like 125,000 or 125,000.50' }],
   );
   // A cost per unit keeps its fractions of a penny.
-  assert.equal(read({ runningPerUnit: '£0.125' }).input.runningPerUnitPence, 12.5);
+  assert.deepEqual(read({ runningPerUnit: '£0.125' }).input, {
+    ...read({}).input,
+    runningPerUnitPence: 12.5,
+  });
 });
