@@ -1,11 +1,6 @@
 import { type BusinessCaseInput, businessCaseInput } from '../domain/business-case/input.js';
-import { type CaseResult, evaluate } from '../domain/business-case/evaluate.js';
-import {
-  type Sensitivity,
-  sensitivity,
-  type SwitchingValue,
-  switchingValues,
-} from '../domain/business-case/switching.js';
+import { evaluate } from '../domain/business-case/evaluate.js';
+import { type Figures, figuresInThread } from './business-case-figures.js';
 import {
   conventions,
   describeSplit,
@@ -18,11 +13,8 @@ import { bodiesByCode, resolveBodyIds } from '../store/bodies.js';
 import { getBusinessCase, type StoredBusinessCase } from '../store/business-cases.js';
 import type { Sql } from '../store/db.js';
 
-export interface BusinessCaseReport extends StoredBusinessCase {
+export interface BusinessCaseReport extends StoredBusinessCase, Figures {
   names: Record<string, string>;
-  result: CaseResult;
-  sensitivity: Sensitivity[];
-  switchingValues: SwitchingValue[];
 }
 
 /**
@@ -59,10 +51,9 @@ export async function checkBusinessCase(
 
 /**
  * The figures of a case, remembered by everything they depend on (the checked input, the names, the
- * sensitivity asked): switching values evaluate a case many times over, and a large case takes a
- * noticeable part of a second that every reader would otherwise wait for again.
+ * sensitivity asked), so that a case is worked out once per change, not once per reader.
  */
-const worked = new Map<string, Pick<BusinessCaseReport, 'result' | 'sensitivity' | 'switchingValues'>>();
+const worked = new Map<string, Promise<Figures>>();
 const MOST_REMEMBERED = 200;
 
 function figuresOf(input: BusinessCaseInput, names: Record<string, string>, sensitivityPercent: number) {
@@ -74,12 +65,10 @@ function figuresOf(input: BusinessCaseInput, names: Record<string, string>, sens
     worked.set(key, hit);
     return hit;
   }
-  const figures = {
-    result: evaluate(input, names),
-    sensitivity: sensitivity(input, sensitivityPercent),
-    switchingValues: switchingValues(input),
-  };
+  const figures = figuresInThread(input, names, sensitivityPercent);
+  // Readers arriving while it is worked out wait for the same answer; a failure is not remembered.
   worked.set(key, figures);
+  figures.catch(() => worked.delete(key));
   if (worked.size > MOST_REMEMBERED) worked.delete(worked.keys().next().value as string);
   return figures;
 }
@@ -91,7 +80,7 @@ export async function businessCaseReport(
 ): Promise<BusinessCaseReport> {
   const stored = await getBusinessCase(db, id);
   const { input, names } = await checkBusinessCase(db, stored.input);
-  return { ...stored, input, names, ...figuresOf(input, names, sensitivityPercent) };
+  return { ...stored, input, names, ...(await figuresOf(input, names, sensitivityPercent)) };
 }
 
 const pounds = (pence: number) => Math.round(pence) / 100;

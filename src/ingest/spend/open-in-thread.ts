@@ -5,7 +5,7 @@
 import { on } from 'node:events';
 import { rm } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { InputError, type Problem } from '../../domain/errors.js';
 import {
   type ColumnMapping,
@@ -14,6 +14,7 @@ import {
   type SpendLayout,
 } from '../../domain/spend.js';
 import { makeTempFolder } from '../temp-folders.js';
+import { startThread } from '../threads.js';
 import { BatchUnpacker, type PackedBatch } from './batch-transfer.js';
 import type { ReadOptions } from './read.js';
 
@@ -120,14 +121,8 @@ function refusal(message: Extract<FromReader, { type: 'refused' }>): InputError 
  * pathfinder script) it needs tsx's loader, which a worker does not inherit in Node 20.
  */
 function startReader(path: string, options: ReadOptions, tempDir: string): Worker {
-  const settings = { workerData: { path, options, tempDir }, resourceLimits: READER_HEAP };
-  if (!import.meta.url.endsWith('.ts'))
-    return new Worker(new URL('./reader-thread.js', import.meta.url), settings);
-  const entry = JSON.stringify(new URL('./reader-thread.ts', import.meta.url).href);
-  // Resolved from here, not from wherever the process was started.
-  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  return new Worker(`import(${tsx}).then((tsx) => { tsx.register(); return import(${entry}); })`, {
-    eval: true,
-    ...settings,
+  return startThread(import.meta.url, './reader-thread', {
+    workerData: { path, options, tempDir },
+    resourceLimits: READER_HEAP,
   });
 }
