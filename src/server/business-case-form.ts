@@ -155,12 +155,13 @@ function apportionmentFromForm(form: Form, prefix: 'running' | 'oneOff', rows: n
     // By component: each part of the cost, split its own way.
     ...(method === 'components'
       ? {
-          parts: Array.from({ length: partCount(form, prefix) }, (_, k) => `${prefix}Part-${k}`)
-            .filter((part, k) => k < 2 || text(form[`${part}-percent`]))
-            .map((part) => ({
+          // Every part up to the last one typed in, so each problem is named on its own part.
+          parts: Array.from({ length: partCount(form, prefix) }, (_, k) => `${prefix}Part-${k}`).map(
+            (part) => ({
               ...splitFromForm(form, prefix, text(form[`${part}-method`]), rows, `${part}-share`),
               percent: number(form[`${part}-percent`]),
-            })),
+            }),
+          ),
         }
       : {}),
     ...(text(form[`${prefix}Average`]) === '3' ? { driverAverageYears: 3 } : {}),

@@ -50,6 +50,28 @@ test('by component: a county and its districts share a waste service, fixed shar
     evaluate(c).partners.map((p) => p.runningSharePence),
     [50_000_000, 28_000_000, 22_000_000],
   );
+  // A part by fixed percentages that gives the partners in the service nothing is refused on that part.
+  assert.throws(
+    () =>
+      evaluate(
+        parseInput(
+          businessCaseInput,
+          {
+            ...c,
+            partners: c.partners.map((p, i) => (i === 0 ? { ...p, untilYear: 3 } : p)),
+            running: {
+              method: 'components',
+              parts: [
+                { percent: 50, method: 'fixed', percentages: [100, 0, 0] },
+                { percent: 50, method: 'equal' },
+              ],
+            },
+          },
+          'case',
+        ),
+      ),
+    (e: unknown) => e instanceof InputError && e.problems[0]?.field === 'running.parts.0.percentages',
+  );
   // The parts must make the whole cost.
   assert.throws(
     () =>

@@ -42,3 +42,33 @@ test('a one-off row with anything typed is a cost, asked about on its own row', 
     runningPerUnitPence: 12.5,
   });
 });
+
+test('a split by component keeps every part up to the last typed in, and names problems on their own part', () => {
+  const { input, rows } = read({
+    runningMethod: 'components',
+    'runningPart-0-percent': '10',
+    'runningPart-0-method': 'equal',
+    'runningPart-1-percent': '20',
+    'runningPart-1-method': 'equal',
+    'runningPart-2-method': 'equal',
+    'runningPart-3-percent': '70',
+    'runningPart-3-method': 'fixed',
+    'runningPart-3-share-0': '50',
+    'runningPart-3-share-1': '40',
+  });
+  assert.deepEqual(
+    input.running.parts?.map((p) => p.percent),
+    [10, 20, undefined, 70],
+  );
+  assert.deepEqual(
+    businessCaseFormProblems(
+      [
+        { field: 'running.parts.2.percent', message: 'Give the percentage as a number' },
+        { field: 'running.parts.3.percentages', message: 'The percentages must add up to 100' },
+        { field: 'running.parts', message: 'The parts of the cost must add up to 100%' },
+      ],
+      rows,
+    ).map((p) => p.field),
+    ['runningPart-2-percent', 'runningPart-3-share-0', 'runningPart-0-percent'],
+  );
+});

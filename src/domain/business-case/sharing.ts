@@ -112,11 +112,12 @@ export function sharing(
       });
       return normalised(values, `${which}.method`, method);
     };
-    const split = (s: Split): number[] => {
+    /** A split's shares; `field` names its percentages (a component's own, or the cost's). */
+    const split = (s: Split, field = `${which}.percentages`): number[] => {
       if (s.method === 'fixed')
         return normalised(
           (s.percentages as number[]).map((p, i) => (present[i] ? p : 0)),
-          `${which}.percentages`,
+          field,
           'fixed',
         );
       if (s.method === 'mix') {
@@ -147,7 +148,10 @@ export function sharing(
     let shares: number[];
     if (a.method === 'components')
       shares = (a.parts ?? []).reduce(
-        (sum, part) => split(part).map((s, i) => (sum[i] as number) + (s * part.percent) / 100),
+        (sum, part, k) =>
+          split(part, `${which}.parts.${k}.percentages`).map(
+            (s, i) => (sum[i] as number) + (s * part.percent) / 100,
+          ),
         c.partners.map(() => 0),
       );
     else if (isGame) {
