@@ -1,4 +1,5 @@
 import type { BusinessCaseInput } from '../domain/business-case/input.js';
+import { OPTIMISM_BIAS_GUIDANCE } from '../domain/business-case/green-book.js';
 import type { Problem } from '../domain/errors.js';
 import { formatPounds, formatPoundsShort, parsePounds } from '../domain/money.js';
 import type { Opportunity } from '../domain/opportunities.js';
@@ -236,11 +237,11 @@ const poundsText = (pence: number) => formatPounds(pence).replace('£', '');
 
 /**
  * A new case's assumptions: Green Book discounting, savings phased in over two years, and the
- * supplementary guidance's lowest optimism bias for business change, 10% on costs, as a start.
+ * supplementary guidance's lowest optimism bias for IT and business change as a start.
  */
 export const NEW_CASE: Form = {
   phasing: '50, 100',
-  optimismCost: '10',
+  optimismCost: String(OPTIMISM_BIAS_GUIDANCE[0].costs.lower),
   optimismDelay: '0',
   realPriceChange: '0',
   inflation: '2',

@@ -25,6 +25,7 @@ import { checkPartnershipAccess, mayEditPartnership, signedIn } from '../access.
 import { changesTo } from './audit.js';
 import type { Database } from '../../store/db.js';
 import type { Partnership } from '../../domain/partnerships.js';
+import { OPTIMISM_BIAS_GUIDANCE } from '../../domain/business-case/green-book.js';
 import { getPartnership } from '../../store/partnerships.js';
 import { bodiesByCode } from '../../store/bodies.js';
 import { page } from '../page.js';
@@ -101,6 +102,7 @@ export function businessCasePages(app: FastifyInstance, db: Database) {
       gameMethods: GAME_METHODS,
       componentMethods: Object.fromEntries(COMPONENT_METHODS.map((m) => [m, APPORTIONMENT_METHODS[m]])),
       kinds: ONE_OFF_KINDS,
+      optimismGuidance: OPTIMISM_BIAS_GUIDANCE,
       projects: Object.fromEntries(p.projects.map((project) => [String(project.id), project.name])),
       errors: {},
       sources: {},
