@@ -13,6 +13,7 @@ import {
   switchingValues,
 } from '../domain/business-case/switching.js';
 import { startThread } from '../ingest/threads.js';
+import { InputError, type Problem } from '../domain/errors.js';
 
 export interface Figures {
   result: CaseResult;
@@ -26,7 +27,8 @@ export interface FiguresAsked {
   names: Record<string, string>;
   sensitivityPercent: number;
 }
-export type FiguresAnswer = { id: number; figures: Figures } | { id: number; error: string };
+export type FiguresAnswer =
+  { id: number; figures: Figures } | { id: number; error: string; problems?: Problem[] };
 
 /** The figures themselves, on whichever thread calls. */
 export function workOutFigures(
@@ -34,10 +36,11 @@ export function workOutFigures(
   names: Record<string, string>,
   sensitivityPercent: number,
 ): Figures {
+  const result = evaluate(input, names);
   return {
-    result: evaluate(input, names),
+    result,
     sensitivity: sensitivity(input, sensitivityPercent),
-    switchingValues: switchingValues(input),
+    switchingValues: switchingValues(input, result),
   };
 }
 
@@ -54,7 +57,11 @@ function figuresThread(): Worker {
     // Idle, the thread does not keep the process alive (a command ends when its work is done).
     if (!waiting.size) started.unref();
     if ('figures' in answer) waiter?.resolve(answer.figures);
-    else waiter?.reject(new Error(answer.error));
+    // A refusal stays a refusal, naming its fields, whichever thread found it.
+    else
+      waiter?.reject(
+        answer.problems ? new InputError(answer.error, answer.problems) : new Error(answer.error),
+      );
   });
   const lost = (error: Error) => {
     worker = undefined;

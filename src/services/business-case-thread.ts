@@ -4,6 +4,7 @@
  * reason it could not be.
  */
 import { parentPort } from 'node:worker_threads';
+import { InputError } from '../domain/errors.js';
 import type { BusinessCaseInput } from '../domain/business-case/input.js';
 import type { FiguresAsked, FiguresAnswer } from './business-case-figures.js';
 import { workOutFigures } from './business-case-figures.js';
@@ -14,7 +15,11 @@ port.on('message', ({ id, input, names, sensitivityPercent }: FiguresAsked) => {
   try {
     answer = { id, figures: workOutFigures(input as BusinessCaseInput, names, sensitivityPercent) };
   } catch (error) {
-    answer = { id, error: error instanceof Error ? error.message : String(error) };
+    answer = {
+      id,
+      error: error instanceof Error ? error.message : String(error),
+      ...(error instanceof InputError ? { problems: error.problems } : {}),
+    };
   }
   port.postMessage(answer);
 });

@@ -25,6 +25,14 @@ export async function checkBusinessCase(
   db: Sql,
   raw: unknown,
 ): Promise<{ input: BusinessCaseInput; names: Record<string, string> }> {
+  const checked = await withDirectory(db, raw);
+  // Splits that cannot be made (a partner without the figure a method needs) are refused now.
+  evaluate(checked.input);
+  return checked;
+}
+
+/** The input parsed (defaults filled), its partners found in the directory, populations filled, names. */
+async function withDirectory(db: Sql, raw: unknown) {
   const input = parseInput(businessCaseInput, raw, 'business case');
   await resolveBodyIds(
     db,
@@ -44,8 +52,6 @@ export async function checkBusinessCase(
         : {}),
     })),
   };
-  // Splits that cannot be made (a partner without the figure a method needs) are refused now.
-  evaluate(filled);
   return { input: filled, names: Object.fromEntries(bodies.map((b) => [b.code, b.name])) };
 }
 
@@ -79,7 +85,8 @@ export async function businessCaseReport(
   sensitivityPercent = 20,
 ): Promise<BusinessCaseReport> {
   const stored = await getBusinessCase(db, id);
-  const { input, names } = await checkBusinessCase(db, stored.input);
+  // Not evaluated here as well: the figures' thread refuses a split that cannot be made.
+  const { input, names } = await withDirectory(db, stored.input);
   return { ...stored, input, names, ...(await figuresOf(input, names, sensitivityPercent)) };
 }
 

@@ -44,6 +44,9 @@ const pence = (what: string) =>
 /** A number, refused in words that name it: "Give the horizon as a number". */
 const num = (what: string) => z.number({ message: `Give ${what} as a number` });
 const whole = (what: string) => num(what).int({ message: `Give ${what} as a whole number` });
+/** A number between two bounds, refused outside them with the same words either side. */
+const within = (n: z.ZodNumber, low: number, high: number, message: string) =>
+  n.min(low, { message }).max(high, { message });
 const percent = num('the percentage').min(0, { message: 'A percentage cannot be negative' }).max(100, {
   message: 'A percentage is at most 100',
 });
@@ -170,30 +173,32 @@ export const businessCaseInput = z
       })
       .default({ costPercent: 0, delayMonths: 0 }),
     /** Real change a year in the price of the service's costs (pay rising faster than prices). */
-    realPriceChangePercent: num('the real price change')
-      .min(-5, { message: 'A real price change is −5% to 10% a year' })
-      .max(10, { message: 'A real price change is −5% to 10% a year' })
-      .default(0),
+    realPriceChangePercent: within(
+      num('the real price change'),
+      -5,
+      10,
+      'A real price change is −5% to 10% a year',
+    ).default(0),
     /** General inflation, for the cash view only: it does not change the real-terms NPV. */
-    inflationPercent: num('inflation')
-      .min(-5, { message: 'Inflation is −5% to 25% a year' })
-      .max(25, { message: 'Inflation is −5% to 25% a year' })
-      .default(2),
-    horizonYears: z
-      .number({ message: 'Give the horizon as a number of years' })
-      .int({ message: 'Give the horizon in whole years' })
-      .min(3, { message: 'The horizon is 3 to 60 years' })
-      .max(60, { message: 'The horizon is 3 to 60 years' })
-      .default(10),
+    inflationPercent: within(num('inflation'), -5, 25, 'Inflation is −5% to 25% a year').default(2),
+    horizonYears: within(
+      z
+        .number({ message: 'Give the horizon as a number of years' })
+        .int({ message: 'Give the horizon in whole years' }),
+      3,
+      60,
+      'The horizon is 3 to 60 years',
+    ).default(10),
     /** HM Treasury's Green Book rate, real: years 0 to 30, then the long-term rate. */
-    discountPercent: num('the discount rate')
-      .min(0, { message: 'A discount rate is 0% to 20%' })
-      .max(20, { message: 'A discount rate is 0% to 20%' })
-      .default(GREEN_BOOK_RATE_PERCENT),
-    longTermDiscountPercent: num('the long-term discount rate')
-      .min(0, { message: 'A discount rate is 0% to 20%' })
-      .max(20, { message: 'A discount rate is 0% to 20%' })
-      .default(GREEN_BOOK_LONG_TERM_RATE_PERCENT),
+    discountPercent: within(num('the discount rate'), 0, 20, 'A discount rate is 0% to 20%').default(
+      GREEN_BOOK_RATE_PERCENT,
+    ),
+    longTermDiscountPercent: within(
+      num('the long-term discount rate'),
+      0,
+      20,
+      'A discount rate is 0% to 20%',
+    ).default(GREEN_BOOK_LONG_TERM_RATE_PERCENT),
     /** Funding awards that pay shared one-off costs. */
     fundingPence: pence('the funding').default(0),
     running: apportionment.default({ method: 'baseline', driverAverageYears: 1, tolerancePercent: 0 }),

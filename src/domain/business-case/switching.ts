@@ -145,8 +145,10 @@ function switchingPoints(
 }
 
 /** Switching values for the running cost, baseline costs, one-off costs and a delay to the savings. */
-export function switchingValues(c: BusinessCaseInput): SwitchingValue[] {
-  const now = evaluate(c, {}, true);
+export function switchingValues(
+  c: BusinessCaseInput,
+  now: CaseResult = evaluate(c, {}, true),
+): SwitchingValue[] {
   const npvsOf = (r: CaseResult) => [r.npvPence, ...r.partners.map((p) => p.npvPence)];
   const values = (input: string, unit: SwitchingValue['unit'], at: (number | null)[]): SwitchingValue => ({
     input,

@@ -68,7 +68,7 @@ export function businessCasePages(app: FastifyInstance, db: Database) {
     const others = (stored?.partners ?? [])
       .map((x) => x.bodyCode)
       .filter((code) => !rows.some((r) => r.bodyCode === code));
-    const names = new Map((await bodiesByCode(db, others)).map((b) => [b.code, b.name]));
+    const names = new Map((others.length ? await bodiesByCode(db, others) : []).map((b) => [b.code, b.name]));
     return [...rows, ...others.map((code) => ({ bodyCode: code, bodyName: names.get(code) ?? code }))];
   };
 
