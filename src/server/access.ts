@@ -20,6 +20,7 @@ import type { Database } from '../store/db.js';
 import { memberCodes } from '../store/partnerships.js';
 import { getUser } from '../store/users.js';
 import { type Policy, policyFor } from './policies.js';
+import { formToken, scriptNonce } from './response-cache.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -216,8 +217,8 @@ export function pageContext(reply: FastifyReply) {
       manageUsers: canManageSomeUsers(viewer),
       publishNews: canPublishNews(viewer),
     },
-    csrfToken: reply.generateCsrf(),
-    cspNonce: (reply as FastifyReply & { cspNonce?: { script: string } }).cspNonce?.script,
+    csrfToken: formToken(reply),
+    cspNonce: scriptNonce(reply),
     signInHref: signInHrefFor(reply.request),
   };
 }

@@ -15,6 +15,7 @@ import { SpendImportQueue } from '../services/import-queue.js';
 import { accessControl } from './access.js';
 import { page } from './page.js';
 import { refuseControlCharacters } from './control-characters.js';
+import { responseCache } from './response-cache.js';
 import { accountsApi } from './api/accounts.js';
 import { accountPages } from './pages/accounts.js';
 import { auditPages } from './pages/audit.js';
@@ -83,6 +84,7 @@ export async function buildApp({
 
   refuseControlCharacters(app);
   await accessControl(app, db);
+  responseCache(app, db);
   const imports = await SpendImportQueue.open(db, (error) => app.log.error(error));
   // Imports under way finish before the database closes, rather than being cut off.
   app.addHook('onClose', () => imports.drain());

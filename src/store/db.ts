@@ -19,6 +19,12 @@ export interface Sql {
 
 export interface Database extends Sql {
   readonly kind: 'pglite' | 'postgres';
+  /**
+   * A number that moves after every committed change to the data, by this process or by another
+   * (heard through the database's notifications); undefined while another's changes could go
+   * unheard, so that nothing is answered from memory then.
+   */
+  dataVersion(): number | undefined;
   /** Says where this process now answers, for a second process that finds the data folder held. */
   announce(url: string): void;
   close(): Promise<void>;
@@ -68,21 +74,28 @@ async function openPGlite(dataDir: string | undefined, purpose: string): Promise
     throw error;
   }
   await db.exec(`SET TIME ZONE 'UTC'`);
+  // The data folder's lock keeps every other process out, so this process sees every change itself.
+  const version = new DataVersion();
   const wrap = (q: Pick<PGlite, 'query' | 'exec'>, inTx: boolean): Sql => ({
     async query<Row>(text: string, params?: unknown[]) {
-      return (await q.query<Row>(text, params)).rows;
+      const rows = (await q.query<Row>(text, params)).rows;
+      if (!inTx) version.afterStatement(text);
+      return rows;
     },
-    transaction: (fn) => (inTx ? fn(wrap(q, true)) : db.transaction((tx) => fn(wrap(tx, true)))),
+    transaction: (fn) =>
+      inTx ? fn(wrap(q, true)) : version.after(db.transaction((tx) => fn(wrap(tx, true)))),
     async copyCsv(table, columns, csv) {
-      await q.query(copyStatement(table, columns, "'/dev/blob'"), [], { blob: new Blob([csv]) });
+      const copied = q.query(copyStatement(table, columns, "'/dev/blob'"), [], { blob: new Blob([csv]) });
+      await (inTx ? copied : version.after(copied));
     },
     async exec(script) {
-      await q.exec(script);
+      await (inTx ? q.exec(script) : version.after(q.exec(script)));
     },
   });
   return {
     kind: 'pglite',
     ...wrap(db, false),
+    dataVersion: () => version.current,
     announce: (url) => lock?.announce(url),
     async close() {
       await db.close();
@@ -109,6 +122,8 @@ async function openPostgres(url: string): Promise<Database> {
   // Fail at open, with the server's own words, rather than at the first page load.
   const probe = await pool.connect();
   probe.release();
+  const version = new DataVersion();
+  const listener = await hearChanges(url, version);
   const onClient = (client: pg.PoolClient): Sql => ({
     async query<Row>(text: string, params?: unknown[]) {
       return (await client.query(text, params)).rows as Row[];
@@ -125,35 +140,116 @@ async function openPostgres(url: string): Promise<Database> {
   return {
     kind: 'postgres',
     async query<Row>(text: string, params?: unknown[]) {
-      return (await pool.query(text, params)).rows as Row[];
+      const { rows } = await pool.query(text, params);
+      version.afterStatement(text);
+      return rows as Row[];
     },
-    async transaction(fn) {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        const result = await fn(onClient(client));
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK');
-        throw error;
-      } finally {
-        client.release();
-      }
-    },
+    transaction: (fn) => version.after(transaction(fn)),
     async copyCsv(table, columns, csv) {
       const client = await pool.connect();
       try {
-        await onClient(client).copyCsv(table, columns, csv);
+        await version.after(onClient(client).copyCsv(table, columns, csv));
       } finally {
         client.release();
       }
     },
     async exec(script) {
-      await pool.query(script);
+      await version.after(pool.query(script));
     },
+    dataVersion: () => version.current,
     announce: () => {},
-    close: () => pool.end(),
+    async close() {
+      await listener.close();
+      await pool.end();
+    },
+  };
+
+  async function transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await fn(onClient(client));
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+}
+
+/** Statements that may change data; a read taken for one costs only a page worked out again. */
+const WRITES = /\b(INSERT|UPDATE|DELETE|TRUNCATE|MERGE|COPY|CREATE|DROP|ALTER)\b/i;
+
+/** Counts committed changes, for Database.dataVersion. */
+class DataVersion {
+  private count = 0;
+  private heard = true;
+
+  get current() {
+    return this.heard ? this.count : undefined;
+  }
+
+  /** Moves once the work is over, committed or not: a reader never sees new data under an old number. */
+  async after<T>(work: Promise<T>): Promise<T> {
+    try {
+      return await work;
+    } finally {
+      this.count++;
+    }
+  }
+
+  afterStatement(text: string) {
+    if (WRITES.test(text)) this.count++;
+  }
+
+  changed() {
+    this.count++;
+  }
+
+  hearing(heard: boolean) {
+    this.heard = heard;
+    this.count++;
+  }
+}
+
+/**
+ * Listens on its own connection for migration 15's announcements of changes committed by any process.
+ * While the connection is down the version is unknown; it is opened again a second later.
+ */
+async function hearChanges(url: string, version: DataVersion) {
+  let closed = false;
+  let client: pg.Client | undefined;
+  const listen = async () => {
+    const c = new pg.Client({ connectionString: url });
+    let lost = false;
+    const retry = () => {
+      if (lost) return;
+      lost = true;
+      version.hearing(false);
+      if (!closed) setTimeout(listen, 1000).unref();
+    };
+    c.on('notification', () => version.changed());
+    c.on('error', retry);
+    c.on('end', retry);
+    try {
+      await c.connect();
+      await c.query('LISTEN pathfinder_data_changed');
+      client = c;
+      if (!lost) version.hearing(true);
+    } catch {
+      retry();
+      c.end().catch(() => {});
+    }
+  };
+  await listen();
+  return {
+    async close() {
+      closed = true;
+      await client?.end();
+    },
   };
 }
 

@@ -13,6 +13,7 @@ import addressableSpend from './migrations/011_addressable_spend.js';
 import supplierNameCategory from './migrations/012_supplier_name_category.js';
 import bodyLocation from './migrations/013_body_location.js';
 import spendImportJobs from './migrations/014_spend_import_jobs.js';
+import dataChanges from './migrations/015_data_changes.js';
 
 /** Migrations in order; a migration, once released, is never edited: add the next one instead. */
 const MIGRATIONS: { id: number; name: string; sql: string }[] = [
@@ -30,7 +31,28 @@ const MIGRATIONS: { id: number; name: string; sql: string }[] = [
   { id: 12, name: 'supplier name category', sql: supplierNameCategory },
   { id: 13, name: 'body location', sql: bodyLocation },
   { id: 14, name: 'spend import jobs', sql: spendImportJobs },
+  { id: 15, name: 'data changes', sql: dataChanges },
 ];
+
+const DATA_CHANGES = 15;
+/**
+ * Attaches migration 15's announcement to every table that lacks it: run after any migration, so a
+ * table a later migration adds is announced too. Partitions are written through their parent table
+ * or in the same transaction as another table, so the parent's trigger is enough.
+ */
+const ANNOUNCE_CHANGES = `
+DO $$
+DECLARE t regclass;
+BEGIN
+  FOR t IN
+    SELECT c.oid::regclass FROM pg_class c
+    WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+      AND NOT EXISTS (SELECT 1 FROM pg_trigger g WHERE g.tgrelid = c.oid AND g.tgname = 'announce_data_change')
+  LOOP
+    EXECUTE format('CREATE TRIGGER announce_data_change AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON %s
+      FOR EACH STATEMENT EXECUTE FUNCTION announce_data_change()', t);
+  END LOOP;
+END $$;`;
 
 // Any constant works as long as every Pathfinder process uses the same one.
 const MIGRATION_LOCK = 7_115_2002;
@@ -54,6 +76,8 @@ export async function migrate(db: Sql, { through = Infinity } = {}): Promise<num
       await tx.query('INSERT INTO schema_migrations (id, name) VALUES ($1, $2)', [m.id, m.name]);
       applied.push(m.id);
     }
+    if (applied.length && (done.has(DATA_CHANGES) || applied.includes(DATA_CHANGES)))
+      await tx.exec(ANNOUNCE_CHANGES);
     return applied;
   });
 }

@@ -364,14 +364,16 @@ forEachDatabase('accounts and sessions', (database) => {
     assert.doesNotMatch(page.body, /style="/, 'no inline styles, which the policy would block');
     const behindProxy = await buildApp({ db: database(), mail: quietMail(), trustProxy: true });
     try {
-      const tls = await behindProxy.inject({ url: '/', headers: { 'x-forwarded-proto': 'https' } });
+      // The sign-in form sets the form-token cookie; pages without a form set none.
+      const tls = await behindProxy.inject({ url: '/sign-in', headers: { 'x-forwarded-proto': 'https' } });
       assert.match(String(tls.headers['strict-transport-security']), /max-age=31536000/);
       assert.match(
         String(tls.headers['set-cookie']),
         /pathfinder_csrf=.*; Secure/,
         'cookies are Secure over TLS',
       );
-      const plain = await behindProxy.inject('/');
+      const plain = await behindProxy.inject('/sign-in');
+      assert.match(String(plain.headers['set-cookie']), /pathfinder_csrf=/);
       assert.doesNotMatch(String(plain.headers['set-cookie']), /Secure/);
     } finally {
       await behindProxy.close();

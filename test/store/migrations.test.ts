@@ -38,7 +38,7 @@ forEachDatabase(
         );
       }
 
-      assert.deepEqual(await migrate(db), [7, 8, 9, 10, 11, 12, 13, 14]);
+      assert.deepEqual(await migrate(db), [7, 8, 9, 10, 11, 12, 13, 14, 15]);
 
       const partitions = await db.query<{ name: string; payments: number }>(
         'SELECT tableoid::regclass::text AS name, count(*)::int AS payments FROM payments GROUP BY 1 ORDER BY 1',
@@ -108,7 +108,7 @@ forEachDatabase(
         );
       }
 
-      assert.deepEqual(await migrate(db), [8, 9, 10, 11, 12, 13, 14]);
+      assert.deepEqual(await migrate(db), [8, 9, 10, 11, 12, 13, 14, 15]);
 
       const [held] = await db.query<{ payments: number; pence: number; cube: number; imports: number[] }>(
         `SELECT count(*)::int AS payments, sum(amount_pence)::int8 AS pence,
@@ -129,3 +129,15 @@ forEachDatabase(
   },
   { through: 7 },
 );
+
+forEachDatabase('migration 15: every committed change is announced', (database) => {
+  // That the announcement reaches a server is tested in test/server/response-cache.test.ts.
+  test('every table holds the trigger that announces its changes', async () => {
+    const [unwatched] = await database().query<{ tables: string[] | null }>(
+      `SELECT array_agg(c.relname::text) AS tables FROM pg_class c
+       WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+         AND NOT EXISTS (SELECT 1 FROM pg_trigger g WHERE g.tgrelid = c.oid AND g.tgname = 'announce_data_change')`,
+    );
+    assert.equal(unwatched?.tables, null);
+  });
+});
