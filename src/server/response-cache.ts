@@ -46,10 +46,13 @@ const KEPT_BYTES = 32 * 1024 * 1024;
  */
 const FORM_TOKEN = `pf-form-token-${randomBytes(12).toString('hex')}`;
 const NONCE = `pf-nonce-${randomBytes(12).toString('hex')}`;
+const STAND_INS = new RegExp(`(${FORM_TOKEN}|${NONCE})`);
 
 interface Kept {
   version: number;
-  body: string;
+  /** The page cut at its stand-ins: odd places hold the stand-in to fill. */
+  parts: string[];
+  bytes: number;
   contentType: string;
   etag: string;
 }
@@ -91,7 +94,7 @@ export function responseCache(app: FastifyInstance, db: Database) {
   const forget = (key: string) => {
     const entry = kept.get(key);
     if (!entry) return;
-    bytes -= entry.body.length;
+    bytes -= entry.bytes;
     kept.delete(key);
   };
 
@@ -132,14 +135,15 @@ export function responseCache(app: FastifyInstance, db: Database) {
     if (reply.statusCode !== 200 || typeof payload !== 'string') return payload;
     const entry: Kept = {
       version: slot.version,
-      body: payload,
+      parts: payload.split(STAND_INS),
+      bytes: payload.length,
       contentType: String(reply.getHeader('content-type') ?? 'text/html; charset=utf-8'),
       etag: `W/"${createHash('sha1').update(payload).digest('base64url')}"`,
     };
     // A change committed while the page was worked out leaves it already out of date: not kept.
-    if (db.dataVersion() === slot.version && entry.body.length < KEPT_BYTES / 8) {
+    if (db.dataVersion() === slot.version && entry.bytes < KEPT_BYTES / 8) {
       kept.set(slot.key, entry);
-      bytes += entry.body.length;
+      bytes += entry.bytes;
       for (const old of kept.keys()) {
         if (bytes <= KEPT_BYTES) break;
         forget(old);
@@ -150,7 +154,7 @@ export function responseCache(app: FastifyInstance, db: Database) {
       notModifiedHeaders(reply.code(304));
       return '';
     }
-    return personal(reply, entry.body);
+    return personal(reply, entry);
   });
 
   // A request that fails before it is sent still lets those waiting behind it go on.
@@ -161,8 +165,17 @@ export function responseCache(app: FastifyInstance, db: Database) {
 function keyOf(request: FastifyRequest) {
   const viewer = request.viewer;
   const who = viewer ? `${viewer.id}:${viewer.via}:${viewer.scopes.join(',')}` : '';
-  // Pages that speak of this year or today are worked out again each day.
-  return `${who} ${today()} ${request.url}`;
+  return `${who} ${day()} ${request.url}`;
+}
+
+/**
+ * Pages that speak of this year or today are worked out again each day. The UK date is read once a
+ * minute: working it out takes longer than sending a kept page.
+ */
+const dayRead = { value: '', until: 0 };
+function day() {
+  if (Date.now() >= dayRead.until) Object.assign(dayRead, { value: today(), until: Date.now() + 60_000 });
+  return dayRead.value;
 }
 
 function headersFor(reply: FastifyReply, entry: Kept) {
@@ -182,7 +195,7 @@ function notModified(request: FastifyRequest, entry: Kept) {
 function send(request: FastifyRequest, reply: FastifyReply, entry: Kept) {
   headersFor(reply, entry);
   if (notModified(request, entry)) return notModifiedHeaders(reply.code(304)).send();
-  return reply.send(personal(reply, entry.body));
+  return reply.send(personal(reply, entry));
 }
 
 /**
@@ -194,8 +207,15 @@ function notModifiedHeaders(reply: FastifyReply) {
 }
 
 /** The page with this response's form token and script nonce in place of the stand-ins. */
-function personal(reply: FastifyReply, body: string) {
-  let page = body.replaceAll(NONCE, nonceOf(reply) ?? '');
-  if (page.includes(FORM_TOKEN)) page = page.replaceAll(FORM_TOKEN, reply.generateCsrf());
-  return page;
+function personal(reply: FastifyReply, entry: Kept) {
+  if (entry.parts.length === 1) return entry.parts[0];
+  let token: string | undefined;
+  return entry.parts
+    .map((part, i) => {
+      if (i % 2 === 0) return part;
+      if (part === NONCE) return nonceOf(reply) ?? '';
+      token ??= reply.generateCsrf();
+      return token;
+    })
+    .join('');
 }
