@@ -182,6 +182,13 @@ async function openPostgres(url: string): Promise<Database> {
 
 /** Statements that may change data; a read taken for one costs only a page worked out again. */
 const WRITES = /\b(INSERT|UPDATE|DELETE|TRUNCATE|MERGE|COPY|CREATE|DROP|ALTER)\b/i;
+const TARGET = /^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(\w+)/i;
+
+/**
+ * The bookkeeping of signing in, which no page kept until the data changes shows: writing it (an
+ * API token's last use is written as scripts call) does not move the data version or announce a change.
+ */
+export const SIGN_IN_BOOKKEEPING = ['api_tokens', 'sessions', 'sign_in_failures'];
 
 /** Counts committed changes, for Database.dataVersion. */
 class DataVersion {
@@ -202,7 +209,9 @@ class DataVersion {
   }
 
   afterStatement(text: string) {
-    if (WRITES.test(text)) this.count++;
+    if (!WRITES.test(text)) return;
+    const table = TARGET.exec(text)?.[1]?.toLowerCase();
+    if (table === undefined || !SIGN_IN_BOOKKEEPING.includes(table)) this.count++;
   }
 
   changed() {

@@ -1,4 +1,4 @@
-import type { Sql } from './db.js';
+import { SIGN_IN_BOOKKEEPING, type Sql } from './db.js';
 import register from './migrations/001_register.js';
 import spend from './migrations/002_spend.js';
 import suppliers from './migrations/003_suppliers.js';
@@ -36,9 +36,10 @@ const MIGRATIONS: { id: number; name: string; sql: string }[] = [
 
 const DATA_CHANGES = 15;
 /**
- * Attaches migration 15's announcement to every table that lacks it: run after any migration, so a
- * table a later migration adds is announced too. Partitions are written through their parent table
- * or in the same transaction as another table, so the parent's trigger is enough.
+ * Attaches migration 15's announcement to every table that lacks it but the sign-in bookkeeping: run
+ * after any migration, so a table a later migration adds is announced too. Partitions are written
+ * through their parent table or in the same transaction as another table, so the parent's trigger is
+ * enough.
  */
 const ANNOUNCE_CHANGES = `
 DO $$
@@ -47,6 +48,7 @@ BEGIN
   FOR t IN
     SELECT c.oid::regclass FROM pg_class c
     WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+      AND c.relname NOT IN (${SIGN_IN_BOOKKEEPING.map((t) => `'${t}'`).join(', ')})
       AND NOT EXISTS (SELECT 1 FROM pg_trigger g WHERE g.tgrelid = c.oid AND g.tgname = 'announce_data_change')
   LOOP
     EXECUTE format('CREATE TRIGGER announce_data_change AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON %s

@@ -103,6 +103,15 @@ forEachDatabaseTarget('pages kept until the data changes', (kind, target) => {
     assert.doesNotMatch((await app.inject(url)).body, /Members only, this/);
   });
 
+  test('using an API token keeps the pages kept for everyone else', async () => {
+    const script = await signIn(app, db, 'editor@rochdale.test');
+    const settled = db.dataVersion();
+    // Each use of the token writes its last use: bookkeeping that no kept page shows.
+    assert.equal((await script.inject('/api/v1/me')).statusCode, 200);
+    assert.equal((await script.inject('/api/v1/partnerships')).statusCode, 200);
+    assert.equal(db.dataVersion(), settled);
+  });
+
   test(
     'a change committed by another process is heard, through the database',
     { skip: kind === 'pglite' ? 'the embedded database admits one process at a time' : false },
