@@ -11,8 +11,13 @@ const BENCHMARKS: [script: string, args: string[], baseline: RegExp][] = [
   ['bench/suppliers.ts', ['--names', '2000'], /fingerprint key collision \(baseline\)/],
   ['bench/import.ts', ['--rows', '2000'], /bare CSV parse loop \(baseline\)/],
   ['bench/opportunities.ts', ['--payments', '20000'], /DuckDB\s.*\(raw payments\)/],
-  ['bench/pages.ts', ['--seconds', '1', '--connections', '2'], /\/opportunities\?partnership=/],
+  [
+    'bench/pages.ts',
+    ['--seconds', '1', '--connections', '2', '--import-rows', '5000'],
+    /\/opportunities\?partnership=/,
+  ],
   ['bench/newsletter.ts', ['--subscribers', '20'], /nodemailer alone \(baseline\)/],
+  ['bench/startup.ts', ['--source'], /bare Node HTTP server \(baseline\)/],
 ];
 
 for (const [script, args, baseline] of BENCHMARKS) {
