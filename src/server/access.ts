@@ -20,7 +20,7 @@ import type { Database } from '../store/db.js';
 import { memberCodes } from '../store/partnerships.js';
 import { getUser } from '../store/users.js';
 import { type Policy, policyFor } from './policies.js';
-import { formToken, scriptNonce } from './response-cache.js';
+import { CSRF_COOKIE, formToken, newSubmission, scriptNonce } from './response-cache.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -76,7 +76,7 @@ export async function accessControl(app: FastifyInstance, db: Database) {
       reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
   });
   await app.register(csrf, {
-    cookieKey: 'pathfinder_csrf',
+    cookieKey: CSRF_COOKIE,
     cookieOpts: { path: '/', sameSite: 'strict', httpOnly: true, secure: 'auto' },
     // Upload forms are multipart, read as a stream by their handler, so they carry the token in the query.
     getToken: (request) =>
@@ -219,6 +219,7 @@ export function pageContext(reply: FastifyReply) {
     },
     csrfToken: formToken(reply),
     cspNonce: scriptNonce(reply),
+    newSubmission: () => newSubmission(reply),
     signInHref: signInHrefFor(reply.request),
   };
 }

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { today } from '../domain/dates.js';
 import type { Database } from '../store/db.js';
@@ -36,22 +36,30 @@ export const KEPT_UNTIL_DATA_CHANGES = new Set([
   '/api/v1/news',
 ]);
 
-/** Room for the answers kept, all viewers together; the oldest used go first. */
+/** Room for the answers kept, all viewers together, and how many; the oldest used go first. */
 const KEPT_BYTES = 32 * 1024 * 1024;
+const KEPT_ANSWERS = 5000;
+/** Addresses longer than this are answered but not kept: no one's links are, and each is a key. */
+const LONGEST_KEPT_URL = 1024;
+
+/** The cookie holding the secret that a viewer's form tokens are made from. */
+export const CSRF_COOKIE = 'pathfinder_csrf';
 
 /**
- * A page is kept with these in place of its form token (the viewer's own) and its script nonce (new
- * for each response), put back in each time the page is sent. Random, so no text a user typed can
- * stand for them.
+ * A page is kept with these in place of its form token (the viewer's own), its script nonce (new for
+ * each response) and its forms' one-time submission numbers (new each time a form is shown), put back
+ * each time the page is sent. Random and never sent, so no text a user typed can stand for them.
  */
 const FORM_TOKEN = `pf-form-token-${randomBytes(12).toString('hex')}`;
 const NONCE = `pf-nonce-${randomBytes(12).toString('hex')}`;
-const STAND_INS = new RegExp(`(${FORM_TOKEN}|${NONCE})`);
+const SUBMISSION = `pf-submission-${randomBytes(12).toString('hex')}`;
+const STAND_INS = new RegExp(`(${FORM_TOKEN}|${NONCE}|${SUBMISSION})`);
 
 interface Kept {
   version: number;
   /** The page cut at its stand-ins: odd places hold the stand-in to fill. */
   parts: string[];
+  /** Memory it takes, key and all. */
   bytes: number;
   contentType: string;
   etag: string;
@@ -72,6 +80,11 @@ declare module 'fastify' {
 /** The form token to render into a page: a stand-in on a page being kept, the viewer's own otherwise. */
 export function formToken(reply: FastifyReply): string {
   return reply.request.keptSlot ? FORM_TOKEN : reply.generateCsrf();
+}
+
+/** A form's one-time submission number (the server makes one job of a form however often it is sent), as formToken. */
+export function newSubmission(reply: FastifyReply): string {
+  return reply.request.keptSlot ? SUBMISSION : randomUUID();
 }
 
 /** The nonce of the page's inline script, as formToken. */
@@ -102,6 +115,7 @@ export function responseCache(app: FastifyInstance, db: Database) {
 
   app.addHook('onRequest', async (request, reply) => {
     if (request.method !== 'GET' || !KEPT_UNTIL_DATA_CHANGES.has(request.routeOptions.url ?? '')) return;
+    if (request.url.length > LONGEST_KEPT_URL) return;
     const version = db.dataVersion();
     if (version === undefined) return;
     const key = keyOf(request);
@@ -132,20 +146,23 @@ export function responseCache(app: FastifyInstance, db: Database) {
     const slot = request.keptSlot;
     if (!slot) return payload;
     slot.done();
-    if (reply.statusCode !== 200 || typeof payload !== 'string') return payload;
+    if (typeof payload !== 'string') return payload;
     const entry: Kept = {
       version: slot.version,
       parts: payload.split(STAND_INS),
-      bytes: payload.length,
+      bytes: 2 * (payload.length + slot.key.length),
       contentType: String(reply.getHeader('content-type') ?? 'text/html; charset=utf-8'),
       etag: `W/"${createHash('sha1').update(payload).digest('base64url')}"`,
     };
+    // Error pages are sent as worked out, never kept.
+    if (reply.statusCode !== 200) return personal(reply, entry);
     // A change committed while the page was worked out leaves it already out of date: not kept.
     if (db.dataVersion() === slot.version && entry.bytes < KEPT_BYTES / 8) {
+      forget(slot.key);
       kept.set(slot.key, entry);
       bytes += entry.bytes;
       for (const old of kept.keys()) {
-        if (bytes <= KEPT_BYTES) break;
+        if (bytes <= KEPT_BYTES && kept.size <= KEPT_ANSWERS) break;
         forget(old);
       }
     }
@@ -161,11 +178,12 @@ export function responseCache(app: FastifyInstance, db: Database) {
   app.addHook('onResponse', async (request) => request.keptSlot?.done());
 }
 
-/** Who is asking, as far as it changes the answer: the account and how it signed in, or nobody. */
+/**
+ * Who is asking, as far as it changes the answer: all that is known of the viewer (a change to their
+ * account makes a new key as soon as it is read), or nobody.
+ */
 function keyOf(request: FastifyRequest) {
-  const viewer = request.viewer;
-  const who = viewer ? `${viewer.id}:${viewer.via}:${viewer.scopes.join(',')}` : '';
-  return `${who} ${day()} ${request.url}`;
+  return `${JSON.stringify(request.viewer ?? null)} ${day()} ${request.url}`;
 }
 
 /**
@@ -187,9 +205,15 @@ function headersFor(reply: FastifyReply, entry: Kept) {
     .header('vary', 'Cookie, Authorization');
 }
 
+/**
+ * Whether the browser holds this very page. A page with forms also needs the cookie its form token
+ * was made from: a browser that lost it (a restart) is sent the page again, with a token and cookie
+ * that work.
+ */
 function notModified(request: FastifyRequest, entry: Kept) {
   const asked = request.headers['if-none-match'];
-  return asked !== undefined && asked.split(/\s*,\s*/).includes(entry.etag);
+  if (asked === undefined || !asked.split(/\s*,\s*/).includes(entry.etag)) return false;
+  return !entry.parts.includes(FORM_TOKEN) || request.cookies[CSRF_COOKIE] !== undefined;
 }
 
 function send(request: FastifyRequest, reply: FastifyReply, entry: Kept) {
@@ -206,7 +230,7 @@ function notModifiedHeaders(reply: FastifyReply) {
   return reply.removeHeader('content-security-policy');
 }
 
-/** The page with this response's form token and script nonce in place of the stand-ins. */
+/** The page with this response's form token, script nonce and submission numbers in place of the stand-ins. */
 function personal(reply: FastifyReply, entry: Kept) {
   if (entry.parts.length === 1) return entry.parts[0];
   let token: string | undefined;
@@ -214,6 +238,7 @@ function personal(reply: FastifyReply, entry: Kept) {
     .map((part, i) => {
       if (i % 2 === 0) return part;
       if (part === NONCE) return nonceOf(reply) ?? '';
+      if (part === SUBMISSION) return randomUUID();
       token ??= reply.generateCsrf();
       return token;
     })

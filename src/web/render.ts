@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -98,8 +97,6 @@ env.addFilter(
   },
 );
 env.addGlobal('labels', labels);
-/** A form's one-time token: the server makes one job of a form however many times it is sent. */
-env.addGlobal('newSubmission', () => randomUUID());
 
 export function render(template: string, context: Record<string, unknown>): string {
   return env.render(template, context);
