@@ -229,20 +229,25 @@ class DataVersion {
 
 /**
  * Listens on its own connection for migration 15's announcements of changes committed by any process.
- * While the connection is down the version is unknown; it is opened again a second later.
+ * While the connection is down the version is unknown; it is opened again a second later. A connection
+ * a firewall drops without a word would leave the version known but deaf: it is asked for an answer
+ * every half minute, and given five seconds.
  */
 async function hearChanges(url: string, version: DataVersion) {
   let closed = false;
   let client: pg.Client | undefined;
   const listen = async () => {
-    const c = new pg.Client({ connectionString: url });
+    const c = new pg.Client({ connectionString: url, keepAlive: true, query_timeout: 5000 });
     let lost = false;
     const retry = () => {
       if (lost) return;
       lost = true;
+      clearInterval(heartbeat);
       version.hearing(false);
+      c.end().catch(() => {});
       if (!closed) setTimeout(listen, 1000).unref();
     };
+    const heartbeat = setInterval(() => c.query('SELECT 1').catch(retry), 30_000).unref();
     c.on('notification', () => version.changed());
     c.on('error', retry);
     c.on('end', retry);
@@ -253,7 +258,6 @@ async function hearChanges(url: string, version: DataVersion) {
       if (!lost) version.hearing(true);
     } catch {
       retry();
-      c.end().catch(() => {});
     }
   };
   await listen();
