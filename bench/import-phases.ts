@@ -59,7 +59,6 @@ export async function run(
   }
   if (phase === 'pglite') {
     // Into the database pglite-create made, as into a server's: the import's own memory.
-    timing.started = performance.now();
     return await importInto(await openDatabase({ dataDir: env.dataDir }), file, { prepared: true });
   }
   if (phase === 'postgres' || phase === 'postgres-again') {
