@@ -4,6 +4,7 @@
  *   domain → ingest, store, export, web → services → demo → server → cli
  *
  * domain is pure (no I/O, no other layer); ingest, store, export and web each stand on domain alone.
+ * platform (starting worker threads) stands on Node alone, for any layer that does I/O.
  */
 const layer = (name) => `^src/${name}/`;
 const only = (name, allowed) => ({
@@ -31,13 +32,14 @@ module.exports = {
       to: { dependencyTypes: ['core'] },
     },
     only('domain', []),
-    only('ingest', ['domain']),
-    only('store', ['domain']),
+    only('platform', []),
+    only('ingest', ['domain', 'platform']),
+    only('store', ['domain', 'platform']),
     only('export', ['domain']),
     only('web', ['domain']),
-    only('services', ['domain', 'ingest', 'store', 'export', 'web']),
-    only('demo', ['domain', 'ingest', 'store', 'export', 'web', 'services']),
-    only('server', ['domain', 'ingest', 'store', 'export', 'web', 'services']),
+    only('services', ['domain', 'platform', 'ingest', 'store', 'export', 'web']),
+    only('demo', ['domain', 'platform', 'ingest', 'store', 'export', 'web', 'services']),
+    only('server', ['domain', 'platform', 'ingest', 'store', 'export', 'web', 'services']),
     {
       name: 'not-to-unresolvable',
       comment: 'An import that resolves to nothing is a typo or a missing dependency',

@@ -12,7 +12,7 @@ import {
   type SwitchingValue,
   switchingValues,
 } from '../domain/business-case/switching.js';
-import { startThread } from '../ingest/threads.js';
+import { startThread } from '../platform/threads.js';
 import { InputError, type Problem } from '../domain/errors.js';
 
 export interface Figures {

@@ -1,10 +1,12 @@
 import { mkdirSync } from 'node:fs';
-import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import { PGlite } from '@electric-sql/pglite';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { type DataFolderLock, lockDataFolder } from './data-folder-lock.js';
+import { type PGliteThread, startPGliteThread } from './pglite-client.js';
+import { DATE, INT8, TIMESTAMPTZ, toIso, toNumber } from './values.js';
 
 /** What every repository needs: run a statement, or run several as one transaction. */
 export interface Sql {
@@ -39,17 +41,6 @@ export interface DatabaseOptions {
   purpose?: string | undefined;
 }
 
-// Dates stay ISO strings and bigints become numbers (pence fit in 2^53), the same on both engines.
-const INT8 = 20;
-const DATE = 1082;
-const TIMESTAMPTZ = 1184;
-const toNumber = (v: string) => {
-  const n = Number(v);
-  if (!Number.isSafeInteger(n)) throw new RangeError(`Integer ${v} is too large to handle exactly`);
-  return n;
-};
-const toIso = (v: string) => new Date(v).toISOString();
-
 export async function openDatabase(options: DatabaseOptions = {}): Promise<Database> {
   return options.url
     ? openPostgres(options.url)
@@ -63,45 +54,44 @@ async function openPGlite(dataDir: string | undefined, purpose: string): Promise
     // Before PGlite touches a file: a second process in the folder would corrupt it unseen.
     lock = lockDataFolder(dataDir, purpose);
   }
-  let db: PGlite;
+  let thread: PGliteThread;
   try {
-    db = await PGlite.create(dataDir, {
+    thread = await startPGliteThread({
+      dataDir,
       // PostgreSQL's own 128 MB buffer pool sits inside PGlite's memory; the files are cached by the
       // operating system anyway. 32 MB: a restart's peak 376 → 254 MB, a million-row import as fast.
       startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'],
-      parsers: { [INT8]: toNumber, [DATE]: (v: string) => v, [TIMESTAMPTZ]: toIso },
-      serializers: { [pgliteTypes.DATE]: (v: unknown) => String(v) },
     });
   } catch (error) {
     lock?.release();
     throw error;
   }
-  await db.exec(`SET TIME ZONE 'UTC'`);
   // The data folder's lock keeps every other process out, so this process sees every change itself.
   const version = new DataVersion();
-  const wrap = (q: Pick<PGlite, 'query' | 'exec'>, inTx: boolean): Sql => ({
+  const on = (tx: number | undefined): Sql => ({
     async query<Row>(text: string, params?: unknown[]) {
-      const rows = (await q.query<Row>(text, params)).rows;
-      if (!inTx) version.afterStatement(text);
+      const rows = await thread.ask<Row[]>({ op: 'query', tx, text, params });
+      if (tx === undefined) version.afterStatement(text);
       return rows;
     },
     transaction: (fn) =>
-      inTx ? fn(wrap(q, true)) : version.after(db.transaction((tx) => fn(wrap(tx, true)))),
+      tx === undefined ? version.after(thread.transaction((id) => fn(on(id)))) : fn(on(tx)),
     async copyCsv(table, columns, csv) {
-      const copied = q.query(copyStatement(table, columns, "'/dev/blob'"), [], { blob: new Blob([csv]) });
-      await (inTx ? copied : version.after(copied));
+      const copied = thread.ask({ op: 'copy', tx, text: copyStatement(table, columns, "'/dev/blob'"), csv });
+      await (tx === undefined ? version.after(copied) : copied);
     },
     async exec(script) {
-      await (inTx ? q.exec(script) : version.after(q.exec(script)));
+      const done = thread.ask({ op: 'exec', tx, script });
+      await (tx === undefined ? version.after(done) : done);
     },
   });
   return {
     kind: 'pglite',
-    ...wrap(db, false),
+    ...on(undefined),
     dataVersion: () => version.current,
     announce: (url) => lock?.announce(url),
     async close() {
-      await db.close();
+      await thread.close();
       lock?.release();
     },
   };

@@ -14,7 +14,7 @@ import {
   type SpendLayout,
 } from '../../domain/spend.js';
 import { makeTempFolder } from '../temp-folders.js';
-import { startThread } from '../threads.js';
+import { startThread } from '../../platform/threads.js';
 import { BatchUnpacker, type PackedBatch } from './batch-transfer.js';
 import type { ReadOptions } from './read.js';
 
