@@ -8,6 +8,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, type Transaction, types } from '@electric-sql/pglite';
+import { emptyClusterFor } from './empty-cluster.js';
 import { DATE, INT8, TIMESTAMPTZ, toIso, toNumber } from './values.js';
 
 export interface PGliteThreadOptions {
@@ -46,6 +47,7 @@ let nextTx = 1;
 try {
   const db = await PGlite.create(dataDir, {
     startParams,
+    loadDataDir: emptyClusterFor(dataDir),
     parsers: { [INT8]: toNumber, [DATE]: (v: string) => v, [TIMESTAMPTZ]: toIso },
     serializers: { [types.DATE]: (v: unknown) => String(v) },
   });
