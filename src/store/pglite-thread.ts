@@ -8,7 +8,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, type Transaction, types } from '@electric-sql/pglite';
-import { emptyClusterFor } from './empty-cluster.js';
+import { emptyClusterInMemory, prepareDataFolder } from './empty-cluster.js';
 import { DATE, INT8, TIMESTAMPTZ, toIso, toNumber } from './values.js';
 
 export interface PGliteThreadOptions {
@@ -45,9 +45,10 @@ const ROLLED_BACK = new Error('rolled back by the caller');
 let nextTx = 1;
 
 try {
+  if (dataDir) await prepareDataFolder(dataDir);
   const db = await PGlite.create(dataDir, {
     startParams,
-    loadDataDir: emptyClusterFor(dataDir),
+    loadDataDir: dataDir ? undefined : emptyClusterInMemory(),
     parsers: { [INT8]: toNumber, [DATE]: (v: string) => v, [TIMESTAMPTZ]: toIso },
     serializers: { [types.DATE]: (v: unknown) => String(v) },
   });
