@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { PGlite } from '@electric-sql/pglite';
+import { extract } from 'tar';
 import { emptyClusterInMemory } from '../../src/store/empty-cluster.js';
 import { openDatabase } from '../../src/store/db.js';
 
@@ -41,6 +42,26 @@ test('a new data folder is made from the prepared cluster, and an existing one i
     const again = await openDatabase({ dataDir: folder });
     assert.deepEqual(await again.query('SELECT n FROM kept'), [{ n: 42 }]);
     await again.close();
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+});
+
+test('a folder left part-unpacked by a killed process is unpacked again and opens', async () => {
+  const folder = mkdtempSync(join(tmpdir(), 'pathfinder-cluster-'));
+  try {
+    // What a process killed while unpacking leaves: some of the files, one cut short, no PG_VERSION.
+    let kept = 0;
+    await extract({
+      file: new URL('../../src/store/empty-cluster.tar.gz', import.meta.url).pathname,
+      cwd: folder,
+      filter: (path) => !path.endsWith('/PG_VERSION') && kept++ < 400,
+    });
+    writeFileSync(join(folder, 'global', 'pg_control'), 'cut short');
+    const db = await openDatabase({ dataDir: folder });
+    await db.exec('CREATE TABLE kept (n int); INSERT INTO kept VALUES (7)');
+    assert.deepEqual(await db.query('SELECT n FROM kept'), [{ n: 7 }]);
+    await db.close();
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
