@@ -1,4 +1,3 @@
-import { setImmediate } from 'node:timers/promises';
 import { InputError } from '../domain/errors.js';
 import type { Rejection, SpendItem, SpendLayout, SpendRow } from '../domain/spend.js';
 import { resolveBodyIds } from '../store/bodies.js';
@@ -123,9 +122,6 @@ export async function importSpend(
       const [rows, rejections] = [batch, refused];
       [batch, refused] = [[], []];
       await writing;
-      // The embedded database answers in the same thread without ever waiting on I/O, so an import
-      // would otherwise hold the event loop from its first batch to its last: let requests in between.
-      await setImmediate();
       writing = writer.write(rows, rejections);
     };
 
