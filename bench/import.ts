@@ -146,7 +146,7 @@ if (values.phase) {
  */
 async function compiled(args: string[]) {
   const build = spawnSync('npm', ['run', 'build:if-changed', '--silent'], { cwd: root, encoding: 'utf8' });
-  if (build.status !== 0) throw new Error(`the build failed:\n${build.stderr}`);
+  if (build.status !== 0) throw new Error(`the build failed:\n${build.stdout}${build.stderr}`);
   const started = performance.now();
   const child = spawn(process.execPath, [...HEAP, join(root, 'dist', 'cli', 'main.js'), ...args]);
   let peakMb = 0;
