@@ -1,5 +1,5 @@
 import { annualPence } from '../domain/opportunities.js';
-import type { Sql } from '../store/db.js';
+import type { Database } from '../store/db.js';
 import { findPartners, recentOpportunityReport } from './opportunities.js';
 
 /** The partners and opportunities a body's own page leads with. */
@@ -10,7 +10,7 @@ const PICTURE_ITEMS = 5;
  * A body's own picture: its addressable spend a year by category, what was left out, its best
  * partners by overlap, and the best opportunities with them. Undefined where it has no spend.
  */
-export async function bodyPicture(db: Sql, bodyCode: string) {
+export async function bodyPicture(db: Database, bodyCode: string) {
   const own = await recentOpportunityReport(db, { bodies: [bodyCode] });
   const [body] = own.byBody;
   if (!body) return undefined;

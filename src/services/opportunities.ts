@@ -15,7 +15,7 @@ import {
   type SharedSupplier,
 } from '../domain/opportunities.js';
 import { parseInput } from '../domain/validation.js';
-import type { Sql } from '../store/db.js';
+import type { Database, Sql } from '../store/db.js';
 import {
   combinedSpend,
   type ExcludedRow,
@@ -109,7 +109,10 @@ const SHARED_SHOWN = 100;
  * The report, reused while nothing it reads has changed: what pages and the API serve. The CLI and
  * the benchmark compute it afresh.
  */
-export async function recentOpportunityReport(db: Sql, input: OpportunityQuery): Promise<OpportunityReport> {
+export async function recentOpportunityReport(
+  db: Database,
+  input: OpportunityQuery,
+): Promise<OpportunityReport> {
   const q = parseInput(opportunityQuery, input, 'selection');
   const bodies = await selectBodies(db, q);
   return whileUnchanged(db, ['opportunities', bodies, q.from, q.to, q.assume], () =>
@@ -122,7 +125,7 @@ export async function recentOpportunityReport(db: Sql, input: OpportunityQuery):
  * what a business case for it starts from. Not found when the spend no longer shows it.
  */
 export async function findOpportunity(
-  db: Sql,
+  db: Database,
   input: OpportunityQuery,
   evidence: { supplier?: number | undefined; category?: string | undefined },
 ): Promise<{ report: OpportunityReport; opportunity: Opportunity }> {
@@ -280,7 +283,7 @@ export const partnerQuery = z.object({
 });
 
 /** The partner finder for one body over a period (default: all its spend held). */
-export async function findPartners(db: Sql, bodyCode: string, input: unknown) {
+export async function findPartners(db: Database, bodyCode: string, input: unknown) {
   const q = parseInput(partnerQuery, input, 'partner finder');
   const [body] = await selectBodies(db, { bodies: [bodyCode] });
   const held = await spendPeriod(db, [(body as { id: number }).id]);

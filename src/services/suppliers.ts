@@ -1,7 +1,7 @@
 import { ConflictError, NotFoundError } from '../domain/errors.js';
 import { keepSupplierNumbers } from '../domain/suppliers/numbering.js';
 import { mergeConflict, type Payee, resolveSuppliers } from '../domain/suppliers/resolve.js';
-import { analysisChanged, rebuildAnalysisCube } from '../store/analysis-cube.js';
+import { rebuildAnalysisCube } from '../store/analysis-cube.js';
 import type { Sql } from '../store/db.js';
 import { faultPoint } from '../store/faults.js';
 import {
@@ -60,8 +60,6 @@ export async function resolveAllSuppliers(
           ];
     faultPoint('suppliers:resolved');
     await rebuildAnalysisCube(tx, affected);
-    // Supplier names and totals may change even where no payee moved.
-    await analysisChanged(tx);
     await saveReviews(tx, review);
     return {
       payees: clusterOf.size,

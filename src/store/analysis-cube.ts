@@ -31,7 +31,6 @@ export async function rebuildAnalysisCube(tx: Sql, bodyIds: number[] | 'all') {
      GROUP BY 1, 2, 3, 4, 5`,
     params,
   );
-  await analysisChanged(tx);
 }
 
 /**
@@ -60,15 +59,4 @@ export function spendWithUsualCategories(where: string): string {
        SELECT DISTINCT ON (body_id, supplier_id) body_id, supplier_id, category FROM by_supplier
        WHERE mapped > 0 AND spend > ${USUAL_CATEGORY_SHARE} * mapped
        ORDER BY body_id, supplier_id, spend DESC)`;
-}
-
-/** Marks what the finders read as changed: reports computed before are stale. */
-export async function analysisChanged(tx: Sql) {
-  await tx.query('UPDATE analysis_state SET version = version + 1');
-}
-
-/** The number of changes so far to what the finders read. */
-export async function analysisVersion(sql: Sql): Promise<number> {
-  const [row] = await sql.query<{ version: number }>('SELECT version FROM analysis_state');
-  return row?.version ?? 0;
 }

@@ -1,7 +1,6 @@
 import type { Body, BodyInput, BodyKind, BodyRef, Nation } from '../domain/bodies.js';
 import { today } from '../domain/dates.js';
 import { ConflictError, InputError, locating, NotFoundError, type Problem } from '../domain/errors.js';
-import { analysisChanged } from './analysis-cube.js';
 import type { Sql } from './db.js';
 import { dropBodyPayments } from './payment-tables.js';
 import { Conditions, containing, type Page, type Paging, withoutNulls } from './rows.js';
@@ -235,7 +234,6 @@ export async function deleteBody(sql: Sql, code: string): Promise<void> {
     await dropBodyPayments(tx, body.id);
     await tx.query('DELETE FROM spend_cube WHERE body_id = $1', [body.id]);
     await tx.query('DELETE FROM analysis_cube WHERE body_id = $1', [body.id]);
-    await analysisChanged(tx);
     await tx.query('DELETE FROM bodies WHERE id = $1', [body.id]);
   });
 }

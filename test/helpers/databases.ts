@@ -121,8 +121,6 @@ export async function emptyRegister(db: Database) {
     `TRUNCATE bodies, partnerships, payments, spend_cube, payees, spend_labels, suppliers, analysis_cube, users, news_items, editions, subscribers,
        audit_events, sign_in_failures RESTART IDENTITY CASCADE`,
   );
-  // Reports kept in memory for the old contents must not answer for the new.
-  await db.query('UPDATE analysis_state SET version = version + 1');
 }
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

@@ -377,6 +377,32 @@ forEachDatabase('opportunity finder on real spend', (database) => {
     },
   );
 
+  test(
+    'the partner finder names a body as it is now called, the moment it is renamed',
+    needsSharedData,
+    async () => {
+      const partners = async () =>
+        (await client.inject('/api/v1/bodies/E08000009/partners?from=2017-01&to=2026-12')).json() as {
+          items: { code: string; name: string }[];
+        };
+      const oxford = (await partners()).items.find((p) => p.code === 'E07000178');
+      assert.equal(oxford?.name, 'Oxford City Council');
+      const renamed = await client.inject({
+        method: 'PATCH',
+        url: '/api/v1/bodies/E07000178',
+        payload: { name: 'Oxford City Council (renamed)' },
+      });
+      assert.equal(renamed.statusCode, 200, renamed.body);
+      const now = (await partners()).items.find((p) => p.code === 'E07000178');
+      assert.equal(now?.name, 'Oxford City Council (renamed)');
+      await client.inject({
+        method: 'PATCH',
+        url: '/api/v1/bodies/E07000178',
+        payload: { name: 'Oxford City Council' },
+      });
+    },
+  );
+
   test('bad selections get clear messages or an empty state, never an error page', async () => {
     const unknown = await client.inject('/api/v1/opportunities?bodies=E08000009,NOPE');
     assert.equal(unknown.statusCode, 422);
