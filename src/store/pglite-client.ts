@@ -23,13 +23,17 @@ export async function startPGliteThread(options: PGliteThreadOptions): Promise<P
   let nextId = 1;
 
   await new Promise<void>((ready, failed) => {
+    const exited = (code: number) =>
+      failed(new Error(`The embedded database stopped as it opened (exit code ${code})`));
     const first = (message: FromDatabase) => {
       worker.off('error', failed);
+      worker.off('exit', exited);
       if (message.ok === 'ready') ready();
       else failed(asError(message.ok === 'failed' ? message.error : { message: 'no answer' }));
     };
     worker.once('message', first);
     worker.once('error', failed);
+    worker.once('exit', exited);
   }).catch(async (error: unknown) => {
     await worker.terminate();
     throw error;
@@ -46,13 +50,24 @@ export async function startPGliteThread(options: PGliteThreadOptions): Promise<P
     if (message.ok === true) asked.resolve(message.value);
     else if (message.ok === false) asked.reject(asError(message.error));
   });
+  let closing = false;
   const stop = (error: Error) => {
+    if (stopped) return;
     stopped = error;
+    // Every later statement fails with this; said once here too, so that a server whose database
+    // has gone is seen to have lost it, not only by the next person to load a page.
+    if (!closing) console.error(error.message);
     for (const asked of waiting.values()) asked.reject(error);
     waiting.clear();
   };
   worker.on('error', (error) => stop(new Error(`The embedded database stopped: ${error.message}`)));
-  worker.on('exit', (code) => stop(new Error(`The embedded database stopped (exit code ${code})`)));
+  worker.on('exit', (code) =>
+    stop(
+      new Error(
+        closing ? 'The embedded database is closed' : `The embedded database stopped (exit code ${code})`,
+      ),
+    ),
+  );
 
   const ask = <T>(request: Request): Promise<T> => {
     if (stopped) return Promise.reject(stopped);
@@ -60,7 +75,14 @@ export async function startPGliteThread(options: PGliteThreadOptions): Promise<P
     if (waiting.size === 0) worker.ref();
     return new Promise<T>((resolve, reject) => {
       waiting.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      worker.postMessage({ ...request, id } as ToDatabase);
+      try {
+        worker.postMessage({ ...request, id } as ToDatabase);
+      } catch (error) {
+        // A parameter that cannot be copied (a function, say): nothing was sent, so nothing is awaited.
+        waiting.delete(id);
+        if (waiting.size === 0) worker.unref();
+        reject(error as Error);
+      }
     });
   };
 
@@ -80,6 +102,7 @@ export async function startPGliteThread(options: PGliteThreadOptions): Promise<P
     },
     async close() {
       if (!stopped) await ask({ op: 'close' });
+      closing = true;
       await worker.terminate();
     },
   };
