@@ -10,8 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { extract } from 'tar';
 
-// From src/store and dist/store alike: the archive is not compiled, so it is read where it is kept.
-const ARCHIVE = fileURLToPath(new URL('../../src/store/empty-cluster.tar.gz', import.meta.url));
+// Beside this module: kept in src/store, and copied into dist/store by the build.
+const ARCHIVE = fileURLToPath(new URL('empty-cluster.tar.gz', import.meta.url));
 
 /** PGlite takes a folder holding this file for a database made, and any other for one to make. */
 const isVersionFile = (path: string) => path.replace(/^\/+/, '') === 'PG_VERSION';
@@ -32,7 +32,7 @@ export function emptyClusterInMemory(): Blob {
   return new Blob([readFileSync(ARCHIVE)], { type: 'application/x-gzip' });
 }
 
-/** Runs the installed PGlite's initdb and keeps its cluster as the prepared one. */
+/** Runs the installed PGlite's initdb and keeps its cluster as the prepared one (run from src/store). */
 export async function makeEmptyCluster(): Promise<void> {
   const db = await PGlite.create();
   const archive = await db.dumpDataDir('gzip');
