@@ -12,12 +12,13 @@
  * database and `pathfinder import spend` into a copy of the one pglite-create made.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DUCKDB_DIR, ensureDuckDb } from './duckdb.js';
 import { generateSpendFile } from './generate-spend.js';
+import { HEAP, peakMbOf } from './processes.js';
 
 const { values } = parseArgs({
   options: {
@@ -28,7 +29,6 @@ const { values } = parseArgs({
   },
 });
 const root = join(import.meta.dirname, '..');
-const HEAP = ['--max-old-space-size=256', '--max-semi-space-size=16'];
 const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 if (values.phase) {
@@ -152,8 +152,7 @@ async function compiled(args: string[]) {
   let peakMb = 0;
   const reading = setInterval(() => {
     try {
-      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-      peakMb = Math.max(peakMb, Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024);
+      peakMb = Math.max(peakMb, peakMbOf(child.pid));
     } catch {
       // exited between readings
     }

@@ -8,14 +8,14 @@
  * skips the build: the small mode `npm test` runs.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { HEAP, peakMbOf } from './processes.js';
 
 const { values } = parseArgs({ options: { source: { type: 'boolean', default: false } } });
 const root = join(import.meta.dirname, '..');
-const HEAP = ['--max-old-space-size=256', '--max-semi-space-size=16'];
 
 /** Starts a process and waits for the address it prints; returns the seconds taken and its peak RSS. */
 async function untilAnswering(args: string[], env: Record<string, string>, printed: RegExp) {
@@ -38,15 +38,10 @@ async function untilAnswering(args: string[], env: Record<string, string>, print
     const answer = await fetch(`${address}/healthz`);
     if (!answer.ok) throw new Error(`${address}/healthz answered ${answer.status}`);
     const seconds = (performance.now() - started) / 1000;
-    return { seconds, peakMb: peakMbOf(child) };
+    return { seconds, peakMb: peakMbOf(child.pid) };
   } finally {
     await stop(child);
   }
-}
-
-function peakMbOf(child: ChildProcess) {
-  const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
 }
 
 async function stop(child: ChildProcess) {
