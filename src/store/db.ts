@@ -68,23 +68,27 @@ async function openPGlite(dataDir: string | undefined, purpose: string): Promise
   }
   // The data folder's lock keeps every other process out, so this process sees every change itself.
   const version = new DataVersion();
-  const on = (tx: number | undefined): Sql => ({
-    async query<Row>(text: string, params?: unknown[]) {
-      const rows = await thread.ask<Row[]>({ op: 'query', tx, text, params });
-      if (tx === undefined) version.afterStatement(text);
-      return rows;
-    },
-    transaction: (fn) =>
-      tx === undefined ? version.after(thread.transaction((id) => fn(on(id)))) : fn(on(tx)),
-    async copyCsv(table, columns, csv) {
-      const copied = thread.ask({ op: 'copy', tx, text: copyStatement(table, columns, "'/dev/blob'"), csv });
-      await (tx === undefined ? version.after(copied) : copied);
-    },
-    async exec(script) {
-      const done = thread.ask({ op: 'exec', tx, script });
-      await (tx === undefined ? version.after(done) : done);
-    },
-  });
+  const on = (tx: number | undefined): Sql => {
+    // Outside a transaction the version moves once the work is over; inside, once the transaction is.
+    const counted = <T>(work: Promise<T>) => (tx === undefined ? version.after(work) : work);
+    return {
+      async query<Row>(text: string, params?: unknown[]) {
+        const rows = await thread.ask<Row[]>({ op: 'query', tx, text, params });
+        if (tx === undefined) version.afterStatement(text);
+        return rows;
+      },
+      transaction: (fn) =>
+        tx === undefined ? version.after(thread.transaction((id) => fn(on(id)))) : fn(on(tx)),
+      async copyCsv(table, columns, csv) {
+        await counted(
+          thread.ask({ op: 'copy', tx, text: copyStatement(table, columns, "'/dev/blob'"), csv }),
+        );
+      },
+      async exec(script) {
+        await counted(thread.ask({ op: 'exec', tx, script }));
+      },
+    };
+  };
   return {
     kind: 'pglite',
     ...on(undefined),

@@ -6,8 +6,9 @@ import type { Worker } from 'node:worker_threads';
 import { startThread } from '../platform/threads.js';
 import type { FromDatabase, PGliteThreadOptions, ToDatabase } from './pglite-thread.js';
 
-/** A request without its id, which the client gives it. */
-type Request = ToDatabase extends infer R ? (R extends ToDatabase ? Omit<R, 'id'> : never) : never;
+/** Each kind of request without its id, which the client gives it. */
+type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
+type Request = WithoutId<ToDatabase>;
 
 export interface PGliteThread {
   ask<T>(request: Request): Promise<T>;
@@ -42,11 +43,14 @@ export async function startPGliteThread(options: PGliteThreadOptions): Promise<P
   // awaiting its rows with nothing else to do would end before they came.
   worker.unref();
 
+  const forget = (id: number) => {
+    waiting.delete(id);
+    if (waiting.size === 0) worker.unref();
+  };
   worker.on('message', (message: FromDatabase) => {
     const asked = waiting.get(message.id);
     if (!asked) return;
-    waiting.delete(message.id);
-    if (waiting.size === 0) worker.unref();
+    forget(message.id);
     if (message.ok === true) asked.resolve(message.value);
     else if (message.ok === false) asked.reject(asError(message.error));
   });
@@ -79,8 +83,7 @@ export async function startPGliteThread(options: PGliteThreadOptions): Promise<P
         worker.postMessage({ ...request, id } as ToDatabase);
       } catch (error) {
         // A parameter that cannot be copied (a function, say): nothing was sent, so nothing is awaited.
-        waiting.delete(id);
-        if (waiting.size === 0) worker.unref();
+        forget(id);
         reject(error as Error);
       }
     });
