@@ -6,6 +6,8 @@ export const RECORD_TYPES = {
   partnership: 'Partnership',
   project: 'Project',
   business_case: 'Business case',
+  benefits_plan: 'Benefits plan',
+  price_index: 'Price index',
   note: 'Note',
   spend_import: 'Spend import',
   supplier: 'Supplier',

@@ -3,10 +3,12 @@ import type { Action, Actor, RecordType } from '../domain/audit.js';
 import { NotFoundError } from '../domain/errors.js';
 import { recordChange } from '../store/audit.js';
 import { bodyIdOf, getBody } from '../store/bodies.js';
+import { getBenefitsPlan, realisedSavings } from '../store/benefits.js';
 import { getBusinessCase } from '../store/business-cases.js';
 import type { Sql } from '../store/db.js';
 import { partnershipId } from '../store/keys.js';
 import { getPartnership } from '../store/partnerships.js';
+import { listPriceIndices } from '../store/price-indices.js';
 import { getProject } from '../store/projects.js';
 import { getSupplier } from '../store/suppliers.js';
 import { getUser } from '../store/users.js';
@@ -55,6 +57,21 @@ const SNAPSHOTS: Partial<Record<RecordType, (sql: Sql, key: string) => Promise<S
     return (
       c && { name: c.input.name, data: c.input, partnershipId: await partnershipId(sql, c.partnershipSlug) }
     );
+  },
+  // A plan with the savings recorded against it: recording a saving changes the plan's record.
+  benefits_plan: async (sql, id) => {
+    const plan = await orNothing(() => getBenefitsPlan(sql, Number(id)));
+    return (
+      plan && {
+        name: plan.input.name,
+        data: { ...plan.input, savings: await realisedSavings(sql, [plan.id]) },
+        partnershipId: plan.partnershipId,
+      }
+    );
+  },
+  price_index: async (sql, series) => {
+    const index = (await listPriceIndices(sql)).find((i) => i.series === series);
+    return index && { name: `${index.series}: ${index.title}`, data: index };
   },
   supplier: async (sql, id) => {
     const s = await orNothing(() => getSupplier(sql, Number(id)));

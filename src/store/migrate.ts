@@ -15,6 +15,7 @@ import bodyLocation from './migrations/013_body_location.js';
 import spendImportJobs from './migrations/014_spend_import_jobs.js';
 import dataChanges from './migrations/015_data_changes.js';
 import retireAnalysisState from './migrations/016_retire_analysis_state.js';
+import benefits from './migrations/017_benefits.js';
 
 /** Migrations in order; a migration, once released, is never edited: add the next one instead. */
 const MIGRATIONS: { id: number; name: string; sql: string }[] = [
@@ -34,6 +35,7 @@ const MIGRATIONS: { id: number; name: string; sql: string }[] = [
   { id: 14, name: 'spend import jobs', sql: spendImportJobs },
   { id: 15, name: 'data changes', sql: dataChanges },
   { id: 16, name: 'retire analysis state', sql: retireAnalysisState },
+  { id: 17, name: 'benefits', sql: benefits },
 ];
 
 const DATA_CHANGES = 15;

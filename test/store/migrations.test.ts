@@ -38,7 +38,7 @@ forEachDatabase(
         );
       }
 
-      assert.deepEqual(await migrate(db), [7, 8, 9, 10, 11, 12, 13, 14, 15, 16]);
+      assert.deepEqual(await migrate(db), [7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17]);
 
       const partitions = await db.query<{ name: string; payments: number }>(
         'SELECT tableoid::regclass::text AS name, count(*)::int AS payments FROM payments GROUP BY 1 ORDER BY 1',
@@ -108,7 +108,7 @@ forEachDatabase(
         );
       }
 
-      assert.deepEqual(await migrate(db), [8, 9, 10, 11, 12, 13, 14, 15, 16]);
+      assert.deepEqual(await migrate(db), [8, 9, 10, 11, 12, 13, 14, 15, 16, 17]);
 
       const [held] = await db.query<{ payments: number; pence: number; cube: number; imports: number[] }>(
         `SELECT count(*)::int AS payments, sum(amount_pence)::int8 AS pence,

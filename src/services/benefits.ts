@@ -1,0 +1,310 @@
+/**
+ * Benefits plans with their evidence: what each partner planned to save, what it has recorded, and
+ * what its published spend shows (domain/benefits.ts says how), in one year's prices.
+ */
+import type { Membership } from '../domain/access.js';
+import type { Actor } from '../domain/audit.js';
+import {
+  addMonths,
+  benefitsEvidence,
+  benefitsPlanInput,
+  EVIDENCE_STATUSES,
+  type PartnerEvidence,
+  plannedFromCase,
+  REALISED_STATUSES,
+  type RealisedSavingInput,
+  realisedSavingInput,
+} from '../domain/benefits.js';
+import { CATEGORIES } from '../domain/categories.js';
+import { InputError } from '../domain/errors.js';
+import { formatPounds } from '../domain/money.js';
+import { pricesIn, type PriceSeries } from '../domain/price-index.js';
+import { type TrueUp, trueUp, trueUpInput } from '../domain/business-case/true-up.js';
+import { parseInput } from '../domain/validation.js';
+import type { Table } from '../export/table.js';
+import { bodiesByCode } from '../store/bodies.js';
+import { savePriceSeries } from '../store/price-indices.js';
+import {
+  getBenefitsPlan,
+  listBenefitsPlans,
+  measuredSpend,
+  monthsPublished,
+  realisedSavings,
+  saveBenefitsPlan,
+  saveRealisedSaving,
+  type StoredBenefitsPlan,
+  type StoredSaving,
+} from '../store/benefits.js';
+import type { Sql } from '../store/db.js';
+import { getPriceSeries } from '../store/price-indices.js';
+import { supplierNames } from '../store/opportunities.js';
+import { businessCaseReport } from './business-case.js';
+import { audited } from './changes.js';
+
+export interface YearTotal {
+  year: number;
+  plannedPence: number;
+  recordedPence: number;
+  verifiedPence: number;
+  /** The fall seen in spend where it evidences the plan. */
+  evidencedPence: number;
+}
+
+export interface BenefitsReport {
+  plan: StoredBenefitsPlan;
+  names: Record<string, string>;
+  measures: { kind: string; value: string; name: string }[];
+  prices?: { series: string; title: string; year: number; lastMonth: string };
+  partners: (PartnerEvidence & { links: { name: string; href: string }[][] })[];
+  savings: StoredSaving[];
+  years: YearTotal[];
+}
+
+export interface ReportOptions {
+  /** The year whose prices figures are in; the latest whole year the index has by default. */
+  priceYear?: number | undefined;
+  series?: string | undefined;
+  /** The month taken as now (yyyy-mm): years starting later are not shown. */
+  thisMonth?: string | undefined;
+}
+
+const thisMonthNow = () => new Date().toISOString().slice(0, 7);
+
+/** The latest year with a whole year's figure in the series. */
+function latestYear(s: PriceSeries): number | undefined {
+  const years = s.points.filter((p) => /^\d{4}$/.test(p.period)).map((p) => Number(p.period));
+  return years.length ? Math.max(...years) : undefined;
+}
+
+export async function benefitsReport(
+  db: Sql,
+  plan: StoredBenefitsPlan,
+  options: ReportOptions = {},
+): Promise<BenefitsReport> {
+  const p = plan.input;
+  const codes = p.partners.map((x) => x.bodyCode);
+  const thisMonth = options.thisMonth ?? thisMonthNow();
+  const lastYearEnd = addMonths(p.goLive, 12 * Math.max(...p.partners.map((x) => x.plannedPence.length)) - 1);
+  const to = lastYearEnd < thisMonth ? lastYearEnd : thisMonth;
+  const series = await getPriceSeries(db, options.series);
+  const year = options.priceYear ?? (series && latestYear(series));
+  const prices = series && year !== undefined ? pricesIn(series, year) : undefined;
+  if (options.priceYear !== undefined && !prices)
+    throw new InputError('There is no price index for that year', [
+      {
+        field: 'priceYear',
+        message: `The ${series?.series ?? 'loaded'} index has no figure for ${options.priceYear}`,
+      },
+    ]);
+  const [spend, held, savings, bodies, suppliers] = await Promise.all([
+    measuredSpend(db, codes, p.measures, p.baselineFrom, to),
+    monthsPublished(db, codes, p.baselineFrom, to),
+    realisedSavings(db, [plan.id]),
+    bodiesByCode(db, codes),
+    supplierNames(
+      db,
+      p.measures.filter((m) => m.kind === 'supplier').map((m) => Number(m.value)),
+    ),
+  ]);
+  const partners = benefitsEvidence(
+    { plan: p, spend, held, prices, recorded: savings, thisMonth },
+    formatPounds,
+  );
+  const measures = p.measures.map((m) => ({
+    ...m,
+    name:
+      m.kind === 'supplier'
+        ? (suppliers.get(Number(m.value)) ?? `Supplier ${m.value}`)
+        : (CATEGORIES[m.value as keyof typeof CATEGORIES] ?? m.value),
+  }));
+  const link = (bodyCode: string, from: string, until: string) =>
+    measures.map((m) => ({
+      name: m.name,
+      href: `/opportunities/evidence?bodies=${bodyCode}&from=${from}&to=${until}&${m.kind}=${encodeURIComponent(m.value)}`,
+    }));
+  const years: YearTotal[] = [];
+  for (const partner of partners)
+    for (const y of partner.years) {
+      const total =
+        years[y.year - 1] ??
+        (years[y.year - 1] = {
+          year: y.year,
+          plannedPence: 0,
+          recordedPence: 0,
+          verifiedPence: 0,
+          evidencedPence: 0,
+        });
+      total.plannedPence += y.plannedPence;
+      total.recordedPence += y.recorded?.amountPence ?? 0;
+      if (y.recorded?.status === 'verified') total.verifiedPence += y.recorded.amountPence;
+      if (y.status === 'evidenced') total.evidencedPence += y.seenPence ?? 0;
+    }
+  return {
+    plan,
+    names: Object.fromEntries(bodies.map((b) => [b.code, b.name])),
+    measures,
+    ...(prices && series
+      ? {
+          prices: {
+            series: series.series,
+            title: series.title,
+            year: prices.year,
+            lastMonth: prices.lastMonth,
+          },
+        }
+      : {}),
+    partners: partners.map((x) => ({
+      ...x,
+      links: [
+        link(x.bodyCode, x.baseline.from, x.baseline.to),
+        ...x.years.map((y) => link(x.bodyCode, y.spend.from, y.spend.to)),
+      ],
+    })),
+    savings,
+    years,
+  };
+}
+
+/** Every plan the reader may see, of a partnership or a body, with its evidence. */
+export async function benefitsReports(
+  db: Sql,
+  m: Membership,
+  of: { partnership?: string | undefined; bodyCode?: string | undefined },
+  options: ReportOptions = {},
+): Promise<BenefitsReport[]> {
+  const plans = await listBenefitsPlans(db, m, of);
+  const reports: BenefitsReport[] = [];
+  for (const plan of plans) reports.push(await benefitsReport(db, plan, options));
+  return reports;
+}
+
+/** Claimed, recorded, verified and evidenced, over every year of the plans given. */
+export function benefitsTotals(reports: BenefitsReport[]) {
+  const sum = (pick: (y: YearTotal) => number) =>
+    reports.reduce((s, r) => s + r.years.reduce((t, y) => t + pick(y), 0), 0);
+  return {
+    plannedPence: sum((y) => y.plannedPence),
+    recordedPence: sum((y) => y.recordedPence),
+    verifiedPence: sum((y) => y.verifiedPence),
+    evidencedPence: sum((y) => y.evidencedPence),
+  };
+}
+
+/**
+ * A plan's input as a business case gives it at go-live: the partners' savings by year from the
+ * case's figures; the measures and baseline are the partnership's to add.
+ */
+export async function planFromBusinessCase(db: Sql, businessCaseId: number) {
+  const report = await businessCaseReport(db, businessCaseId);
+  return {
+    name: report.input.name,
+    businessCaseId,
+    ...(report.input.projectId !== undefined ? { projectId: report.input.projectId } : {}),
+    partners: plannedFromCase(report.result),
+  };
+}
+
+export const saveBenefitsPlanRecord = (db: Sql, actor: Actor, slug: string, raw: unknown, id?: number) => {
+  const input = parseInput(benefitsPlanInput, raw, 'benefits plan');
+  return audited(
+    db,
+    actor,
+    {
+      action: id === undefined ? 'create' : 'update',
+      record: 'benefits_plan',
+      key: id?.toString(),
+      keyOf: String,
+    },
+    (tx) => saveBenefitsPlan(tx, slug, input, id),
+  );
+};
+
+/** A partner's realised saving for a plan year; the partner must be one of the plan's. */
+export const recordRealisedSaving = (db: Sql, actor: Actor, planId: number, raw: unknown) => {
+  const input: RealisedSavingInput = parseInput(realisedSavingInput, raw, 'realised saving');
+  return audited(
+    db,
+    actor,
+    { action: 'update', record: 'benefits_plan', key: String(planId) },
+    async (tx) => {
+      const plan = await getBenefitsPlan(tx, planId);
+      const partner = plan.input.partners.find((p) => p.bodyCode === input.bodyCode);
+      if (!partner)
+        throw new InputError('The body is not a partner in this plan', [
+          { field: 'bodyCode', message: `${input.bodyCode} has no planned saving in this plan` },
+        ]);
+      if (input.year > partner.plannedPence.length)
+        throw new InputError('The year is after the plan’s last', [
+          { field: 'year', message: `The plan runs to year ${partner.plannedPence.length}` },
+        ]);
+      await saveRealisedSaving(tx, planId, input, actor.name);
+      return planId;
+    },
+  );
+};
+
+/** The year's true-up of the running cost, by the method the plan's business case agreed. */
+export async function planTrueUp(db: Sql, plan: StoredBenefitsPlan, raw: unknown): Promise<TrueUp> {
+  if (plan.input.businessCaseId === undefined)
+    throw new InputError('This plan has no business case, so there is no agreed split to true up');
+  const report = await businessCaseReport(db, plan.input.businessCaseId);
+  return trueUp(report.input, parseInput(trueUpInput, raw, 'true-up'), formatPounds);
+}
+
+const pounds = (pence: number | undefined) => (pence === undefined ? '' : Math.round(pence) / 100);
+
+/** A plan's figures for CSV and XLSX, one row per partner and year (amounts in pounds). */
+export function benefitsTables(r: BenefitsReport): Table[] {
+  const prices = r.prices ? `${r.prices.year} prices` : 'prices as paid';
+  return [
+    {
+      name: 'evidence',
+      title: `Benefits: ${r.plan.input.name}`,
+      header: [
+        'Body code',
+        'Body',
+        'Year',
+        'From',
+        'To',
+        'Planned saving (£)',
+        'Recorded saving (£)',
+        'Recorded as',
+        'Months published',
+        'Spend as paid (£)',
+        'Annual spend as paid (£)',
+        `Annual spend, ${prices} (£)`,
+        `Baseline annual spend, ${prices} (£)`,
+        `Fall in annual spend, ${prices} (£)`,
+        'Status',
+        'In words',
+      ],
+      rows: r.partners.flatMap((p) =>
+        p.years.map((y) => [
+          p.bodyCode,
+          r.names[p.bodyCode] ?? p.bodyCode,
+          y.year,
+          y.spend.from,
+          y.spend.to,
+          pounds(y.plannedPence),
+          pounds(y.recorded?.amountPence),
+          y.recorded ? REALISED_STATUSES[y.recorded.status] : '',
+          y.spend.monthsHeld,
+          pounds(y.spend.spendPence),
+          pounds(y.spend.annualPence),
+          pounds(r.prices ? y.spend.realAnnualPence : y.spend.annualPence),
+          pounds(r.prices ? p.baseline.realAnnualPence : p.baseline.annualPence),
+          pounds(y.seenPence),
+          EVIDENCE_STATUSES[y.status],
+          y.words,
+        ]),
+      ),
+    },
+  ];
+}
+
+/** Loads a price index (ONS's CSV layout), replacing the series held under its identifier. */
+export const loadPriceIndexRecord = (db: Sql, actor: Actor, s: PriceSeries, fileName: string) =>
+  audited(db, actor, { action: 'import', record: 'price_index', key: s.series }, async (tx) => {
+    await savePriceSeries(tx, s, fileName);
+    return s.series;
+  });
