@@ -17,7 +17,8 @@ import {
 import { ForbiddenError, NotFoundError } from '../domain/errors.js';
 import { viewerFrom } from '../services/accounts.js';
 import type { Database } from '../store/db.js';
-import { memberCodes } from '../store/partnerships.js';
+import { getBenefitsPlan } from '../store/benefits.js';
+import { memberCodes, type RecordOfPartnership } from '../store/partnerships.js';
 import { getUser } from '../store/users.js';
 import { type Policy, policyFor } from './policies.js';
 import { CSRF_COOKIE, formToken, newSubmission, scriptNonce } from './response-cache.js';
@@ -177,7 +178,7 @@ export async function checkPartnershipAccess(
   db: Database,
   viewer: Viewer,
   need: 'read' | 'edit',
-  from: 'slug' | 'project' | 'business-case',
+  from: RecordOfPartnership,
   key: string,
 ) {
   const record = await memberCodes(db, from, key);
@@ -185,9 +186,11 @@ export async function checkPartnershipAccess(
     new NotFoundError(
       from === 'business-case'
         ? `No business case has the number ${key}`
-        : from === 'project'
-          ? `No project has the number ${key}`
-          : `No partnership is called ${key}`,
+        : from === 'benefits-plan'
+          ? `No benefits plan has the number ${key}`
+          : from === 'project'
+            ? `No project has the number ${key}`
+            : `No partnership is called ${key}`,
     );
   if (!record) throw missing();
   const mayRead = canReadPrivate(viewer, record.codes);
@@ -239,4 +242,19 @@ export function signInHrefFor(request: FastifyRequest) {
 export async function mayEditPartnership(db: Database, viewer: Viewer, slug: string | undefined) {
   const record = slug ? await memberCodes(db, 'slug', slug) : undefined;
   return record !== undefined && canEditPartnership(viewer, record.codes);
+}
+
+/**
+ * A benefits plan the viewer may read: any plan but a confidential one, which only the partnership's
+ * members may; refused reading looks like a missing plan.
+ */
+export async function readablePlan(db: Database, viewer: Viewer, id: number) {
+  const record = await memberCodes(db, 'benefits-plan', String(id));
+  if (!record || (record.private && !canReadPrivate(viewer, record.codes)))
+    throw new NotFoundError(`No benefits plan has the number ${id}`);
+  return {
+    plan: await getBenefitsPlan(db, id),
+    member: canReadPrivate(viewer, record.codes),
+    canEdit: canEditPartnership(viewer, record.codes),
+  };
 }

@@ -1,3 +1,5 @@
+import type { RecordOfPartnership } from '../store/partnerships.js';
+
 /**
  * Who may use each route, in one table, so that a reviewer reads the whole of the access rules in
  * one place and a route nobody thought about cannot be added: the app refuses to start if a route
@@ -24,7 +26,7 @@ export type Policy =
   | 'shared'
   | 'directory'
   | 'newsroom'
-  | { partnership: 'read' | 'edit'; from: 'slug' | 'project' | 'business-case' }
+  | { partnership: 'read' | 'edit'; from: RecordOfPartnership }
   | { body: 'spend' }
   | 'administrator'
   | 'user';
@@ -35,6 +37,10 @@ const editProject: Policy = { partnership: 'edit', from: 'project' };
 const readCase: Policy = { partnership: 'read', from: 'business-case' };
 const editCase: Policy = { partnership: 'edit', from: 'business-case' };
 const spend: Policy = { body: 'spend' };
+/** Changing a benefits plan or recording a saving against it. Reading one is public but for confidential plans (checked in the handler). */
+const editPlan: Policy = { partnership: 'edit', from: 'benefits-plan' };
+/** The true-up works from the plan's business case, which is private to the members. */
+const readPlan: Policy = { partnership: 'read', from: 'benefits-plan' };
 
 export const POLICIES: Record<string, Policy> = {
   'GET /': 'public',
@@ -75,6 +81,14 @@ export const POLICIES: Record<string, Policy> = {
   'POST /projects/:id/edit': editProject,
   'GET /projects/:id/delete': editProject,
   'POST /projects/:id/delete': editProject,
+  'GET /partnerships/:slug/benefits/new': editBySlug,
+  'POST /partnerships/:slug/benefits/new': editBySlug,
+  'GET /benefits/:id': 'public',
+  'GET /benefits/:id/export': 'public',
+  'GET /benefits/:id/true-up': readPlan,
+  'GET /benefits/:id/edit': editPlan,
+  'POST /benefits/:id/edit': editPlan,
+  'POST /benefits/:id/savings': editPlan,
   'GET /partnerships/:slug/business-cases/new': editBySlug,
   'POST /partnerships/:slug/business-cases/new': editBySlug,
   'GET /business-cases/compare': 'public',
@@ -174,6 +188,13 @@ export const POLICIES: Record<string, Policy> = {
   'PUT /api/v1/projects/:id': editProject,
   'PATCH /api/v1/projects/:id': editProject,
   'DELETE /api/v1/projects/:id': editProject,
+  'GET /api/v1/benefits': 'public',
+  'POST /api/v1/partnerships/:slug/benefits': editBySlug,
+  'GET /api/v1/benefits/:id': 'public',
+  'PUT /api/v1/benefits/:id': editPlan,
+  'PUT /api/v1/benefits/:id/savings': editPlan,
+  'POST /api/v1/benefits/:id/true-up': readPlan,
+  'GET /api/v1/price-indices': 'public',
   'GET /api/v1/business-cases': 'public',
   'POST /api/v1/business-cases': 'shared',
   'GET /api/v1/business-cases/:id': readCase,

@@ -9,6 +9,7 @@ import {
   benefitsEvidence,
   benefitsPlanInput,
   EVIDENCE_STATUSES,
+  type EvidenceYear,
   type PartnerEvidence,
   plannedFromCase,
   REALISED_STATUSES,
@@ -16,7 +17,7 @@ import {
   realisedSavingInput,
 } from '../domain/benefits.js';
 import { CATEGORIES } from '../domain/categories.js';
-import { InputError } from '../domain/errors.js';
+import { InputError, NotFoundError } from '../domain/errors.js';
 import { formatPounds } from '../domain/money.js';
 import { pricesIn, type PriceSeries } from '../domain/price-index.js';
 import { type TrueUp, trueUp, trueUpInput } from '../domain/business-case/true-up.js';
@@ -58,6 +59,8 @@ export interface BenefitsReport {
   partners: (PartnerEvidence & { links: { name: string; href: string }[][] })[];
   savings: StoredSaving[];
   years: YearTotal[];
+  /** Over every year so far. */
+  totals: Totals;
 }
 
 export interface ReportOptions {
@@ -122,23 +125,10 @@ export async function benefitsReport(
       name: m.name,
       href: `/opportunities/evidence?bodies=${bodyCode}&from=${from}&to=${until}&${m.kind}=${encodeURIComponent(m.value)}`,
     }));
-  const years: YearTotal[] = [];
-  for (const partner of partners)
-    for (const y of partner.years) {
-      const total =
-        years[y.year - 1] ??
-        (years[y.year - 1] = {
-          year: y.year,
-          plannedPence: 0,
-          recordedPence: 0,
-          verifiedPence: 0,
-          evidencedPence: 0,
-        });
-      total.plannedPence += y.plannedPence;
-      total.recordedPence += y.recorded?.amountPence ?? 0;
-      if (y.recorded?.status === 'verified') total.verifiedPence += y.recorded.amountPence;
-      if (y.status === 'evidenced') total.evidencedPence += y.seenPence ?? 0;
-    }
+  // Node 20 has no Map.groupBy: years are 1, 2, … so an array indexed by year serves.
+  const byYear: YearTotal[][] = [];
+  for (const y of partners.flatMap((x) => x.years.map(yearTotal))) (byYear[y.year - 1] ??= []).push(y);
+  const years = byYear.map((parts, i) => ({ ...sumYears(parts), year: i + 1 }));
   return {
     plan,
     names: Object.fromEntries(bodies.map((b) => [b.code, b.name])),
@@ -162,6 +152,7 @@ export async function benefitsReport(
     })),
     savings,
     years,
+    totals: sumYears(years),
   };
 }
 
@@ -178,10 +169,29 @@ export async function benefitsReports(
   return reports;
 }
 
-/** Claimed, recorded, verified and evidenced, over every year of the plans given. */
-export function benefitsTotals(reports: BenefitsReport[]) {
-  const sum = (pick: (y: YearTotal) => number) =>
-    reports.reduce((s, r) => s + r.years.reduce((t, y) => t + pick(y), 0), 0);
+export type Totals = Omit<YearTotal, 'year'>;
+
+/** Planned, recorded, verified and evidenced, over every year so far of the plans given. */
+export function benefitsTotals(reports: BenefitsReport[]): Totals {
+  return sumYears(reports.flatMap((r) => r.years));
+}
+
+/** The same for one partner: what it has saved through each plan. */
+export function partnerTotals(r: BenefitsReport, bodyCode: string): Totals {
+  return sumYears((r.partners.find((p) => p.bodyCode === bodyCode)?.years ?? []).map(yearTotal));
+}
+
+/** A partner's year as figures to add up: a saving counts as evidenced by the fall seen, where that evidences it. */
+const yearTotal = (y: EvidenceYear): YearTotal => ({
+  year: y.year,
+  plannedPence: y.plannedPence,
+  recordedPence: y.recorded?.amountPence ?? 0,
+  verifiedPence: y.recorded?.status === 'verified' ? y.recorded.amountPence : 0,
+  evidencedPence: y.status === 'evidenced' ? (y.seenPence ?? 0) : 0,
+});
+
+function sumYears(years: YearTotal[]): Totals {
+  const sum = (pick: (y: YearTotal) => number) => years.reduce((t, y) => t + pick(y), 0);
   return {
     plannedPence: sum((y) => y.plannedPence),
     recordedPence: sum((y) => y.recordedPence),
@@ -194,8 +204,10 @@ export function benefitsTotals(reports: BenefitsReport[]) {
  * A plan's input as a business case gives it at go-live: the partners' savings by year from the
  * case's figures; the measures and baseline are the partnership's to add.
  */
-export async function planFromBusinessCase(db: Sql, businessCaseId: number) {
+export async function planFromBusinessCase(db: Sql, slug: string, businessCaseId: number) {
   const report = await businessCaseReport(db, businessCaseId);
+  if (report.partnershipSlug !== slug)
+    throw new NotFoundError(`No business case has the number ${businessCaseId}`);
   return {
     name: report.input.name,
     businessCaseId,

@@ -266,9 +266,12 @@ export async function removeMember(sql: Sql, slug: string, bodyCode: string): Pr
  * slug, or the one holding a project or business case; undefined when there is no such record.
  * `private` says whether only members may know the record exists: a business case, a draft project.
  */
+/** What a route's key names: a partnership, or a record of one by its number. */
+export type RecordOfPartnership = 'slug' | 'project' | 'business-case' | 'benefits-plan';
+
 export async function memberCodes(
   sql: Sql,
-  from: 'slug' | 'project' | 'business-case',
+  from: RecordOfPartnership,
   key: string,
 ): Promise<{ codes: string[]; private: boolean } | undefined> {
   if (from !== 'slug' && !/^\d{1,9}$/.test(key)) return undefined;
@@ -276,11 +279,13 @@ export async function memberCodes(
     slug: 'SELECT id FROM partnerships WHERE slug = $1',
     project: 'SELECT partnership_id FROM projects WHERE id = $1::int',
     'business-case': 'SELECT partnership_id FROM business_cases WHERE id = $1::int',
+    'benefits-plan': 'SELECT partnership_id FROM benefits_plans WHERE id = $1::int',
   }[from];
   const isPrivate = {
     slug: 'false',
     project: 'coalesce((SELECT draft FROM projects WHERE id = $1::int), false)',
     'business-case': 'true',
+    'benefits-plan': 'coalesce((SELECT confidential FROM benefits_plans WHERE id = $1::int), false)',
   }[from];
   const [row] = await sql.query<{ found: boolean; codes: string[]; private: boolean }>(
     `SELECT EXISTS (${partnership}) AS found, ${isPrivate} AS private,

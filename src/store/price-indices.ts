@@ -12,18 +12,20 @@ export interface PriceIndexSummary {
   lastMonth: string;
 }
 
-/** Loads a series, replacing whatever of the same series was held, in the caller's transaction. */
-export async function savePriceSeries(tx: Sql, s: PriceSeries, fileName: string) {
-  await tx.query('DELETE FROM price_indices WHERE series = $1', [s.series]);
-  await tx.query(
-    'INSERT INTO price_indices (series, title, release_date, file_name) VALUES ($1, $2, $3, $4)',
-    [s.series, s.title, s.releaseDate ?? null, fileName],
-  );
-  await tx.query(
-    `INSERT INTO price_index_points (series, period, value)
-     SELECT $1, p.period, p.value FROM unnest($2::text[], $3::numeric[]) AS p(period, value)`,
-    [s.series, s.points.map((p) => p.period), s.points.map((p) => p.value)],
-  );
+/** Loads a series, replacing whatever of the same series was held: all of it or, if stopped, none. */
+export async function savePriceSeries(sql: Sql, s: PriceSeries, fileName: string) {
+  await sql.transaction(async (tx) => {
+    await tx.query('DELETE FROM price_indices WHERE series = $1', [s.series]);
+    await tx.query(
+      'INSERT INTO price_indices (series, title, release_date, file_name) VALUES ($1, $2, $3, $4)',
+      [s.series, s.title, s.releaseDate ?? null, fileName],
+    );
+    await tx.query(
+      `INSERT INTO price_index_points (series, period, value)
+       SELECT $1, p.period, p.value FROM unnest($2::text[], $3::numeric[]) AS p(period, value)`,
+      [s.series, s.points.map((p) => p.period), s.points.map((p) => p.value)],
+    );
+  });
 }
 
 export async function listPriceIndices(sql: Sql): Promise<PriceIndexSummary[]> {

@@ -1,3 +1,4 @@
+import { EVIDENCE_STATUSES, REALISED_STATUSES } from '../domain/benefits.js';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,6 +61,8 @@ const labels: Record<string, Record<string, string>> = {
   governanceRole: GOVERNANCE_ROLES,
   stage: PROJECT_STAGES,
   savingsStatus: SAVINGS_STATUSES,
+  evidenceStatus: EVIDENCE_STATUSES,
+  realisedStatus: REALISED_STATUSES,
   service: SERVICES,
   spendField: SPEND_FIELDS,
   linkReason: LINK_REASONS,

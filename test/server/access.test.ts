@@ -11,6 +11,7 @@ import { POLICIES } from '../../src/server/policies.js';
 import { SpendImportQueue } from '../../src/services/import-queue.js';
 import { importSpendFile } from '../../src/services/import-spend.js';
 import { addNoteRecord } from '../../src/services/records.js';
+import { saveBenefitsPlanRecord } from '../../src/services/benefits.js';
 import type { Database } from '../../src/store/db.js';
 import { getPartnership, savePartnership } from '../../src/store/partnerships.js';
 import { getUser, listApiTokens } from '../../src/store/users.js';
@@ -84,6 +85,7 @@ const siteAdministrators = new Set<Role>(['site administrator']);
 
 interface Fixture {
   caseId: number;
+  planId: number;
   newsId: number;
   draftEditionId: number;
   projectId: number;
@@ -166,6 +168,15 @@ forEachDatabase('authorisation matrix', (database) => {
       { partnership: P },
     );
     const caseId = await makeBusinessCase(db, { name: `${SECRET}CASE` });
+    const planId = await saveBenefitsPlanRecord(db, TESTER, P, {
+      name: `${SECRET}PLAN`,
+      goLive: '2024-04',
+      baselineFrom: '2023-04',
+      baselineTo: '2024-03',
+      measures: [{ kind: 'category', value: '27' }],
+      partners: [{ bodyCode: MEMBER, plannedPence: [4_200_000] }],
+      confidential: true,
+    });
     await addNoteRecord(db, TESTER, P, `${SECRET}NOTE about the chief executive's contract`);
     work = mkdtempSync(join(tmpdir(), 'pathfinder-access-'));
     const file = writeSpendFile(work, 'wychavon.csv', [
@@ -195,6 +206,7 @@ forEachDatabase('authorisation matrix', (database) => {
     });
     fixture = {
       caseId,
+      planId,
       projectId,
       importId,
       jobId: job.id,
@@ -303,6 +315,8 @@ forEachDatabase('authorisation matrix', (database) => {
     { route: 'GET /api/v1/partnerships/:slug', url: () => `/api/v1/partnerships/${P}`, allowed: everyone },
     { route: 'GET /api/v1/projects', url: () => `/api/v1/projects?partnership=${P}`, allowed: everyone },
     { route: 'GET /api/v1/business-cases', url: () => '/api/v1/business-cases', allowed: everyone },
+    { route: 'GET /api/v1/benefits', url: () => `/api/v1/benefits?partnership=${P}`, allowed: everyone },
+    { route: 'GET /api/v1/price-indices', url: () => '/api/v1/price-indices', allowed: everyone },
     { route: 'GET /api/v1/suppliers', url: () => '/api/v1/suppliers', allowed: everyone },
     { route: 'GET /api/v1/suppliers/:id', url: () => '/api/v1/suppliers/1', allowed: everyone },
     { route: 'GET /api/v1/supplier-reviews', url: () => '/api/v1/supplier-reviews', allowed: everyone },
@@ -311,6 +325,25 @@ forEachDatabase('authorisation matrix', (database) => {
     { route: 'GET /api/v1/addressable', url: () => '/api/v1/addressable', allowed: everyone },
 
     // Private to the partnership's members
+    // A confidential benefits plan: members only; its true-up works from the private business case.
+    { route: 'GET /benefits/:id', url: (f) => `/benefits/${f.planId}`, allowed: readers },
+    {
+      route: 'GET /benefits/:id/export',
+      url: (f) => `/benefits/${f.planId}/export?format=csv`,
+      allowed: readers,
+    },
+    {
+      route: 'GET /benefits/:id/true-up',
+      url: (f) => `/benefits/${f.planId}/true-up?year=1`,
+      allowed: readers,
+    },
+    { route: 'GET /api/v1/benefits/:id', url: (f) => `/api/v1/benefits/${f.planId}`, allowed: readers },
+    {
+      route: 'POST /api/v1/benefits/:id/true-up',
+      url: (f) => `/api/v1/benefits/${f.planId}/true-up`,
+      allowed: readers,
+      payload: { year: 1 },
+    },
     { route: 'GET /api/v1/projects/:id', url: (f) => `/api/v1/projects/${f.projectId}`, allowed: readers },
     { route: 'GET /business-cases/:id', url: (f) => `/business-cases/${f.caseId}`, allowed: readers },
     {
@@ -630,6 +663,48 @@ forEachDatabase('authorisation matrix', (database) => {
       route: 'DELETE /api/v1/business-cases/:id',
       url: async () => `/api/v1/business-cases/${await makeBusinessCase(db())}`,
       allowed: memberEditors,
+    },
+    {
+      route: 'GET /partnerships/:slug/benefits/new',
+      url: () => `/partnerships/${P}/benefits/new`,
+      allowed: memberEditors,
+    },
+    {
+      route: 'POST /partnerships/:slug/benefits/new',
+      url: () => `/partnerships/${P}/benefits/new`,
+      allowed: memberEditors,
+      payload: {},
+    },
+    { route: 'GET /benefits/:id/edit', url: (f) => `/benefits/${f.planId}/edit`, allowed: memberEditors },
+    {
+      route: 'POST /benefits/:id/edit',
+      url: (f) => `/benefits/${f.planId}/edit`,
+      allowed: memberEditors,
+      payload: {},
+    },
+    {
+      route: 'POST /benefits/:id/savings',
+      url: (f) => `/benefits/${f.planId}/savings`,
+      allowed: memberEditors,
+      payload: {},
+    },
+    {
+      route: 'POST /api/v1/partnerships/:slug/benefits',
+      url: () => `/api/v1/partnerships/${P}/benefits`,
+      allowed: memberEditors,
+      payload: {},
+    },
+    {
+      route: 'PUT /api/v1/benefits/:id',
+      url: (f) => `/api/v1/benefits/${f.planId}`,
+      allowed: memberEditors,
+      payload: {},
+    },
+    {
+      route: 'PUT /api/v1/benefits/:id/savings',
+      url: (f) => `/api/v1/benefits/${f.planId}/savings`,
+      allowed: memberEditors,
+      payload: {},
     },
     // A spare token each time, so that the role's own token keeps working for the cases after.
     { route: 'GET /account/tokens/:id/revoke', url: spareToken, allowed: signedIn },

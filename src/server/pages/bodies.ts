@@ -1,3 +1,4 @@
+import { benefitsReports, partnerTotals } from '../../services/benefits.js';
 import { signedIn } from '../access.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { canEditBodySpend, canEditDirectory, FULL_ACCESS, membership } from '../../domain/access.js';
@@ -139,7 +140,7 @@ export async function showBody(
   const body = await getBody(db, code);
   const viewer = reply.request.viewer;
   const m = membership(viewer);
-  const [partnerships, projects, predecessors, imports, history, news, picture] = await Promise.all([
+  const [partnerships, projects, predecessors, imports, history, news, picture, plans] = await Promise.all([
     listPartnerships(db, { member: body.code }, { page: 1, perPage: 200 }, m),
     listProjects(db, { body: body.code }, m),
     listPredecessors(db, body.code),
@@ -147,6 +148,7 @@ export async function showBody(
     changesTo(db, viewer, { recordType: 'body', recordKey: body.code }),
     listNewsItems(db, { body: body.code, limit: 20 }),
     bodyPicture(db, body.code),
+    benefitsReports(db, m, { bodyCode: body.code }),
   ]);
   return page(reply, 'bodies/show.njk', {
     title: body.name,
@@ -161,6 +163,8 @@ export async function showBody(
     changes: history,
     news,
     picture,
+    // What the body has saved through each plan it is a partner in.
+    plans: plans.map((r) => ({ plan: r.plan, totals: partnerTotals(r, body.code) })),
     canEdit: canEditDirectory(viewer),
     canImport: canEditBodySpend(viewer, body.code),
     errors: {},

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { membership } from '../../domain/access.js';
+import { benefitsReports, benefitsTotals } from '../../services/benefits.js';
 import { dashboard } from '../../store/dashboard.js';
 import type { Database } from '../../store/db.js';
 import { hasSyntheticSpend } from '../../store/spend.js';
@@ -13,6 +14,7 @@ export function dashboardPages(app: FastifyInstance, db: Database) {
       section: 'dashboard',
       flash: flash(request.query),
       synthetic: await hasSyntheticSpend(db),
+      benefits: benefitsTotals(await benefitsReports(db, membership(request.viewer), {})),
       ...(await dashboard(db, membership(request.viewer))),
     }),
   );

@@ -46,6 +46,8 @@ const DONE: Record<string, string> = {
   'category-confirmed': 'The category has been saved',
   'exclusion-confirmed': 'Your decision has been saved and the figures recounted',
   'business-case-saved': 'The business case has been saved',
+  'plan-saved': 'The benefits plan has been saved',
+  'saving-recorded': 'The realised saving has been recorded',
   'signed-out': 'You have signed out',
   'password-set': 'Your password has been set: sign in with it now',
   'token-revoked': 'The API token has been revoked: scripts using it can no longer sign in',

@@ -31,6 +31,7 @@ import { listNewsItems } from '../../store/news.js';
 import { getPartnership, listPartnerships } from '../../store/partnerships.js';
 import { getProject } from '../../store/projects.js';
 import { recentOpportunityReport } from '../../services/opportunities.js';
+import { benefitsReports, benefitsTotals } from '../../services/benefits.js';
 import { listBusinessCases } from '../../store/business-cases.js';
 import { confirmPage } from '../confirm.js';
 import { page } from '../page.js';
@@ -86,12 +87,15 @@ export function partnershipPages(app: FastifyInstance, db: Database) {
     const p = await getPartnership(db, slug, membership(viewer));
     const codes = p.members.map((m) => m.bodyCode);
     const member = canReadPrivate(viewer, codes);
+    const benefits = await benefitsReports(db, membership(viewer), { partnership: p.slug });
     return page(reply, 'partnerships/show.njk', {
       title: p.name,
       section: 'partnerships',
       breadcrumbs: [{ text: 'Partnerships', href: '/partnerships' }],
       p,
       savings: savingsTotals(p.savingsClaims),
+      benefits,
+      benefitsTotals: benefitsTotals(benefits),
       funding: p.fundingAwards.reduce((sum, f) => sum + f.amountPence, 0),
       opportunities: p.members.length
         ? await recentOpportunityReport(db, { partnership: p.slug })

@@ -1,0 +1,290 @@
+/**
+ * Benefits plans on the web: a plan's evidence by partner and year, with the payments behind each
+ * figure a click away; recording a realised saving; the annual true-up; starting a plan by hand or
+ * from a business case at go-live.
+ */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { FULL_ACCESS } from '../../domain/access.js';
+import { InputError } from '../../domain/errors.js';
+import { formatPounds, parsePounds } from '../../domain/money.js';
+import { businessCaseId, recordNumber } from '../../domain/queries.js';
+import { parseInput } from '../../domain/validation.js';
+import { actorOf } from '../../services/accounts.js';
+import {
+  benefitsReport,
+  benefitsTables,
+  planFromBusinessCase,
+  planTrueUp,
+  recordRealisedSaving,
+  saveBenefitsPlanRecord,
+} from '../../services/benefits.js';
+import type { BenefitsPlanInput } from '../../domain/benefits.js';
+import type { TrueUp } from '../../domain/business-case/true-up.js';
+import type { Database } from '../../store/db.js';
+import { getPartnership } from '../../store/partnerships.js';
+import { readablePlan, signedIn } from '../access.js';
+import { sendTables } from '../downloads.js';
+import { type Form, formErrors, problemsOf } from '../forms.js';
+import { page } from '../page.js';
+import { flash } from './paging.js';
+
+type ById = { Params: { id: string } };
+type BySlug = { Params: { slug: string } };
+const planId = recordNumber('A benefits plan number is a whole number');
+const exportQuery = z.object({ format: z.enum(['csv', 'xlsx']).default('csv') });
+const priceYear = z.object({
+  prices: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.coerce.number().int().min(1900).max(2100).optional(),
+  ),
+});
+
+const text = (v: Form[string]) => (Array.isArray(v) ? v[0] : v)?.trim() ?? '';
+
+/** "£500,000, 800k" → pence by year; a part that is not an amount is kept as NaN for the schema to refuse. */
+const amountsByYear = (v: string) =>
+  v
+    .split(/[;\n]|,(?!\d{3}\b)/)
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => parsePounds(s) ?? NaN);
+
+/** A plan's form: its fields flat, each member's planned savings as "£500,000, £800,000". */
+function planToForm(p: Partial<BenefitsPlanInput>, codes: string[]): Form {
+  const planned = new Map(p.partners?.map((x) => [x.bodyCode, x.plannedPence]) ?? []);
+  return {
+    name: p.name ?? '',
+    goLive: p.goLive ?? '',
+    baselineFrom: p.baselineFrom ?? '',
+    baselineTo: p.baselineTo ?? '',
+    suppliers: (p.measures ?? [])
+      .filter((m) => m.kind === 'supplier')
+      .map((m) => m.value)
+      .join(', '),
+    category: p.measures?.find((m) => m.kind === 'category')?.value ?? '',
+    confidential: p.confidential ? 'yes' : '',
+    businessCaseId: p.businessCaseId?.toString() ?? '',
+    projectId: p.projectId?.toString() ?? '',
+    ...Object.fromEntries(
+      codes.map((c) => [`planned-${c}`, (planned.get(c) ?? []).map(formatPounds).join(', ')]),
+    ),
+  };
+}
+
+function planFromForm(f: Form, codes: string[]) {
+  const number = (v: string) => (v ? Number(v) : undefined);
+  return {
+    name: text(f.name),
+    goLive: text(f.goLive),
+    baselineFrom: text(f.baselineFrom),
+    baselineTo: text(f.baselineTo),
+    measures: [
+      ...text(f.suppliers)
+        .split(/[\s,]+/)
+        .filter(Boolean)
+        .map((value) => ({ kind: 'supplier', value })),
+      ...(text(f.category) ? [{ kind: 'category', value: text(f.category) }] : []),
+    ],
+    partners: codes
+      .map((bodyCode) => ({ bodyCode, plannedPence: amountsByYear(text(f[`planned-${bodyCode}`])) }))
+      .filter((p) => p.plannedPence.length),
+    confidential: text(f.confidential) === 'yes',
+    businessCaseId: number(text(f.businessCaseId)),
+    projectId: number(text(f.projectId)),
+  };
+}
+
+export function benefitsPages(app: FastifyInstance, db: Database) {
+  const form = async (reply: FastifyReply, slug: string, context: Record<string, unknown>) => {
+    const p = await getPartnership(db, slug, FULL_ACCESS);
+    return page(reply, 'benefits/form.njk', {
+      section: 'partnerships',
+      breadcrumbs: [
+        { text: 'Partnerships', href: '/partnerships' },
+        { text: p.name, href: `/partnerships/${slug}` },
+      ],
+      p,
+      errors: {},
+      ...context,
+    });
+  };
+  const save = async (
+    reply: FastifyReply,
+    slug: string,
+    f: Form,
+    context: Record<string, unknown>,
+    id?: number,
+  ) => {
+    const p = await getPartnership(db, slug, FULL_ACCESS);
+    const codes = p.members.map((m) => m.bodyCode);
+    try {
+      const saved = await saveBenefitsPlanRecord(
+        db,
+        actorOf(signedIn(reply.request)),
+        slug,
+        planFromForm(f, codes),
+        id,
+      );
+      return reply.redirect(`/benefits/${saved}?done=plan-saved`, 303);
+    } catch (error) {
+      const problems = problemsOf(error, 'name');
+      if (!problems) throw error;
+      // A partner's years are one field on the form: "partners.0.plannedPence.1" is its box.
+      const named = problems.map((x) => {
+        const m = /^partners\.(\d+)\./.exec(x.field);
+        const partner = m ? planFromForm(f, codes).partners[Number(m[1])] : undefined;
+        return partner ? { ...x, field: `planned-${partner.bodyCode}` } : x;
+      });
+      return form(reply.status(422), slug, { ...context, values: f, ...formErrors(named) });
+    }
+  };
+
+  app.get<BySlug>('/partnerships/:slug/benefits/new', async (request, reply) => {
+    const { slug } = request.params;
+    const p = await getPartnership(db, slug, FULL_ACCESS);
+    const codes = p.members.map((m) => m.bodyCode);
+    const query = request.query as Record<string, string>;
+    const fromCase = query.businessCase
+      ? await planFromBusinessCase(db, slug, parseInput(businessCaseId, query.businessCase, 'business case'))
+      : {};
+    return form(reply, slug, {
+      title: 'Start a benefits plan',
+      action: `/partnerships/${slug}/benefits/new`,
+      values: planToForm(fromCase, codes),
+      fromCase: 'businessCaseId' in fromCase,
+    });
+  });
+  app.post<BySlug>('/partnerships/:slug/benefits/new', async (request, reply) =>
+    save(reply, request.params.slug, request.body as Form, {
+      title: 'Start a benefits plan',
+      action: `/partnerships/${request.params.slug}/benefits/new`,
+    }),
+  );
+  app.get<ById>('/benefits/:id/edit', async (request, reply) => {
+    const { plan } = await readablePlan(db, request.viewer, parseInput(planId, request.params.id, 'plan'));
+    const p = await getPartnership(db, plan.partnershipSlug, FULL_ACCESS);
+    return form(reply, plan.partnershipSlug, {
+      title: `Change ${plan.input.name}`,
+      action: `/benefits/${plan.id}/edit`,
+      values: planToForm(
+        plan.input,
+        p.members.map((m) => m.bodyCode),
+      ),
+    });
+  });
+  app.post<ById>('/benefits/:id/edit', async (request, reply) => {
+    const { plan } = await readablePlan(db, request.viewer, parseInput(planId, request.params.id, 'plan'));
+    return save(
+      reply,
+      plan.partnershipSlug,
+      request.body as Form,
+      { title: `Change ${plan.input.name}`, action: `/benefits/${plan.id}/edit` },
+      plan.id,
+    );
+  });
+
+  const show = async (reply: FastifyReply, id: number, context: Record<string, unknown>) => {
+    const { plan, member, canEdit } = await readablePlan(db, reply.request.viewer, id);
+    const { prices } = parseInput(priceYear, reply.request.query ?? {}, 'prices');
+    const report = await benefitsReport(db, plan, { priceYear: prices });
+    const most = Math.max(
+      1,
+      ...report.partners.flatMap((p) =>
+        p.years.flatMap((y) => [y.plannedPence, y.recorded?.amountPence ?? 0, y.seenPence ?? 0]),
+      ),
+    );
+    return page(reply, 'benefits/show.njk', {
+      title: plan.input.name,
+      section: 'partnerships',
+      breadcrumbs: [
+        { text: 'Partnerships', href: '/partnerships' },
+        { text: plan.partnershipName, href: `/partnerships/${plan.partnershipSlug}` },
+      ],
+      r: report,
+      member,
+      canEdit,
+      /** Bar widths out of 300 for the chart of planned against recorded and seen. */
+      width: (pence: number | undefined) => Math.max(0, Math.round((300 * (pence ?? 0)) / most)),
+      errors: {},
+      values: {},
+      ...context,
+    });
+  };
+  app.get<ById>('/benefits/:id', async (request, reply) =>
+    show(reply, parseInput(planId, request.params.id, 'plan'), { flash: flash(request.query) }),
+  );
+  app.post<ById>('/benefits/:id/savings', async (request, reply) => {
+    const id = parseInput(planId, request.params.id, 'plan');
+    const f = request.body as Form;
+    const amountPence = parsePounds(text(f.amount));
+    try {
+      await recordRealisedSaving(db, actorOf(signedIn(request)), id, {
+        bodyCode: text(f.bodyCode),
+        year: Number(text(f.year)) || 0,
+        amountPence: amountPence ?? NaN,
+        status: text(f.status) || 'claimed',
+        evidence: text(f.evidence),
+        confirmedBy: text(f.confirmedBy),
+      });
+    } catch (error) {
+      const problems = problemsOf(error, 'amount');
+      if (!problems) throw error;
+      const fields = problems.map((x) => (x.field === 'amountPence' ? { ...x, field: 'amount' } : x));
+      return show(reply.status(422), id, { values: f, ...formErrors(fields) });
+    }
+    return reply.redirect(`/benefits/${id}?done=saving-recorded#savings`, 303);
+  });
+  app.get<ById>('/benefits/:id/export', async (request, reply) => {
+    const id = parseInput(planId, request.params.id, 'plan');
+    const { plan } = await readablePlan(db, request.viewer, id);
+    const { format } = parseInput(exportQuery, request.query, 'export');
+    const { prices } = parseInput(priceYear, request.query, 'prices');
+    return sendTables(
+      reply,
+      benefitsTables(await benefitsReport(db, plan, { priceYear: prices })),
+      format,
+      `pathfinder-benefits-${id}`,
+    );
+  });
+  app.get<ById>('/benefits/:id/true-up', async (request, reply) => {
+    const id = parseInput(planId, request.params.id, 'plan');
+    const { plan } = await readablePlan(db, request.viewer, id);
+    const q = request.query as Form;
+    const codes = plan.input.partners.map((p) => p.bodyCode);
+    const number = (v: string) => (v === '' ? undefined : Number(v.replace(/,/g, '')));
+    let result: TrueUp | undefined;
+    let errors: Record<string, unknown> = { errors: {} };
+    if (text(q.year)) {
+      try {
+        result = await planTrueUp(db, plan, {
+          year: Number(text(q.year)),
+          ...(text(q.running) ? { runningPence: parsePounds(text(q.running)) ?? NaN } : {}),
+          partners: codes.map((bodyCode) => ({
+            bodyCode,
+            ...(text(q[`driver-${bodyCode}`]) ? { driver: number(text(q[`driver-${bodyCode}`])) } : {}),
+            ...(text(q[`population-${bodyCode}`])
+              ? { population: number(text(q[`population-${bodyCode}`])) }
+              : {}),
+          })),
+        });
+      } catch (error) {
+        if (!(error instanceof InputError)) throw error;
+        errors = formErrors(problemsOf(error, 'year') ?? []);
+      }
+    }
+    return page(reply.status(result || !text(q.year) ? 200 : 422), 'benefits/true-up.njk', {
+      title: `True-up: ${plan.input.name}`,
+      section: 'partnerships',
+      breadcrumbs: [
+        { text: plan.partnershipName, href: `/partnerships/${plan.partnershipSlug}` },
+        { text: plan.input.name, href: `/benefits/${plan.id}` },
+      ],
+      plan,
+      codes,
+      values: q,
+      result,
+      ...errors,
+    });
+  });
+}
