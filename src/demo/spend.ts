@@ -9,6 +9,7 @@ import type { SpendItem, SpendRow } from '../domain/spend.js';
 import { refreshSpendAnalysis } from '../services/spend-analysis.js';
 import type { Sql } from '../store/db.js';
 import { importSpend } from '../services/store-spend.js';
+import { seedDemoBenefits } from './benefits.js';
 
 /** The demo bodies with spend: the Greater Manchester councils, the Tri-Council and Wychavon–Malvern. */
 export const DEMO_SPEND_BODIES: Record<string, number> = {
@@ -248,5 +249,6 @@ export async function seedDemoSpend(db: Sql): Promise<number> {
     stored += report.accepted;
   }
   await refreshSpendAnalysis(db);
+  await seedDemoBenefits(db);
   return stored;
 }

@@ -115,3 +115,14 @@ export const businessCaseId = z.coerce
   .number()
   .int()
   .positive({ message: 'A business case number is a whole number' });
+
+const blankAsNone = (v: unknown) => (v === '' ? undefined : v);
+/** Which prices a benefits plan's figures are in: a year's, by a loaded price index (its CDID). */
+export const pricesQuery = z.object({
+  prices: z
+    .preprocess(blankAsNone, z.coerce.number().int().min(1900).max(2100).optional())
+    .describe('The year whose prices spend is restated in; the latest whole year of the index by default'),
+  series: z
+    .preprocess(blankAsNone, z.string().trim().toUpperCase().max(12).optional())
+    .describe('The price index, by its CDID (D7BT); the first loaded by default'),
+});

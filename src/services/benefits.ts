@@ -12,7 +12,9 @@ import {
   type EvidenceYear,
   type PartnerEvidence,
   plannedFromCase,
+  type EvidenceStatus,
   REALISED_STATUSES,
+  type RealisedStatus,
   type RealisedSavingInput,
   realisedSavingInput,
 } from '../domain/benefits.js';
@@ -31,6 +33,7 @@ import {
   measuredSpend,
   monthsPublished,
   realisedSavings,
+  savingsReportedIn,
   saveBenefitsPlan,
   saveRealisedSaving,
   type StoredBenefitsPlan,
@@ -320,3 +323,49 @@ export const loadPriceIndexRecord = (db: Sql, actor: Actor, s: PriceSeries, file
     await savePriceSeries(tx, s, fileName);
     return s.series;
   });
+
+export interface ReportedSaving {
+  newsItemId: number;
+  planId: number;
+  planName: string;
+  bodyCode: string;
+  bodyName: string;
+  year: number;
+  amountPence: number;
+  status: RealisedStatus;
+  evidence?: { status: EvidenceStatus; words: string; seenPence?: number };
+}
+
+/**
+ * The realised savings news items report, each with what published spend shows for its partner and
+ * year: what a news item's page and the news summary cite. Public plans only.
+ */
+export async function savingsInTheNews(db: Sql, newsItemIds: number[]): Promise<ReportedSaving[]> {
+  const savings = await savingsReportedIn(db, newsItemIds);
+  const reports = new Map<number, BenefitsReport>();
+  for (const id of new Set(savings.map((s) => s.planId)))
+    reports.set(id, await benefitsReport(db, await getBenefitsPlan(db, id)));
+  return savings.map((s) => {
+    const r = reports.get(s.planId) as BenefitsReport;
+    const y = r.partners.find((p) => p.bodyCode === s.bodyCode)?.years.find((x) => x.year === s.year);
+    return {
+      newsItemId: s.newsItemId as number,
+      planId: s.planId,
+      planName: r.plan.input.name,
+      bodyCode: s.bodyCode,
+      bodyName: r.names[s.bodyCode] ?? s.bodyCode,
+      year: s.year,
+      amountPence: s.amountPence,
+      status: s.status,
+      ...(y
+        ? {
+            evidence: {
+              status: y.status,
+              words: y.words,
+              ...(y.seenPence !== undefined ? { seenPence: y.seenPence } : {}),
+            },
+          }
+        : {}),
+    };
+  });
+}

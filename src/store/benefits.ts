@@ -201,3 +201,13 @@ export async function monthsPublished(
   for (const r of rows) held.set(r.bodyCode, (held.get(r.bodyCode) ?? new Set()).add(r.month));
   return held;
 }
+
+/** Realised savings that news items report, from plans that are not confidential. */
+export async function savingsReportedIn(sql: Sql, newsItemIds: number[]): Promise<StoredSaving[]> {
+  const rows = await sql.query<StoredSaving>(
+    `${SAVINGS} JOIN benefits_plans bp ON bp.id = r.plan_id
+     WHERE r.news_item_id = ANY($1::int[]) AND NOT bp.confidential ORDER BY r.news_item_id, r.plan_id, b.code, r.year`,
+    [newsItemIds],
+  );
+  return rows.map((r) => withoutNulls(r) as StoredSaving);
+}

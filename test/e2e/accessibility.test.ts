@@ -54,6 +54,11 @@ const pages = [
   '/bodies/E08000009/partners',
   '/partnerships/wychavon-malvern-hills-shared-chief-executive/business-cases/new',
   '/business-cases/1',
+  '/benefits/1',
+  '/partnerships/tri-council/benefits/new',
+  '/benefits/2',
+  '/benefits/2/true-up?year=1&population-E07000238=132000&running=%C2%A31%2C750%2C000',
+  '/partnerships/wychavon-malvern-hills-shared-chief-executive/benefits/new?businessCase=1',
   '/bodies/E08000009/spend-columns',
   '/no-such-page',
   '/account',
@@ -181,6 +186,30 @@ test(
       }),
     });
     assert.equal(made.status, 201);
+    // Its benefits plan (number 2: the demo's is 1), for the plan's page with a true-up.
+    const plan = await fetch(
+      `${base}/api/v1/partnerships/wychavon-malvern-hills-shared-chief-executive/benefits`,
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${await issueApiToken(site.db, admin!, 'accessibility plan', ['write'])}`,
+        },
+        body: JSON.stringify({
+          name: 'Shared revenues and benefits',
+          businessCaseId: 1,
+          goLive: '2023-04',
+          baselineFrom: '2022-04',
+          baselineTo: '2023-03',
+          measures: [{ kind: 'category', value: '27' }],
+          partners: SHARED_REVENUES_CASE.partners.map((p) => ({
+            bodyCode: p.bodyCode,
+            plannedPence: [15_000_000, 30_000_000],
+          })),
+        }),
+      },
+    );
+    assert.equal(plan.status, 201, await plan.text());
     // An import to remove, and a failed one, for the spend pages that show them.
     const [demoImport] = await listSpendImports(site.db, 'E08000009');
     const undated = join(work, 'undated.csv');

@@ -19,6 +19,7 @@ import { buildApp } from '../../src/server/app.js';
 import { businessCaseReport } from '../../src/services/business-case.js';
 import { importSpendFile } from '../../src/services/import-spend.js';
 import { findSupplier } from '../../src/store/suppliers.js';
+import { listNewsItems, saveEdition } from '../../src/store/news.js';
 import { asSiteAdministrator, type Client } from '../helpers/accounts.js';
 import { emptyRegister, forEachDatabase, TESTER } from '../helpers/databases.js';
 import { makeBusinessCase, type PublishedPayment, writeSpendFile } from '../helpers/factories.js';
@@ -160,6 +161,8 @@ forEachDatabase('benefits plans on the web and the API', (database) => {
     assert.equal(refused.statusCode, 422);
     assert.match(refused.body, /A verified saving needs who confirmed it/);
     assert.match(refused.body, /A verified saving needs the evidence it rests on/);
+    const [news] = await listNewsItems(database(), { partnership: P });
+    assert.ok(news);
     const recorded = await client.inject({
       method: 'POST',
       url: `/benefits/${planId}/savings`,
@@ -170,6 +173,7 @@ forEachDatabase('benefits plans on the web and the API', (database) => {
         status: 'verified',
         evidence: 'Civica invoices for 2024-25 against 2023-24',
         confirmedBy: 'Chief finance officer',
+        newsItemId: String(news.id),
       }),
     });
     assert.equal(recorded.statusCode, 303, recorded.body);
@@ -209,6 +213,17 @@ forEachDatabase('benefits plans on the web and the API', (database) => {
     assert.ok(body.body.includes(`href="/benefits/${planId}"`));
     const dashboard = await client.inject('/');
     assert.match(dashboard.body, /£55k recorded by partners against benefits plans \(£55k verified\)/);
+
+    // The news item reporting the saving cites it with what spend shows, and so does the news summary.
+    const cited =
+      /Wychavon District Council recorded £55,000 \(verified\) for year 1 of <a class="govuk-link" href="\/benefits\/\d+">Shared revenues and benefits<\/a>\. What published spend shows: evidenced \(Spend fell by £[\d,.]+ a year/;
+    assert.match((await client.inject(`/news/${news.id}`)).body, cited);
+    const edition = await saveEdition(database(), {
+      weekOf: '2024-07-01',
+      introduction: 'Savings seen.',
+      itemIds: [news.id],
+    });
+    assert.match((await client.inject(`/editions/${edition}`)).body, cited);
 
     const history = (await client.inject(`/partnerships/${P}/history?format=csv`)).body;
     assert.match(history, /Benefits plan/);

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { membership } from '../../domain/access.js';
 import { benefitsPlanInput, realisedSavingInput } from '../../domain/benefits.js';
 import { trueUpInput } from '../../domain/business-case/true-up.js';
-import { recordNumber } from '../../domain/queries.js';
+import { pricesQuery, recordNumber } from '../../domain/queries.js';
 import { actorOf } from '../../services/accounts.js';
 import {
   benefitsReport,
@@ -21,13 +21,6 @@ import { answer, bySlug, numbered, refused } from './schemas.js';
 
 const tags = ['Benefits'];
 const byPlan = numbered(recordNumber('A benefits plan number is a whole number'), 'The benefits plan number');
-const prices = z.coerce
-  .number()
-  .int()
-  .min(1900)
-  .max(2100)
-  .optional()
-  .describe('The year whose prices spend is restated in; the latest whole year of the index by default');
 const withEvidence =
   'The plan with its evidence: per partner and year, planned, recorded, the spend seen (as paid, annualised, and in one year’s prices) and its status (evidenced, not-yet-visible, contradicted, no-data) in words, with links to the payments';
 
@@ -39,10 +32,9 @@ export function benefitsApi(app: FastifyInstance, db: Database) {
     {
       schema: {
         tags,
-        querystring: z.object({
+        querystring: pricesQuery.extend({
           partnership: z.string().max(80).optional(),
           body: z.string().max(12).optional().describe('Plans this body is a partner in'),
-          prices,
         }),
         response: { 200: answer(`Benefits plans the reader may see. ${withEvidence}`), 422: refused.invalid },
       },
@@ -52,7 +44,7 @@ export function benefitsApi(app: FastifyInstance, db: Database) {
         db,
         membership(request.viewer),
         { partnership: request.query.partnership, bodyCode: request.query.body?.toUpperCase() },
-        { priceYear: request.query.prices },
+        { priceYear: request.query.prices, series: request.query.series },
       ),
     }),
   );
@@ -87,13 +79,13 @@ export function benefitsApi(app: FastifyInstance, db: Database) {
       schema: {
         tags,
         params: byPlan,
-        querystring: z.object({ prices }),
+        querystring: pricesQuery,
         response: { 200: answer(withEvidence), 404: refused.notFound, 422: refused.invalid },
       },
     },
     async (request) => {
       const { plan } = await readablePlan(db, request.viewer, request.params.id);
-      return benefitsReport(db, plan, { priceYear: request.query.prices });
+      return benefitsReport(db, plan, { priceYear: request.query.prices, series: request.query.series });
     },
   );
 

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { FULL_ACCESS } from '../../domain/access.js';
 import { InputError } from '../../domain/errors.js';
 import { formatPounds, parsePounds } from '../../domain/money.js';
-import { businessCaseId, recordNumber } from '../../domain/queries.js';
+import { businessCaseId, pricesQuery, recordNumber } from '../../domain/queries.js';
 import { parseInput } from '../../domain/validation.js';
 import { actorOf } from '../../services/accounts.js';
 import {
@@ -22,7 +22,10 @@ import {
 import type { BenefitsPlanInput } from '../../domain/benefits.js';
 import type { TrueUp } from '../../domain/business-case/true-up.js';
 import type { Database } from '../../store/db.js';
+import { listNewsItems } from '../../store/news.js';
 import { getPartnership } from '../../store/partnerships.js';
+import { hasSyntheticSpend } from '../../store/spend.js';
+import { listPriceIndices } from '../../store/price-indices.js';
 import { readablePlan, signedIn } from '../access.js';
 import { sendTables } from '../downloads.js';
 import { type Form, formErrors, problemsOf } from '../forms.js';
@@ -33,12 +36,6 @@ type ById = { Params: { id: string } };
 type BySlug = { Params: { slug: string } };
 const planId = recordNumber('A benefits plan number is a whole number');
 const exportQuery = z.object({ format: z.enum(['csv', 'xlsx']).default('csv') });
-const priceYear = z.object({
-  prices: z.preprocess(
-    (v) => (v === '' ? undefined : v),
-    z.coerce.number().int().min(1900).max(2100).optional(),
-  ),
-});
 
 const text = (v: Form[string]) => (Array.isArray(v) ? v[0] : v)?.trim() ?? '';
 
@@ -186,8 +183,8 @@ export function benefitsPages(app: FastifyInstance, db: Database) {
 
   const show = async (reply: FastifyReply, id: number, context: Record<string, unknown>) => {
     const { plan, member, canEdit } = await readablePlan(db, reply.request.viewer, id);
-    const { prices } = parseInput(priceYear, reply.request.query ?? {}, 'prices');
-    const report = await benefitsReport(db, plan, { priceYear: prices });
+    const asked = parseInput(pricesQuery, reply.request.query ?? {}, 'prices');
+    const report = await benefitsReport(db, plan, { priceYear: asked.prices, series: asked.series });
     const most = Math.max(
       1,
       ...report.partners.flatMap((p) =>
@@ -202,6 +199,20 @@ export function benefitsPages(app: FastifyInstance, db: Database) {
         { text: plan.partnershipName, href: `/partnerships/${plan.partnershipSlug}` },
       ],
       r: report,
+      asked,
+      indices: Object.fromEntries(
+        (await listPriceIndices(db)).map((i) => [i.series, `${i.series}: ${i.title}`]),
+      ),
+      synthetic: await hasSyntheticSpend(db),
+      // News items about the partnership, any of which may be the source of a saving recorded.
+      news: canEdit
+        ? Object.fromEntries(
+            (await listNewsItems(db, { partnership: plan.partnershipSlug, limit: 50 })).map((n) => [
+              String(n.id),
+              n.headline,
+            ]),
+          )
+        : {},
       member,
       canEdit,
       /** Bar widths out of 300 for the chart of planned against recorded and seen. */
@@ -226,6 +237,7 @@ export function benefitsPages(app: FastifyInstance, db: Database) {
         status: text(f.status) || 'claimed',
         evidence: text(f.evidence),
         confirmedBy: text(f.confirmedBy),
+        ...(text(f.newsItemId) ? { newsItemId: Number(text(f.newsItemId)) } : {}),
       });
     } catch (error) {
       const problems = problemsOf(error, 'amount');
@@ -239,10 +251,10 @@ export function benefitsPages(app: FastifyInstance, db: Database) {
     const id = parseInput(planId, request.params.id, 'plan');
     const { plan } = await readablePlan(db, request.viewer, id);
     const { format } = parseInput(exportQuery, request.query, 'export');
-    const { prices } = parseInput(priceYear, request.query, 'prices');
+    const asked = parseInput(pricesQuery, request.query, 'prices');
     return sendTables(
       reply,
-      benefitsTables(await benefitsReport(db, plan, { priceYear: prices })),
+      benefitsTables(await benefitsReport(db, plan, { priceYear: asked.prices, series: asked.series })),
       format,
       `pathfinder-benefits-${id}`,
     );

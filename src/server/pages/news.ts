@@ -1,3 +1,4 @@
+import { type ReportedSaving, savingsInTheNews } from '../../services/benefits.js';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { canPublishNews } from '../../domain/access.js';
@@ -151,6 +152,7 @@ export function newsPages(app: FastifyInstance, db: Database, mail: AccountMail)
       item,
       savings: savingsFigures(`${item.headline} ${item.summary}`),
       claims: await claimsSourcedFrom(db, item.url),
+      reported: await savingsInTheNews(db, [item.id]),
       changes: await changesTo(db, request.viewer, {
         recordType: 'news_item',
         recordKey: String(item.id),
@@ -263,6 +265,12 @@ export function newsPages(app: FastifyInstance, db: Database, mail: AccountMail)
       flash: flash(request.query),
       edition,
       newsroom,
+      reportedBy: byNewsItem(
+        await savingsInTheNews(
+          db,
+          edition.sections.flatMap((x) => x.items.map((i) => i.id)),
+        ),
+      ),
       deliveries: newsroom && edition.publishedAt ? await deliveryCounts(db, edition.id) : undefined,
     });
   });
@@ -272,4 +280,11 @@ export function newsPages(app: FastifyInstance, db: Database, mail: AccountMail)
     await publishEditionRecord(db, actorOf(signedIn(request)), id);
     return reply.redirect(`/editions/${id}?done=edition-published`, 303);
   });
+}
+
+/** Realised savings by the news item reporting them. */
+function byNewsItem(savings: ReportedSaving[]): Record<number, ReportedSaving[]> {
+  const by: Record<number, ReportedSaving[]> = {};
+  for (const r of savings) (by[r.newsItemId] ??= []).push(r);
+  return by;
 }
