@@ -13,6 +13,7 @@
  */
 import { z } from 'zod';
 import { bodyCode } from './bodies.js';
+import { CATEGORIES } from './categories.js';
 import { oneOf } from './codes.js';
 import type { CaseResult } from './business-case/evaluate.js';
 import type { Prices } from './price-index.js';
@@ -45,11 +46,22 @@ const signedPence = z
   .min(-1e15)
   .max(1e15, { message: 'The amount is too large' });
 
-export const measureInput = z.object({
-  kind: oneOf(MEASURE_KINDS, 'Choose a supplier or a category'),
-  /** A supplier's number or a category's code. */
-  value: text(20).min(1, { message: 'Choose the supplier or category' }),
-});
+export const measureInput = z
+  .object({
+    kind: oneOf(MEASURE_KINDS, 'Choose a supplier or a category'),
+    /** A supplier's number or a category's code. */
+    value: text(20).min(1, { message: 'Choose the supplier or category' }),
+  })
+  .superRefine((m, ctx) => {
+    if (m.kind === 'category' && !(m.value in CATEGORIES))
+      ctx.addIssue({ code: 'custom', path: ['value'], message: `${m.value} is not a category code` });
+    if (m.kind === 'supplier' && !/^[1-9]\d{0,8}$/.test(m.value))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['value'],
+        message: 'A supplier’s number is a whole number, like 123',
+      });
+  });
 export type Measure = z.output<typeof measureInput>;
 
 export const benefitsPlanInput = z
@@ -196,6 +208,8 @@ export interface EvidenceInput {
   recorded: Pick<RealisedSaving, 'bodyCode' | 'year' | 'amountPence' | 'status'>[];
   /** The latest month that has begun: later years are not shown. */
   thisMonth: string;
+  /** Why spend cannot be measured at all (a supplier the plan names is no longer held): every year says so. */
+  unmeasurable?: string | undefined;
 }
 
 /** Per partner and year: planned, recorded, the change seen in spend, and what it amounts to. */
@@ -242,7 +256,9 @@ export function benefitsEvidence(e: EvidenceInput, pounds: (pence: number) => st
       const before = e.prices ? baseline.realAnnualPence : baseline.annualPence;
       const after = e.prices ? spend.realAnnualPence : spend.annualPence;
       const seenPence = before !== undefined && after !== undefined ? before - after : undefined;
-      const { status, words } = judge(plannedPence, seenPence, baseline, spend, inPrices, pounds);
+      const { status, words } = e.unmeasurable
+        ? { status: 'no-data' as const, words: e.unmeasurable }
+        : judge(plannedPence, seenPence, baseline, spend, inPrices, pounds);
       years.push({
         year,
         spend,

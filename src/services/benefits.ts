@@ -19,6 +19,7 @@ import {
   realisedSavingInput,
 } from '../domain/benefits.js';
 import { CATEGORIES } from '../domain/categories.js';
+import { today } from '../domain/dates.js';
 import { InputError, NotFoundError } from '../domain/errors.js';
 import { formatPounds } from '../domain/money.js';
 import { pricesIn, type PriceSeries } from '../domain/price-index.js';
@@ -74,7 +75,8 @@ export interface ReportOptions {
   thisMonth?: string | undefined;
 }
 
-const thisMonthNow = () => new Date().toISOString().slice(0, 7);
+/** This month in UK time, which is what a council's year runs by. */
+const thisMonthNow = () => today().slice(0, 7);
 
 /** The latest year with a whole year's figure in the series. */
 function latestYear(s: PriceSeries): number | undefined {
@@ -98,7 +100,7 @@ export async function benefitsReport(
   if (options.priceYear !== undefined && !prices)
     throw new InputError('There is no price index for that year', [
       {
-        field: 'priceYear',
+        field: 'prices',
         message: `The ${series?.series ?? 'loaded'} index has no figure for ${options.priceYear}`,
       },
     ]);
@@ -112,8 +114,20 @@ export async function benefitsReport(
       p.measures.filter((m) => m.kind === 'supplier').map((m) => Number(m.value)),
     ),
   ]);
+  // A supplier regrouped away since the plan was made would read as spend falling to nothing.
+  const gone = p.measures.filter((m) => m.kind === 'supplier' && !suppliers.has(Number(m.value)));
   const partners = benefitsEvidence(
-    { plan: p, spend, held, prices, recorded: savings, thisMonth },
+    {
+      plan: p,
+      spend,
+      held,
+      prices,
+      recorded: savings,
+      thisMonth,
+      unmeasurable: gone.length
+        ? `Supplier ${gone.map((m) => m.value).join(', ')} is no longer held (merged or regrouped): choose the supplier again in the plan`
+        : undefined,
+    },
     formatPounds,
   );
   const measures = p.measures.map((m) => ({

@@ -72,6 +72,24 @@ export async function saveBenefitsPlan(
   };
   await belongs('projects', input.projectId, 'projectId');
   await belongs('business_cases', input.businessCaseId, 'businessCaseId');
+  const suppliers = input.measures.flatMap((m, i) =>
+    m.kind === 'supplier' ? [[Number(m.value), i] as const] : [],
+  );
+  const held = new Set(
+    (
+      await sql.query<{ id: number }>('SELECT id FROM suppliers WHERE id = ANY($1::int[])', [
+        suppliers.map(([id]) => id),
+      ])
+    ).map((r) => r.id),
+  );
+  const missing = suppliers.filter(([id]) => !held.has(id));
+  if (missing.length)
+    throw new InputError('A supplier the plan names is not held', [
+      ...missing.map(([id, i]) => ({
+        field: `measures.${i}.value`,
+        message: `No supplier has the number ${id}`,
+      })),
+    ]);
   const unknown = await sql.query<{ code: string }>(
     `SELECT c AS code FROM unnest($1::text[]) c WHERE NOT EXISTS (SELECT 1 FROM bodies WHERE code = c)`,
     [input.partners.map((p) => p.bodyCode)],
