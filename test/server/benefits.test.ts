@@ -84,7 +84,7 @@ forEachDatabase('benefits plans on the web and the API', (database) => {
     const wychavon = planned.find((p) => p.bodyCode === WYCHAVON)?.plannedPence as number[];
     assert.equal(wychavon.length, 5);
     assert.ok(
-      page.body.includes(`value="${wychavon.map(formatPounds).join(', ')}"`),
+      page.body.includes(`value="${wychavon.map(formatPounds).join('; ')}"`),
       'the form carries the case’s figures',
     );
 

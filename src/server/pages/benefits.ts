@@ -24,6 +24,7 @@ import type { TrueUp } from '../../domain/business-case/true-up.js';
 import type { Database } from '../../store/db.js';
 import { listNewsItems } from '../../store/news.js';
 import { getPartnership } from '../../store/partnerships.js';
+import { bodiesByCode } from '../../store/bodies.js';
 import { hasSyntheticSpend } from '../../store/spend.js';
 import { listPriceIndices } from '../../store/price-indices.js';
 import { readablePlan, signedIn } from '../access.js';
@@ -48,8 +49,7 @@ const amountsByYear = (v: string) =>
     .map((s) => parsePounds(s) ?? NaN);
 
 /** A plan's form: its fields flat, each member's planned savings as "£500,000, £800,000". */
-function planToForm(p: Partial<BenefitsPlanInput>, codes: string[]): Form {
-  const planned = new Map(p.partners?.map((x) => [x.bodyCode, x.plannedPence]) ?? []);
+function planToForm(p: Partial<BenefitsPlanInput>): Form {
   return {
     name: p.name ?? '',
     goLive: p.goLive ?? '',
@@ -64,12 +64,15 @@ function planToForm(p: Partial<BenefitsPlanInput>, codes: string[]): Form {
     businessCaseId: p.businessCaseId?.toString() ?? '',
     projectId: p.projectId?.toString() ?? '',
     ...Object.fromEntries(
-      codes.map((c) => [`planned-${c}`, (planned.get(c) ?? []).map(formatPounds).join(', ')]),
+      (p.partners ?? []).map((x) => [`planned-${x.bodyCode}`, x.plannedPence.map(formatPounds).join('; ')]),
     ),
   };
 }
 
-function planFromForm(f: Form, codes: string[]) {
+/** The partners a plan's form has a box for: each `planned-CODE` field. */
+const codesIn = (f: Form) => Object.keys(f).flatMap((k) => (k.startsWith('planned-') ? [k.slice(8)] : []));
+
+function planFromForm(f: Form) {
   const number = (v: string) => (v ? Number(v) : undefined);
   return {
     name: text(f.name),
@@ -83,7 +86,7 @@ function planFromForm(f: Form, codes: string[]) {
         .map((value) => ({ kind: 'supplier', value })),
       ...(text(f.category) ? [{ kind: 'category', value: text(f.category) }] : []),
     ],
-    partners: codes
+    partners: codesIn(f)
       .map((bodyCode) => ({ bodyCode, plannedPence: amountsByYear(text(f[`planned-${bodyCode}`])) }))
       .filter((p) => p.plannedPence.length),
     confidential: text(f.confidential) === 'yes',
@@ -93,8 +96,14 @@ function planFromForm(f: Form, codes: string[]) {
 }
 
 export function benefitsPages(app: FastifyInstance, db: Database) {
-  const form = async (reply: FastifyReply, slug: string, context: Record<string, unknown>) => {
+  /**
+   * The plan's form: a box for each member of the partnership, and for each other body the values
+   * name (a partner of the business case or of the plan that is not a member).
+   */
+  const form = async (reply: FastifyReply, slug: string, values: Form, context: Record<string, unknown>) => {
     const p = await getPartnership(db, slug, FULL_ACCESS);
+    const codes = [...new Set([...p.members.map((m) => m.bodyCode), ...codesIn(values)])];
+    const names = new Map((await bodiesByCode(db, codes)).map((b) => [b.code, b.name]));
     return page(reply, 'benefits/form.njk', {
       section: 'partnerships',
       breadcrumbs: [
@@ -102,6 +111,8 @@ export function benefitsPages(app: FastifyInstance, db: Database) {
         { text: p.name, href: `/partnerships/${slug}` },
       ],
       p,
+      partners: codes.map((code) => ({ code, name: names.get(code) ?? code })),
+      values,
       errors: {},
       ...context,
     });
@@ -113,14 +124,12 @@ export function benefitsPages(app: FastifyInstance, db: Database) {
     context: Record<string, unknown>,
     id?: number,
   ) => {
-    const p = await getPartnership(db, slug, FULL_ACCESS);
-    const codes = p.members.map((m) => m.bodyCode);
     try {
       const saved = await saveBenefitsPlanRecord(
         db,
         actorOf(signedIn(reply.request)),
         slug,
-        planFromForm(f, codes),
+        planFromForm(f),
         id,
       );
       return reply.redirect(`/benefits/${saved}?done=plan-saved`, 303);
@@ -128,27 +137,24 @@ export function benefitsPages(app: FastifyInstance, db: Database) {
       const problems = problemsOf(error, 'name');
       if (!problems) throw error;
       // A partner's years are one field on the form: "partners.0.plannedPence.1" is its box.
+      const partners = planFromForm(f).partners;
       const named = problems.map((x) => {
-        const m = /^partners\.(\d+)\./.exec(x.field);
-        const partner = m ? planFromForm(f, codes).partners[Number(m[1])] : undefined;
+        const partner = partners[Number(/^partners\.(\d+)\./.exec(x.field)?.[1] ?? NaN)];
         return partner ? { ...x, field: `planned-${partner.bodyCode}` } : x;
       });
-      return form(reply.status(422), slug, { ...context, values: f, ...formErrors(named) });
+      return form(reply.status(422), slug, f, { ...context, ...formErrors(named) });
     }
   };
 
   app.get<BySlug>('/partnerships/:slug/benefits/new', async (request, reply) => {
     const { slug } = request.params;
-    const p = await getPartnership(db, slug, FULL_ACCESS);
-    const codes = p.members.map((m) => m.bodyCode);
     const query = request.query as Record<string, string>;
     const fromCase = query.businessCase
       ? await planFromBusinessCase(db, slug, parseInput(businessCaseId, query.businessCase, 'business case'))
       : {};
-    return form(reply, slug, {
+    return form(reply, slug, planToForm(fromCase), {
       title: 'Start a benefits plan',
       action: `/partnerships/${slug}/benefits/new`,
-      values: planToForm(fromCase, codes),
       fromCase: 'businessCaseId' in fromCase,
     });
   });
@@ -160,14 +166,9 @@ export function benefitsPages(app: FastifyInstance, db: Database) {
   );
   app.get<ById>('/benefits/:id/edit', async (request, reply) => {
     const { plan } = await readablePlan(db, request.viewer, parseInput(planId, request.params.id, 'plan'));
-    const p = await getPartnership(db, plan.partnershipSlug, FULL_ACCESS);
-    return form(reply, plan.partnershipSlug, {
+    return form(reply, plan.partnershipSlug, planToForm(plan.input), {
       title: `Change ${plan.input.name}`,
       action: `/benefits/${plan.id}/edit`,
-      values: planToForm(
-        plan.input,
-        p.members.map((m) => m.bodyCode),
-      ),
     });
   });
   app.post<ById>('/benefits/:id/edit', async (request, reply) => {
