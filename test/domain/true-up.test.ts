@@ -6,10 +6,19 @@ import { InputError } from '../../src/domain/errors.js';
 import { formatPounds } from '../../src/domain/money.js';
 import { parseInput } from '../../src/domain/validation.js';
 
-const agreed = (partners: object[], runningPence: number, method: string) =>
+/** A case in full operation from year 1 (no phasing), so the planned running cost is the year's whole cost. */
+const agreed = (partners: object[], runningPence: number, method: string, over: object = {}) =>
   parseInput(
     businessCaseInput,
-    { name: 'Shared revenues service', partnership: 'p', partners, runningPence, running: { method } },
+    {
+      name: 'Shared revenues service',
+      partnership: 'p',
+      partners,
+      runningPence,
+      running: { method },
+      phasing: [100],
+      ...over,
+    },
     'case',
   );
 const balances = (t: ReturnType<typeof trueUp>) =>
@@ -92,6 +101,26 @@ test('by population: the year’s mid-year estimates move the shares, the cost a
     [20_000_000, 19_333_333, -666_667],
   ]);
   assert.equal(t.rows[0]?.words, 'ALTON has paid its share exactly');
+});
+
+test('what partners pay on account is the running cost the case planned: phased in, with optimism bias', () => {
+  // Half the service moves over in year 1, all in year 2; costs raised by 10%: £330,000, then £660,000.
+  const c = agreed(
+    [
+      { bodyCode: 'ALTON', baselinePence: 20_000_000, driver: 100 },
+      { bodyCode: 'BRENT', baselinePence: 30_000_000, driver: 200 },
+    ],
+    60_000_000,
+    'driver',
+    { phasing: [50, 100], optimismBias: { costPercent: 10, delayMonths: 0 } },
+  );
+  const year1 = trueUp(c, trueUpInput.parse({ year: 1 }), formatPounds);
+  assert.equal(year1.plannedPence, 33_000_000);
+  assert.deepEqual(balances(year1), [
+    [11_000_000, 11_000_000, 0],
+    [22_000_000, 22_000_000, 0],
+  ]);
+  assert.equal(trueUp(c, trueUpInput.parse({ year: 2 }), formatPounds).plannedPence, 66_000_000);
 });
 
 test('a true-up names what it cannot use', () => {

@@ -118,6 +118,18 @@ function phased(c: BusinessCaseInput, serviceYear: number): { moved: number; dou
   return { moved: moved / 12, doubled: doubled / 12 };
 }
 
+/**
+ * The new service's running cost in a year as the case plans it, before rounding: phased in as
+ * partners move over, raised by optimism bias and by any real price change. What the partners pay
+ * on account, and what the annual true-up starts from.
+ */
+export function plannedRunningCost(c: BusinessCaseInput, year: number): number {
+  if (year < 1) return 0;
+  const uplift = 1 + c.optimismBias.costPercent / 100;
+  const price = (1 + c.realPriceChangePercent / 100) ** year;
+  return runningCostModel(c).inYear(year) * uplift * price * phased(c, year).moved;
+}
+
 /** The whole case: cash flows per partner and in total, NPV, payback, stability, the no-worse-off check. */
 export function evaluate(
   c: BusinessCaseInput,
@@ -150,8 +162,7 @@ export function evaluate(
   const years = horizon.map((year) => {
     const shares = running.shares(year);
     const inService = c.partners.map((p) => year >= 1 && isIn(p, year));
-    const fullRunning = year >= 1 ? model.inYear(year) * uplift * price(year) : 0;
-    const newService = fullRunning * phased(c, year).moved;
+    const newService = plannedRunningCost(c, year);
     const own = c.partners.map((p) => phased(c, year - p.fromYear + 1));
     const before = c.partners.map((p, i) => (inService[i] ? p.baselinePence * price(year) : 0));
     const after = c.partners.map((p, i) =>

@@ -1,6 +1,6 @@
 /**
- * The annual true-up: partners pay on account through the year by the agreed split of the planned
- * running cost; at the year's end the year's actual drivers (activity, population) re-run the same
+ * The annual true-up: partners pay on account through the year by the agreed split of the running
+ * cost the business case planned for the year (phased in, with its optimism bias); at the year's end the year's actual drivers (activity, population) re-run the same
  * split over the actual cost, and each partner pays or is repaid the difference. Both sides are
  * apportioned to the penny (rounding.ts), so the balances add up to the actual cost less the planned.
  */
@@ -8,7 +8,8 @@ import { z } from 'zod';
 import { InputError } from '../errors.js';
 import { type BusinessCaseInput, driverIn, isIn } from './input.js';
 import { apportion } from './rounding.js';
-import { runningCostModel, sharing } from './sharing.js';
+import { plannedRunningCost } from './evaluate.js';
+import { sharing } from './sharing.js';
 
 export const trueUpInput = z.object({
   year: z
@@ -38,7 +39,7 @@ export interface TrueUpRow {
   bodyCode: string;
   plannedShare: number;
   actualShare: number;
-  /** Paid on account: the planned share of the planned running cost. */
+  /** Paid on account: the planned share of the running cost the case planned for the year. */
   paidPence: number;
   /** Due: the actual share of the actual running cost. */
   duePence: number;
@@ -88,10 +89,11 @@ export function trueUp(c: BusinessCaseInput, t: TrueUpInput, pounds: (pence: num
         { field: `partners.${i}.bodyCode`, message: `${a.bodyCode} is not a partner in this case` },
       ]);
   });
-  const plannedPence = Math.round(runningCostModel(c).inYear(t.year));
+  const plannedPence = Math.round(plannedRunningCost(c, t.year));
   const actualPence = t.runningPence ?? plannedPence;
-  const planned = sharing(c, 'running', { checkStability: false }).shares(t.year);
-  const actual = sharing(withActual(c, t), 'running', { checkStability: false }).shares(t.year);
+  const split = { costUplift: 1 + c.optimismBias.costPercent / 100, checkStability: false };
+  const planned = sharing(c, 'running', split).shares(t.year);
+  const actual = sharing(withActual(c, t), 'running', split).shares(t.year);
   const inService = c.partners.flatMap((p, i) => (isIn(p, t.year) ? [i] : []));
   const paid = apportion(
     plannedPence,
