@@ -174,9 +174,12 @@ try {
     console.error(error.describe());
     process.exit(1);
   }
+  // A file named that is not there, or cannot be read: the same, without a stack trace.
+  const fileCode = (error as { code?: unknown } | undefined)?.code;
   if (
     error instanceof Error &&
-    ['NotFoundError', 'ConflictError', 'DataFolderInUseError'].includes(error.name)
+    (['NotFoundError', 'ConflictError', 'DataFolderInUseError'].includes(error.name) ||
+      ['ENOENT', 'EACCES', 'EISDIR', 'ENOTDIR'].includes(String(fileCode)))
   ) {
     console.error(error.message);
     process.exit(1);

@@ -9,6 +9,12 @@ import { type PricePoint, type PriceSeries, pricePeriod } from '../domain/price-
  * positive number is refused, naming its row.
  */
 export function readPriceSeries(text: string, file: string): PriceSeries {
+  if (text.startsWith('PK\u0003\u0004') || text.includes('\u0000'))
+    throw new InputError(
+      'The price index is not a CSV file: it looks like a spreadsheet or another binary file. Save the series as CSV, as ONS publishes it',
+      [],
+      file,
+    );
   const { data } = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { skipEmptyLines: true });
   const meta = new Map<string, string>();
   const points: PricePoint[] = [];
@@ -23,8 +29,9 @@ export function readPriceSeries(text: string, file: string): PriceSeries {
         problems.push({ row: i + 1, field: 'period', message: `"${first}" is not a year, quarter or month` });
       return;
     }
-    const value = Number(second);
-    if (second === '' || !Number.isFinite(value) || value <= 0)
+    // Digits and a decimal point only: Number() would also take "0x10" and "1e3".
+    const value = /^\d+(\.\d+)?$/.test(second) ? Number(second) : NaN;
+    if (!(value > 0))
       problems.push({
         row: i + 1,
         field: 'value',

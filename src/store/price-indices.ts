@@ -8,6 +8,7 @@ export interface PriceIndexSummary {
   releaseDate?: string;
   fileName: string;
   loadedAt: string;
+  updatedAt: string;
   firstPeriod: string;
   lastMonth: string;
 }
@@ -15,11 +16,14 @@ export interface PriceIndexSummary {
 /** Loads a series, replacing whatever of the same series was held: all of it or, if stopped, none. */
 export async function savePriceSeries(sql: Sql, s: PriceSeries, fileName: string) {
   await sql.transaction(async (tx) => {
-    await tx.query('DELETE FROM price_indices WHERE series = $1', [s.series]);
+    // A new release keeps the series' place: which index plans use by default does not move.
     await tx.query(
-      'INSERT INTO price_indices (series, title, release_date, file_name) VALUES ($1, $2, $3, $4)',
+      `INSERT INTO price_indices (series, title, release_date, file_name) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (series) DO UPDATE SET title = excluded.title, release_date = excluded.release_date,
+         file_name = excluded.file_name, updated_at = now()`,
       [s.series, s.title, s.releaseDate ?? null, fileName],
     );
+    await tx.query('DELETE FROM price_index_points WHERE series = $1', [s.series]);
     await tx.query(
       `INSERT INTO price_index_points (series, period, value)
        SELECT $1, p.period, p.value FROM unnest($2::text[], $3::numeric[]) AS p(period, value)`,
@@ -30,14 +34,14 @@ export async function savePriceSeries(sql: Sql, s: PriceSeries, fileName: string
 
 export async function listPriceIndices(sql: Sql): Promise<PriceIndexSummary[]> {
   return sql.query<PriceIndexSummary>(
-    `SELECT i.series, i.title, i.release_date AS "releaseDate", i.file_name AS "fileName", i.loaded_at AS "loadedAt",
+    `SELECT i.series, i.title, i.release_date AS "releaseDate", i.file_name AS "fileName", i.loaded_at AS "loadedAt", i.updated_at AS "updatedAt",
        (SELECT min(period) FROM price_index_points p WHERE p.series = i.series) AS "firstPeriod",
        (SELECT max(period) FROM price_index_points p WHERE p.series = i.series AND period LIKE '%-%') AS "lastMonth"
      FROM price_indices i ORDER BY i.series`,
   );
 }
 
-/** A series as loaded; the first loaded (CPI D7BT, in the demo) when none is named. */
+/** A series as loaded; the first ever loaded (CPI D7BT, in the demo) when none is named. */
 export async function getPriceSeries(sql: Sql, series?: string): Promise<PriceSeries | undefined> {
   const [index] = await sql.query<{ series: string; title: string; releaseDate: string | null }>(
     `SELECT series, title, release_date AS "releaseDate" FROM price_indices

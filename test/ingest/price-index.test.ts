@@ -81,6 +81,16 @@ test('a file that is not a price index is refused, naming the file, row and fiel
       return true;
     },
   );
+  for (const value of ['0x10', '1e3', '-5', 'n/a'])
+    assert.throws(
+      () => readPriceSeries(`"CDID","D7BT"\n"2024 JAN","${value}"`, 'cpi.csv'),
+      (e: InputError) => e.problems[0]?.field === 'value' && e.problems[0].row === 2,
+      value,
+    );
+  assert.throws(
+    () => readPriceSeries('PK\u0003\u0004\u0014\u0000binary', 'cpi.xlsx'),
+    (e: InputError) => /not a CSV file/.test(e.describe()) && e.file === 'cpi.xlsx',
+  );
   assert.throws(
     () => readPriceSeries('"Title","x"\n"2024","100"', 'x.csv'),
     (e: InputError) => e.problems.map((p) => p.field).join() === 'CDID,period',

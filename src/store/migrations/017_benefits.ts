@@ -9,7 +9,8 @@ CREATE TABLE price_indices (
   title         text NOT NULL,
   release_date  text,
   file_name     text NOT NULL,
-  loaded_at     timestamptz NOT NULL DEFAULT now()
+  loaded_at     timestamptz NOT NULL DEFAULT now(),
+  updated_at    timestamptz NOT NULL DEFAULT now()
 );
 CREATE TABLE price_index_points (
   series  text NOT NULL REFERENCES price_indices(series) ON DELETE CASCADE,
