@@ -67,6 +67,14 @@ export function canEditShared(viewer: Viewer): boolean {
   return can(viewer, 'write') && (viewer.siteAdmin || atLeast(viewer, 'editor'));
 }
 
+/**
+ * May record a partner's realised saving, given the viewer may edit the partnership: the partner's
+ * own finance people (its users), or a site administrator. One partner does not vouch for another.
+ */
+export function canRecordSavingOf(viewer: Viewer, bodyCode: string): boolean {
+  return viewer !== undefined && (viewer.siteAdmin || viewer.bodyCode === bodyCode);
+}
+
 /** May import a body's spend: its editors, or a site administrator. */
 export function canEditBodySpend(viewer: Viewer, code: string): boolean {
   if (!can(viewer, 'write')) return false;

@@ -38,7 +38,8 @@ export const EVIDENCE_SHARE = 0.5;
 const month = z
   .string()
   .trim()
-  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'Enter a month as yyyy-mm, for example 2024-04' });
+  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'Enter a month as yyyy-mm, for example 2024-04' })
+  .refine((m) => m >= '1990-01' && m <= '2100-12', { message: 'Enter a month from 1990 to 2100' });
 const text = (max: number) => z.string().trim().max(max);
 const signedPence = z
   .number({ message: 'Give the amount in pence, as a whole number' })
@@ -82,7 +83,10 @@ export const benefitsPlanInput = z
         z.object({
           bodyCode,
           /** The expected saving by year from year 1, in pence; the plan's years are as many as these. */
-          plannedPence: z.array(signedPence).min(1).max(60),
+          plannedPence: z
+            .array(signedPence)
+            .min(1, { message: 'Give the planned saving for year 1 at least' })
+            .max(60, { message: 'A plan runs for at most 60 years' }),
         }),
       )
       .min(1, { message: 'Give at least one partner’s planned saving' })
@@ -282,6 +286,8 @@ function judge(
   pounds: (pence: number) => string,
 ): { status: EvidenceStatus; words: string } {
   if (!baseline.monthsHeld) return { status: 'no-data', words: 'No spend published for the baseline period' };
+  if (!baseline.spendPence)
+    return { status: 'no-data', words: 'Nothing was paid for what the plan measures in the baseline period' };
   if (!year.monthsHeld) return { status: 'no-data', words: 'No spend published for this year yet' };
   if (seen === undefined)
     return { status: 'no-data', words: 'The price index does not reach back to these months' };

@@ -198,13 +198,18 @@ export function partnerTotals(r: BenefitsReport, bodyCode: string): Totals {
   return sumYears((r.partners.find((p) => p.bodyCode === bodyCode)?.years ?? []).map(yearTotal));
 }
 
-/** A partner's year as figures to add up: a saving counts as evidenced by the fall seen, where that evidences it. */
+/**
+ * A partner's year as figures to add up. Evidenced is the fall seen in spend where it evidences the
+ * plan, up to the saving planned: a category's spend may fall for reasons of its own, and the part
+ * beyond the plan is not the plan's to count.
+ */
 const yearTotal = (y: EvidenceYear): YearTotal => ({
   year: y.year,
   plannedPence: y.plannedPence,
   recordedPence: y.recorded?.amountPence ?? 0,
   verifiedPence: y.recorded?.status === 'verified' ? y.recorded.amountPence : 0,
-  evidencedPence: y.status === 'evidenced' ? (y.seenPence ?? 0) : 0,
+  evidencedPence:
+    y.status === 'evidenced' && y.plannedPence > 0 ? Math.min(y.seenPence ?? 0, y.plannedPence) : 0,
 });
 
 function sumYears(years: YearTotal[]): Totals {
@@ -265,6 +270,14 @@ export const recordRealisedSaving = (db: Sql, actor: Actor, planId: number, raw:
       if (input.year > partner.plannedPence.length)
         throw new InputError('The year is after the plan’s last', [
           { field: 'year', message: `The plan runs to year ${partner.plannedPence.length}` },
+        ]);
+      const starts = addMonths(plan.input.goLive, 12 * (input.year - 1));
+      if (starts > thisMonthNow())
+        throw new InputError('The year has not begun', [
+          {
+            field: 'year',
+            message: `Year ${input.year} starts in ${starts}: record its saving once it has begun`,
+          },
         ]);
       await saveRealisedSaving(tx, planId, input, actor.name);
       return planId;

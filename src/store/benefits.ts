@@ -90,15 +90,20 @@ export async function saveBenefitsPlan(
         message: `No supplier has the number ${id}`,
       })),
     ]);
-  const unknown = await sql.query<{ code: string }>(
-    `SELECT c AS code FROM unnest($1::text[]) c WHERE NOT EXISTS (SELECT 1 FROM bodies WHERE code = c)`,
-    [input.partners.map((p) => p.bodyCode)],
+  // Only members' users may record a partner's savings, so every partner must be a member.
+  const outside = await sql.query<{ code: string; known: boolean }>(
+    `SELECT c AS code, EXISTS (SELECT 1 FROM bodies WHERE code = c) AS known FROM unnest($1::text[]) c
+     WHERE NOT EXISTS (SELECT 1 FROM partnership_members m JOIN bodies b ON b.id = m.body_id
+                       WHERE m.partnership_id = $2 AND b.code = c)`,
+    [input.partners.map((p) => p.bodyCode), partnership],
   );
-  if (unknown.length)
-    throw new InputError('A partner is not in the directory of bodies', [
-      ...unknown.map((u) => ({
+  if (outside.length)
+    throw new InputError('Every partner in a plan must be a member of the partnership', [
+      ...outside.map((u) => ({
         field: `partners.${input.partners.findIndex((p) => p.bodyCode === u.code)}.bodyCode`,
-        message: `No body has the code ${u.code}`,
+        message: u.known
+          ? `${u.code} is not a member of the partnership: add it as a member first`
+          : `No body has the code ${u.code}`,
       })),
     ]);
   const values = [
@@ -157,6 +162,17 @@ export async function saveRealisedSaving(
     `${SAVINGS} WHERE r.plan_id = $1 AND b.code = $2 AND r.year = $3`,
     [planId, r.bodyCode, r.year],
   );
+  if (r.newsItemId !== undefined) {
+    const [about] = await sql.query(
+      `SELECT 1 FROM news_item_partnerships n JOIN benefits_plans p ON p.partnership_id = n.partnership_id
+       WHERE n.item_id = $1 AND p.id = $2`,
+      [r.newsItemId, planId],
+    );
+    if (!about)
+      throw new InputError('The news item is not about this partnership', [
+        { field: 'newsItemId', message: `News item ${r.newsItemId} is not one of the partnership’s` },
+      ]);
+  }
   await sql.query(
     `INSERT INTO realised_savings (plan_id, body_id, year, amount_pence, status, evidence, confirmed_by, news_item_id,
        recorded_by)

@@ -271,17 +271,21 @@ export interface EvidencePayment {
   expenseType?: string;
 }
 
-/** The addressable payments behind a category or supplier figure, largest first. */
+/**
+ * The addressable payments behind a category or supplier figure, largest first, with how many there
+ * are in all and what they add up to (the figure they are behind), however many are listed.
+ */
 export async function evidencePayments(
   sql: Sql,
   s: Selection,
   of: { category?: string | undefined; supplierId?: number | undefined },
   limit = 200,
-): Promise<EvidencePayment[]> {
-  const rows = await sql.query<EvidencePayment>(
+): Promise<{ payments: EvidencePayment[]; count: number; totalPence: number }> {
+  const rows = await sql.query<EvidencePayment & { count: number; totalPence: number }>(
     `WITH ${spendWithUsualCategories('WHERE c.body_id = ANY($1::int[])')}
      SELECT b.code AS "bodyCode", b.name AS "bodyName", c.paid_on AS "paidOn", c.month,
-       c.amount_pence AS "amountPence", p.name AS payee, ps.supplier_id AS "supplierId", l.value AS "expenseType"
+       c.amount_pence AS "amountPence", p.name AS payee, ps.supplier_id AS "supplierId", l.value AS "expenseType",
+       count(*) OVER ()::int AS count, sum(c.amount_pence) OVER ()::int8 AS "totalPence"
      FROM payments c JOIN bodies b ON b.id = c.body_id JOIN payees p ON p.id = c.payee_id
        LEFT JOIN payee_suppliers ps ON ps.payee_id = c.payee_id
        LEFT JOIN category_mappings mc ON mc.body_id = c.body_id AND mc.label_id = c.category_id
@@ -296,7 +300,11 @@ export async function evidencePayments(
      ORDER BY c.amount_pence DESC LIMIT $6`,
     [...params(s), of.category ?? null, of.supplierId ?? null, limit],
   );
-  return rows.map((r) => withoutNulls(r) as EvidencePayment);
+  return {
+    payments: rows.map(({ count: _count, totalPence: _total, ...r }) => withoutNulls(r) as EvidencePayment),
+    count: rows[0]?.count ?? 0,
+    totalPence: rows[0]?.totalPence ?? 0,
+  };
 }
 
 /** The first and last month with spend for the bodies: the default period. */

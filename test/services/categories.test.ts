@@ -225,7 +225,10 @@ forEachDatabase('categories from ledger codes, disagreements and suppliers', (da
     );
     const selection = { bodies: [body!], from: '2024-04-01', to: '2024-05-01' };
     const behind = async (category: string) =>
-      (await evidencePayments(database(), selection, { category })).map((p) => [p.payee, p.amountPence]);
+      (await evidencePayments(database(), selection, { category })).payments.map((p) => [
+        p.payee,
+        p.amountPence,
+      ]);
     assert.deepEqual(await behind('32'), [
       ['Bright Homes Ltd', 300_000],
       ['Bright Homes Ltd', 100_000],

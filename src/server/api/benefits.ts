@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { membership } from '../../domain/access.js';
+import { canRecordSavingOf, membership } from '../../domain/access.js';
+import { ForbiddenError } from '../../domain/errors.js';
 import { benefitsPlanInput, realisedSavingInput } from '../../domain/benefits.js';
 import { trueUpInput } from '../../domain/business-case/true-up.js';
 import { pricesQuery, recordNumber } from '../../domain/queries.js';
@@ -129,6 +130,8 @@ export function benefitsApi(app: FastifyInstance, db: Database) {
       },
     },
     async (request) => {
+      if (!canRecordSavingOf(request.viewer, request.body.bodyCode))
+        throw new ForbiddenError('You may record the savings of your own body only');
       await recordRealisedSaving(db, actorOf(signedIn(request)), request.params.id, request.body);
       return benefitsReport(db, await getBenefitsPlan(db, request.params.id));
     },

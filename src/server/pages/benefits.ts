@@ -5,8 +5,8 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { FULL_ACCESS } from '../../domain/access.js';
-import { InputError } from '../../domain/errors.js';
+import { canRecordSavingOf, FULL_ACCESS } from '../../domain/access.js';
+import { ForbiddenError, InputError } from '../../domain/errors.js';
 import { formatPounds, parsePounds } from '../../domain/money.js';
 import { businessCaseId, pricesQuery, recordNumber } from '../../domain/queries.js';
 import { parseInput } from '../../domain/validation.js';
@@ -59,7 +59,10 @@ function planToForm(p: Partial<BenefitsPlanInput>): Form {
       .filter((m) => m.kind === 'supplier')
       .map((m) => m.value)
       .join(', '),
-    category: p.measures?.find((m) => m.kind === 'category')?.value ?? '',
+    categories: (p.measures ?? [])
+      .filter((m) => m.kind === 'category')
+      .map((m) => m.value)
+      .join(', '),
     confidential: p.confidential ? 'yes' : '',
     businessCaseId: p.businessCaseId?.toString() ?? '',
     projectId: p.projectId?.toString() ?? '',
@@ -84,7 +87,10 @@ function planFromForm(f: Form) {
         .split(/[\s,]+/)
         .filter(Boolean)
         .map((value) => ({ kind: 'supplier', value })),
-      ...(text(f.category) ? [{ kind: 'category', value: text(f.category) }] : []),
+      ...text(f.categories)
+        .split(/[\s,]+/)
+        .filter(Boolean)
+        .map((value) => ({ kind: 'category', value })),
     ],
     partners: codesIn(f)
       .map((bodyCode) => ({ bodyCode, plannedPence: amountsByYear(text(f[`planned-${bodyCode}`])) }))
@@ -189,7 +195,9 @@ export function benefitsPages(app: FastifyInstance, db: Database) {
     const most = Math.max(
       1,
       ...report.partners.flatMap((p) =>
-        p.years.flatMap((y) => [y.plannedPence, y.recorded?.amountPence ?? 0, y.seenPence ?? 0]),
+        p.years.flatMap((y) =>
+          [y.plannedPence, y.recorded?.amountPence ?? 0, y.seenPence ?? 0].map(Math.abs),
+        ),
       ),
     );
     return page(reply, 'benefits/show.njk', {
@@ -206,6 +214,10 @@ export function benefitsPages(app: FastifyInstance, db: Database) {
       ),
       synthetic: await hasSyntheticSpend(db),
       // News items about the partnership, any of which may be the source of a saving recorded.
+      // The partners whose savings the viewer may record: its own body's, or any for a site administrator.
+      recordable: Object.fromEntries(
+        Object.entries(report.names).filter(([code]) => canRecordSavingOf(reply.request.viewer, code)),
+      ),
       news: canEdit
         ? Object.fromEntries(
             (await listNewsItems(db, { partnership: plan.partnershipSlug, limit: 50 })).map((n) => [
@@ -216,8 +228,9 @@ export function benefitsPages(app: FastifyInstance, db: Database) {
         : {},
       member,
       canEdit,
-      /** Bar widths out of 300 for the chart of planned against recorded and seen. */
-      width: (pence: number | undefined) => Math.max(0, Math.round((300 * (pence ?? 0)) / most)),
+      /** Bar widths out of 300 for the chart of planned against recorded and seen (a rise as wide as a fall). */
+      width: (pence: number | undefined) =>
+        Number.isFinite(pence) ? Math.round((300 * Math.abs(pence as number)) / most) : 0,
       errors: {},
       values: {},
       ...context,
@@ -230,6 +243,9 @@ export function benefitsPages(app: FastifyInstance, db: Database) {
     const id = parseInput(planId, request.params.id, 'plan');
     const f = request.body as Form;
     const amountPence = parsePounds(text(f.amount));
+    // A form without a partner is refused below, naming the field.
+    if (text(f.bodyCode) && !canRecordSavingOf(request.viewer, text(f.bodyCode)))
+      throw new ForbiddenError('You may record the savings of your own body only');
     try {
       await recordRealisedSaving(db, actorOf(signedIn(request)), id, {
         bodyCode: text(f.bodyCode),

@@ -154,7 +154,7 @@ export function opportunityPages(app: FastifyInstance, db: Database) {
     const query = request.query as Record<string, string>;
     const of = parseInput(opportunityEvidence, query, 'evidence');
     const report = await recentOpportunityReport(db, query);
-    const payments =
+    const evidence =
       report.period.from && report.period.to
         ? await evidencePayments(
             db,
@@ -164,7 +164,7 @@ export function opportunityPages(app: FastifyInstance, db: Database) {
               supplierId: of.supplier,
             },
           )
-        : [];
+        : { payments: [], count: 0, totalPence: 0 };
     return page(reply, 'opportunities/evidence.njk', {
       title: of.category
         ? `Payments for ${CATEGORIES[of.category as keyof typeof CATEGORIES] ?? of.category}`
@@ -172,7 +172,7 @@ export function opportunityPages(app: FastifyInstance, db: Database) {
       section: 'opportunities',
       breadcrumbs: [{ text: 'Opportunity finder', href: `/opportunities?${sameQuery(query)}` }],
       synthetic: report.synthetic,
-      payments,
+      ...evidence,
     });
   });
 
