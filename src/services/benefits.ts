@@ -65,6 +65,8 @@ export interface BenefitsReport {
   years: YearTotal[];
   /** Over every year so far. */
   totals: Totals;
+  /** The largest figure of any partner-year, planned, recorded or seen (either way): the plan's charts' scale. */
+  chartMostPence: number;
 }
 
 export interface ReportOptions {
@@ -170,6 +172,14 @@ export async function benefitsReport(
     savings,
     years,
     totals: sumYears(years),
+    chartMostPence: Math.max(
+      1,
+      ...partners.flatMap((x) =>
+        x.years.flatMap((y) =>
+          [y.plannedPence, y.recorded?.amountPence ?? 0, y.seenPence ?? 0].map(Math.abs),
+        ),
+      ),
+    ),
   };
 }
 

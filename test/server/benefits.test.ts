@@ -210,6 +210,11 @@ forEachDatabase('benefits plans on the web and the API', (database) => {
     const partnership = await client.inject(`/partnerships/${P}`);
     assert.match(partnership.body, /£55,000 recorded against benefits plans, £55,000 of it verified/);
     assert.ok(partnership.body.includes(`${formatPounds(evidenced)} evidenced in published spend`));
+    assert.match(
+      partnership.body,
+      /Shared revenues and benefits: planned against realised, by partner and year/,
+    );
+    assert.match(partnership.body, /Wychavon District Council: planned \(grey\), recorded \(blue\)/);
     const body = await client.inject(`/bodies/${WYCHAVON}`);
     assert.match(body.body, /Savings through partnerships/);
     assert.ok(body.body.includes(`href="/benefits/${planId}"`));

@@ -192,14 +192,6 @@ export function benefitsPages(app: FastifyInstance, db: Database) {
     const { plan, member, canEdit } = await readablePlan(db, reply.request.viewer, id);
     const asked = parseInput(pricesQuery, reply.request.query ?? {}, 'prices');
     const report = await benefitsReport(db, plan, { priceYear: asked.prices, series: asked.series });
-    const most = Math.max(
-      1,
-      ...report.partners.flatMap((p) =>
-        p.years.flatMap((y) =>
-          [y.plannedPence, y.recorded?.amountPence ?? 0, y.seenPence ?? 0].map(Math.abs),
-        ),
-      ),
-    );
     return page(reply, 'benefits/show.njk', {
       title: plan.input.name,
       section: 'partnerships',
@@ -213,11 +205,11 @@ export function benefitsPages(app: FastifyInstance, db: Database) {
         (await listPriceIndices(db)).map((i) => [i.series, `${i.series}: ${i.title}`]),
       ),
       synthetic: await hasSyntheticSpend(db),
-      // News items about the partnership, any of which may be the source of a saving recorded.
       // The partners whose savings the viewer may record: its own body's, or any for a site administrator.
       recordable: Object.fromEntries(
         Object.entries(report.names).filter(([code]) => canRecordSavingOf(reply.request.viewer, code)),
       ),
+      // News items about the partnership, any of which may be the source of a saving recorded.
       news: canEdit
         ? Object.fromEntries(
             (await listNewsItems(db, { partnership: plan.partnershipSlug, limit: 50 })).map((n) => [
@@ -228,9 +220,6 @@ export function benefitsPages(app: FastifyInstance, db: Database) {
         : {},
       member,
       canEdit,
-      /** Bar widths out of 300 for the chart of planned against recorded and seen (a rise as wide as a fall). */
-      width: (pence: number | undefined) =>
-        Number.isFinite(pence) ? Math.round((300 * Math.abs(pence as number)) / most) : 0,
       errors: {},
       values: {},
       ...context,
