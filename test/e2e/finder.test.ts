@@ -75,6 +75,63 @@ test('a finance lead builds a business case and sees who would be worse off', ne
 let savedCase = '/business-cases/1';
 
 test(
+  'at go-live the business case becomes a benefits plan, and a finance lead records its saving',
+  needsChromium,
+  async () => {
+    await site.page.goto(`${site.base}/partnerships/wychavon-malvern-hills-shared-chief-executive`);
+    await site.page.getByRole('link', { name: 'or one from “Shared revenues and benefits”' }).click();
+    await site.page.getByRole('heading', { name: 'Start a benefits plan' }).waitFor();
+    assert.match(
+      await site.page.getByLabel('Wychavon District Council').inputValue(),
+      /^£[\d,.]+(; £[\d,.]+)+$/,
+    );
+    await site.page.getByLabel('Go-live month').fill('2023-04');
+    await site.page.getByLabel('Baseline from').fill('2022-04');
+    await site.page.getByLabel('Baseline to').fill('2023-03');
+    await site.page.getByLabel('Categories (their codes)').fill('27');
+    await site.page.getByRole('button', { name: 'Save plan' }).click();
+    await site.page.getByText('The benefits plan has been saved').waitFor();
+    const main = site.page.locator('main');
+    assert.match(await main.innerText(), /Evidenced|Not yet visible|Contradicted|No data/);
+    assert.match(
+      await main.innerText(),
+      /restated in \d{4} prices by the CPI INDEX 00: ALL ITEMS 2015=100 \(D7BT\)/,
+    );
+
+    await site.page
+      .getByLabel('Partner', { exact: true })
+      .selectOption({ label: 'Wychavon District Council' });
+    await site.page.getByLabel('Plan year').fill('1');
+    await site.page.getByLabel('Amount saved').fill('£50,000');
+    await site.page.getByRole('radio', { name: 'Verified' }).check();
+    await site.page.getByLabel('Evidence').fill('Licence invoices for 2023-24 against 2022-23');
+    await site.page.getByLabel('Confirmed by').fill('Chief finance officer');
+    await site.page.getByRole('button', { name: 'Record saving' }).click();
+    await site.page.getByText('The realised saving has been recorded').waitFor();
+    assert.match(
+      await site.page.getByRole('table', { name: 'Savings recorded by the partners' }).innerText(),
+      /£50,000/,
+    );
+
+    // The payments behind a year's figure are a click away.
+    await site.page
+      .getByRole('link', { name: /Information and communication technology in year 1/ })
+      .first()
+      .click();
+    await site.page
+      .getByRole('heading', { level: 1, name: /Payments for Information and communication technology/ })
+      .waitFor();
+    assert.match(await site.page.locator('main').innerText(), /add up to £/);
+
+    await site.page.goto(`${site.base}/partnerships/wychavon-malvern-hills-shared-chief-executive`);
+    assert.match(
+      await site.page.locator('main').innerText(),
+      /£50,000 recorded against benefits plans, £50,000 of it verified/,
+    );
+  },
+);
+
+test(
   'the report reads in three screens before its evidence, and nothing scrolls sideways on a phone or a laptop',
   needsChromium,
   async () => {
