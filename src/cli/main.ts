@@ -111,7 +111,7 @@ importCommand
   )
   .action((file: string) =>
     withDatabase(async (db) => {
-      const series = readPriceSeries(await readFile(file, 'utf8'), basename(file));
+      const series = readPriceSeries(await readFile(file, 'utf8'), file);
       await loadPriceIndexRecord(db, operator, series, basename(file));
       const months = series.points.filter((p) => p.period.includes('-')).map((p) => p.period);
       console.log(
@@ -166,6 +166,14 @@ program
 
 usersCommands(cli);
 
+/** Why a file named on the command line could not be read, by the system's error code. */
+const FILE_PROBLEMS: Record<string, string> = {
+  ENOENT: 'there is no such file',
+  EACCES: 'permission is denied',
+  EISDIR: 'it is a folder, not a file',
+  ENOTDIR: 'part of the path is not a folder',
+};
+
 try {
   await program.parseAsync();
 } catch (error) {
@@ -174,12 +182,16 @@ try {
     console.error(error.describe());
     process.exit(1);
   }
-  // A file named that is not there, or cannot be read: the same, without a stack trace.
-  const fileCode = (error as { code?: unknown } | undefined)?.code;
+  // A file named that is not there, or cannot be read: said in words, without a stack trace.
+  const { code, path } = (error ?? {}) as { code?: string; path?: string };
+  const unreadable = FILE_PROBLEMS[code ?? ''];
+  if (unreadable) {
+    console.error(path ? `Cannot read ${path}: ${unreadable}.` : `Cannot read the file: ${unreadable}.`);
+    process.exit(1);
+  }
   if (
     error instanceof Error &&
-    (['NotFoundError', 'ConflictError', 'DataFolderInUseError'].includes(error.name) ||
-      ['ENOENT', 'EACCES', 'EISDIR', 'ENOTDIR'].includes(String(fileCode)))
+    ['NotFoundError', 'ConflictError', 'DataFolderInUseError'].includes(error.name)
   ) {
     console.error(error.message);
     process.exit(1);

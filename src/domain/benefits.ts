@@ -126,7 +126,11 @@ export const realisedSavingInput = z
     /** The finance lead who confirmed it: a name or post. */
     confirmedBy: text(200).default(''),
     /** The news item whose savings figure this is, where one is. */
-    newsItemId: z.number().int().positive().optional(),
+    newsItemId: z
+      .number({ message: 'Choose the news item from the list' })
+      .int({ message: 'Choose the news item from the list' })
+      .positive({ message: 'Choose the news item from the list' })
+      .optional(),
   })
   .superRefine((r, ctx) => {
     if (r.status !== 'verified') return;
@@ -268,7 +272,8 @@ export function benefitsEvidence(e: EvidenceInput, pounds: (pence: number) => st
         spend,
         plannedPence,
         ...(recorded ? { recorded: { amountPence: recorded.amountPence, status: recorded.status } } : {}),
-        ...(seenPence !== undefined ? { seenPence } : {}),
+        // Without data there is no change seen, not a change of nothing.
+        ...(seenPence !== undefined && status !== 'no-data' ? { seenPence } : {}),
         status,
         words,
       });

@@ -11,7 +11,7 @@ import { type PricePoint, type PriceSeries, pricePeriod } from '../domain/price-
 export function readPriceSeries(text: string, file: string): PriceSeries {
   if (text.startsWith('PK\u0003\u0004') || text.includes('\u0000'))
     throw new InputError(
-      'The price index is not a CSV file: it looks like a spreadsheet or another binary file. Save the series as CSV, as ONS publishes it',
+      `${file} is not a CSV file: it looks like a spreadsheet or another binary file. Save the series as CSV, as ONS publishes it`,
       [],
       file,
     );

@@ -69,6 +69,34 @@ test(
   },
 );
 
+test(
+  'a price index loads from ONS’s file, refusing a bad one or a missing one in words',
+  needsSharedData,
+  () => {
+    const dataDir = join(work, 'prices');
+    const file = join(sharedData, 'reference', 'ons-cpi-index-d7bt.csv');
+    const loaded = pathfinderIn(dataDir, 'import', 'price-index', file);
+    assert.equal(loaded.code, 0, loaded.err);
+    assert.match(
+      loaded.out,
+      /D7BT \(CPI INDEX 00: ALL ITEMS 2015=100\), \d+ figures, months 1988-01 to 2026-02\./,
+    );
+    const bad = join(work, 'cpi-bad.csv');
+    writeFileSync(bad, readFileSync(file, 'utf8').replace('"2024 JAN","131.5"', '"2024 JAN","0x10"'));
+    const refused = pathfinderIn(dataDir, 'import', 'price-index', bad);
+    assert.equal(refused.code, 1);
+    assert.match(
+      refused.err,
+      new RegExp(`${bad}, row \\d+, value: The index for 2024 JAN must be a positive number`),
+    );
+    const missing = pathfinderIn(dataDir, 'import', 'price-index', join(work, 'nowhere.csv'));
+    assert.equal(missing.code, 1);
+    assert.equal(missing.err.trim(), `Cannot read ${join(work, 'nowhere.csv')}: there is no such file.`);
+    const folder = pathfinderIn(dataDir, 'import', 'price-index', work);
+    assert.equal(folder.err.trim(), 'Cannot read the file: it is a folder, not a file.');
+  },
+);
+
 test('a register document with an unknown body is refused whole', () => {
   const doc = join(work, 'register.json');
   writeFileSync(

@@ -63,6 +63,7 @@ test('a year’s spend is annualised over the months published, and judged again
   const later = evidence([600_000, 600_000], [40_000]);
   assert.equal(later?.years[1]?.status, 'no-data');
   assert.equal(later?.years[1]?.words, 'No spend published for this year yet');
+  assert.equal(later?.years[1]?.seenPence, undefined, 'no change seen, rather than a change of nothing');
   assert.equal(evidence([600_000, 600_000, 600_000], [40_000])?.years.length, 2, 'year 3 has not begun');
 });
 

@@ -163,7 +163,7 @@ export function benefitsApi(app: FastifyInstance, db: Database) {
         tags,
         response: {
           200: answer(
-            'The price indices loaded (`pathfinder price-index load FILE`), with the periods they cover',
+            'The price indices loaded (`pathfinder import price-index FILE`), with the periods they cover',
           ),
         },
       },
