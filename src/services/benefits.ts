@@ -3,11 +3,9 @@
  * what its published spend shows (domain/benefits.ts says how), in one year's prices.
  */
 import type { Membership } from '../domain/access.js';
-import type { Actor } from '../domain/audit.js';
 import {
   addMonths,
   benefitsEvidence,
-  benefitsPlanInput,
   EVIDENCE_STATUSES,
   type EvidenceYear,
   type PartnerEvidence,
@@ -15,11 +13,9 @@ import {
   type EvidenceStatus,
   REALISED_STATUSES,
   type RealisedStatus,
-  type RealisedSavingInput,
-  realisedSavingInput,
 } from '../domain/benefits.js';
 import { CATEGORIES } from '../domain/categories.js';
-import { today } from '../domain/dates.js';
+import { thisMonth as monthNow } from '../domain/dates.js';
 import { InputError, NotFoundError } from '../domain/errors.js';
 import { formatPounds } from '../domain/money.js';
 import { pricesIn, type PriceSeries } from '../domain/price-index.js';
@@ -27,7 +23,6 @@ import { type TrueUp, trueUp, trueUpInput } from '../domain/business-case/true-u
 import { parseInput } from '../domain/validation.js';
 import type { Table } from '../export/table.js';
 import { bodiesByCode } from '../store/bodies.js';
-import { savePriceSeries } from '../store/price-indices.js';
 import {
   getBenefitsPlan,
   listBenefitsPlans,
@@ -35,8 +30,6 @@ import {
   monthsPublished,
   realisedSavings,
   savingsReportedIn,
-  saveBenefitsPlan,
-  saveRealisedSaving,
   type StoredBenefitsPlan,
   type StoredSaving,
 } from '../store/benefits.js';
@@ -44,14 +37,13 @@ import type { Sql } from '../store/db.js';
 import { getPriceSeries } from '../store/price-indices.js';
 import { supplierNames } from '../store/opportunities.js';
 import { businessCaseReport } from './business-case.js';
-import { audited } from './changes.js';
 
 export interface YearTotal {
   year: number;
   plannedPence: number;
   recordedPence: number;
   verifiedPence: number;
-  /** The fall seen in spend where it evidences the plan. */
+  /** The fall seen in spend where it evidences the plan, up to the saving planned. */
   evidencedPence: number;
 }
 
@@ -77,9 +69,6 @@ export interface ReportOptions {
   thisMonth?: string | undefined;
 }
 
-/** This month in UK time, which is what a council's year runs by. */
-const thisMonthNow = () => today().slice(0, 7);
-
 /** The latest year with a whole year's figure in the series. */
 function latestYear(s: PriceSeries): number | undefined {
   const years = s.points.filter((p) => /^\d{4}$/.test(p.period)).map((p) => Number(p.period));
@@ -93,7 +82,7 @@ export async function benefitsReport(
 ): Promise<BenefitsReport> {
   const p = plan.input;
   const codes = p.partners.map((x) => x.bodyCode);
-  const thisMonth = options.thisMonth ?? thisMonthNow();
+  const thisMonth = options.thisMonth ?? monthNow();
   const lastYearEnd = addMonths(p.goLive, 12 * Math.max(...p.partners.map((x) => x.plannedPence.length)) - 1);
   const to = lastYearEnd < thisMonth ? lastYearEnd : thisMonth;
   const series = await getPriceSeries(db, options.series);
@@ -248,53 +237,6 @@ export async function planFromBusinessCase(db: Sql, slug: string, businessCaseId
   };
 }
 
-export const saveBenefitsPlanRecord = (db: Sql, actor: Actor, slug: string, raw: unknown, id?: number) => {
-  const input = parseInput(benefitsPlanInput, raw, 'benefits plan');
-  return audited(
-    db,
-    actor,
-    {
-      action: id === undefined ? 'create' : 'update',
-      record: 'benefits_plan',
-      key: id?.toString(),
-      keyOf: String,
-    },
-    (tx) => saveBenefitsPlan(tx, slug, input, id),
-  );
-};
-
-/** A partner's realised saving for a plan year; the partner must be one of the plan's. */
-export const recordRealisedSaving = (db: Sql, actor: Actor, planId: number, raw: unknown) => {
-  const input: RealisedSavingInput = parseInput(realisedSavingInput, raw, 'realised saving');
-  return audited(
-    db,
-    actor,
-    { action: 'update', record: 'benefits_plan', key: String(planId) },
-    async (tx) => {
-      const plan = await getBenefitsPlan(tx, planId);
-      const partner = plan.input.partners.find((p) => p.bodyCode === input.bodyCode);
-      if (!partner)
-        throw new InputError('The body is not a partner in this plan', [
-          { field: 'bodyCode', message: `${input.bodyCode} has no planned saving in this plan` },
-        ]);
-      if (input.year > partner.plannedPence.length)
-        throw new InputError('The year is after the plan’s last', [
-          { field: 'year', message: `The plan runs to year ${partner.plannedPence.length}` },
-        ]);
-      const starts = addMonths(plan.input.goLive, 12 * (input.year - 1));
-      if (starts > thisMonthNow())
-        throw new InputError('The year has not begun', [
-          {
-            field: 'year',
-            message: `Year ${input.year} starts in ${starts}: record its saving once it has begun`,
-          },
-        ]);
-      await saveRealisedSaving(tx, planId, input, actor.name);
-      return planId;
-    },
-  );
-};
-
 /** The year's true-up of the running cost, by the method the plan's business case agreed. */
 export async function planTrueUp(db: Sql, plan: StoredBenefitsPlan, raw: unknown): Promise<TrueUp> {
   if (plan.input.businessCaseId === undefined)
@@ -353,13 +295,6 @@ export function benefitsTables(r: BenefitsReport): Table[] {
     },
   ];
 }
-
-/** Loads a price index (ONS's CSV layout), replacing the series held under its identifier. */
-export const loadPriceIndexRecord = (db: Sql, actor: Actor, s: PriceSeries, fileName: string) =>
-  audited(db, actor, { action: 'import', record: 'price_index', key: s.series }, async (tx) => {
-    await savePriceSeries(tx, s, fileName);
-    return s.series;
-  });
 
 export interface ReportedSaving {
   newsItemId: number;

@@ -1,3 +1,15 @@
+import {
+  addMonths,
+  benefitsPlanInput,
+  type RealisedSavingInput,
+  realisedSavingInput,
+} from '../domain/benefits.js';
+import { thisMonth } from '../domain/dates.js';
+import { InputError } from '../domain/errors.js';
+import type { PriceSeries } from '../domain/price-index.js';
+import { parseInput } from '../domain/validation.js';
+import { getBenefitsPlan, saveBenefitsPlan, saveRealisedSaving } from '../store/benefits.js';
+import { savePriceSeries } from '../store/price-indices.js';
 import type { Actor, RecordType } from '../domain/audit.js';
 import type { BodyInput } from '../domain/bodies.js';
 import type { BusinessCaseInput } from '../domain/business-case/input.js';
@@ -33,7 +45,8 @@ import { partnershipToInput } from '../domain/partnerships.js';
 import { getNewsItem, publishEdition, saveEdition, saveNewsItem } from '../store/news.js';
 
 /**
- * Every change people make to the register (bodies, partnerships, projects, business cases, notes)
+ * Every change people make to the register (bodies, partnerships, projects, business cases, benefits
+ * plans and the savings recorded against them, notes, price indices)
  * and to shared spend records (supplier matches, categories) goes through here, so that each is
  * kept in the audit trail with who made it and the record before and after. Pages, the API and the
  * CLI all call these.
@@ -257,3 +270,49 @@ export const publishEditionRecord = (db: Sql, actor: Actor, id: number) =>
   audited(db, actor, { action: 'publish', record: 'edition', key: String(id) }, (tx) =>
     publishEdition(tx, id),
   );
+
+export const saveBenefitsPlanRecord = (db: Sql, actor: Actor, slug: string, raw: unknown, id?: number) => {
+  const input = parseInput(benefitsPlanInput, raw, 'benefits plan');
+  return audited(db, actor, newOrNumbered('benefits_plan', id), (tx) =>
+    saveBenefitsPlan(tx, slug, input, id),
+  );
+};
+
+/** A partner's realised saving for a plan year; the partner must be one of the plan's. */
+export const recordRealisedSaving = (db: Sql, actor: Actor, planId: number, raw: unknown) => {
+  const input: RealisedSavingInput = parseInput(realisedSavingInput, raw, 'realised saving');
+  return audited(
+    db,
+    actor,
+    { action: 'update', record: 'benefits_plan', key: String(planId) },
+    async (tx) => {
+      const plan = await getBenefitsPlan(tx, planId);
+      const partner = plan.input.partners.find((p) => p.bodyCode === input.bodyCode);
+      if (!partner)
+        throw new InputError('The body is not a partner in this plan', [
+          { field: 'bodyCode', message: `${input.bodyCode} has no planned saving in this plan` },
+        ]);
+      if (input.year > partner.plannedPence.length)
+        throw new InputError('The year is after the plan’s last', [
+          { field: 'year', message: `The plan runs to year ${partner.plannedPence.length}` },
+        ]);
+      const starts = addMonths(plan.input.goLive, 12 * (input.year - 1));
+      if (starts > thisMonth())
+        throw new InputError('The year has not begun', [
+          {
+            field: 'year',
+            message: `Year ${input.year} starts in ${starts}: record its saving once it has begun`,
+          },
+        ]);
+      await saveRealisedSaving(tx, planId, input, actor.name);
+      return planId;
+    },
+  );
+};
+
+/** Loads a price index (ONS's CSV layout), replacing the series held under its identifier. */
+export const loadPriceIndexRecord = (db: Sql, actor: Actor, s: PriceSeries, fileName: string) =>
+  audited(db, actor, { action: 'import', record: 'price_index', key: s.series }, async (tx) => {
+    await savePriceSeries(tx, s, fileName);
+    return s.series;
+  });

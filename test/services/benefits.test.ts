@@ -10,12 +10,12 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { readPriceSeries } from '../../src/ingest/price-index.js';
+import { benefitsReport } from '../../src/services/benefits.js';
 import {
-  benefitsReport,
   loadPriceIndexRecord,
   recordRealisedSaving,
   saveBenefitsPlanRecord,
-} from '../../src/services/benefits.js';
+} from '../../src/services/records.js';
 import { importSpendFile } from '../../src/services/import-spend.js';
 import { getBenefitsPlan } from '../../src/store/benefits.js';
 import { findSupplier, payeesOf } from '../../src/store/suppliers.js';

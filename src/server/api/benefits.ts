@@ -7,13 +7,8 @@ import { benefitsPlanInput, realisedSavingInput } from '../../domain/benefits.js
 import { trueUpInput } from '../../domain/business-case/true-up.js';
 import { pricesQuery, recordNumber } from '../../domain/queries.js';
 import { actorOf } from '../../services/accounts.js';
-import {
-  benefitsReport,
-  benefitsReports,
-  planTrueUp,
-  recordRealisedSaving,
-  saveBenefitsPlanRecord,
-} from '../../services/benefits.js';
+import { recordRealisedSaving, saveBenefitsPlanRecord } from '../../services/records.js';
+import { benefitsReport, benefitsReports, planTrueUp } from '../../services/benefits.js';
 import { getBenefitsPlan } from '../../store/benefits.js';
 import type { Database } from '../../store/db.js';
 import { listPriceIndices } from '../../store/price-indices.js';

@@ -11,14 +11,8 @@ import { formatPounds, parsePounds } from '../../domain/money.js';
 import { businessCaseId, pricesQuery, recordNumber } from '../../domain/queries.js';
 import { parseInput } from '../../domain/validation.js';
 import { actorOf } from '../../services/accounts.js';
-import {
-  benefitsReport,
-  benefitsTables,
-  planFromBusinessCase,
-  planTrueUp,
-  recordRealisedSaving,
-  saveBenefitsPlanRecord,
-} from '../../services/benefits.js';
+import { recordRealisedSaving, saveBenefitsPlanRecord } from '../../services/records.js';
+import { benefitsReport, benefitsTables, planFromBusinessCase, planTrueUp } from '../../services/benefits.js';
 import type { BenefitsPlanInput } from '../../domain/benefits.js';
 import type { TrueUp } from '../../domain/business-case/true-up.js';
 import type { Database } from '../../store/db.js';
