@@ -221,7 +221,9 @@ export async function deleteBody(sql: Sql, code: string): Promise<void> {
        WHERE p.id IN (SELECT partnership_id FROM partnership_members WHERE body_id = $1
                 UNION SELECT partnership_id FROM projects WHERE lead_body_id = $1
                 UNION SELECT partnership_id FROM governance_roles WHERE body_id = $1
-                UNION SELECT partnership_id FROM funding_awards WHERE body_id = $1)
+                UNION SELECT partnership_id FROM funding_awards WHERE body_id = $1
+                UNION SELECT b.partnership_id FROM realised_savings r JOIN benefits_plans b ON b.id = r.plan_id
+                  WHERE r.body_id = $1)
        ORDER BY p.name`,
       [body.id],
     );

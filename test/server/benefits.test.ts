@@ -19,6 +19,7 @@ import { buildApp } from '../../src/server/app.js';
 import { businessCaseReport } from '../../src/services/business-case.js';
 import { importSpendFile } from '../../src/services/import-spend.js';
 import { findSupplier } from '../../src/store/suppliers.js';
+import { deleteBody } from '../../src/store/bodies.js';
 import { listNewsItems, saveEdition } from '../../src/store/news.js';
 import { asSiteAdministrator, type Client, signIn } from '../helpers/accounts.js';
 import { emptyRegister, forEachDatabase, TESTER } from '../helpers/databases.js';
@@ -268,6 +269,19 @@ forEachDatabase('benefits plans on the web and the API', (database) => {
     const page = (await malvern.inject(`/benefits/${planId}`)).body;
     assert.ok(page.includes(`<option value="${MALVERN}"`));
     assert.ok(!page.includes(`<option value="${WYCHAVON}"`));
+  });
+
+  test('a body whose savings are recorded is not deleted from under them, even after it leaves', async () => {
+    const db = database();
+    await db.query(
+      `DELETE FROM partnership_members WHERE body_id = (SELECT id FROM bodies WHERE code = $1)
+         AND partnership_id = (SELECT id FROM partnerships WHERE slug = $2)`,
+      [MALVERN, P],
+    );
+    await assert.rejects(
+      deleteBody(db, MALVERN),
+      /cannot be deleted while the register uses it: Wychavon and Malvern Hills shared chief executive$/,
+    );
   });
 
   test('the true-up re-runs the case’s population split with the year’s populations, parts making the whole', async () => {
