@@ -56,18 +56,21 @@ const cli: Cli = {
   program,
   operator: { name: `command line (${userInfo().username})` },
   async withDatabase(work) {
-    const { db } = await cli.openStore();
+    // A command serves no requests while a statement runs: the embedded database shares its thread.
+    const { db } = await storeNamedByOptions({ embeddedHere: true });
     try {
       return await work(db, await migrate(db));
     } finally {
       await db.close();
     }
   },
-  async openStore() {
-    const { dataDir, databaseUrl } = program.opts<{ dataDir: string; databaseUrl?: string }>();
-    return { db: await openDatabase({ url: databaseUrl, dataDir, purpose }), dataDir };
-  },
+  openStore: () => storeNamedByOptions({ embeddedHere: false }),
 };
+
+async function storeNamedByOptions({ embeddedHere }: { embeddedHere: boolean }) {
+  const { dataDir, databaseUrl } = program.opts<{ dataDir: string; databaseUrl?: string }>();
+  return { db: await openDatabase({ url: databaseUrl, dataDir, purpose, embeddedHere }), dataDir };
+}
 const { withDatabase, operator } = cli;
 
 serveCommand(cli);

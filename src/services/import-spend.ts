@@ -7,7 +7,7 @@ import { oneOf } from '../domain/codes.js';
 import { recordChange } from '../store/audit.js';
 import { SPEND_FIELDS } from '../domain/spend.js';
 import { parseInput } from '../domain/validation.js';
-import { openSpendFileInWorker } from '../ingest/spend/open-in-thread.js';
+import { openSpendFileHere, openSpendFileInWorker } from '../ingest/spend/open-in-thread.js';
 import type { Sql } from '../store/db.js';
 import { faultPoint } from '../store/faults.js';
 import { refreshSpendAnalysis } from './spend-analysis.js';
@@ -44,6 +44,11 @@ export interface ImportHooks {
   onProgress?: (progress: ImportProgress) => void;
   /** Runs in the import's transaction, so what it writes is stored exactly when the import is. */
   onStored?: (tx: Sql, report: SpendImportReport) => Promise<void>;
+  /**
+   * Read the file on this thread rather than a worker: for a process that serves no requests and
+   * would rather use less memory than read while it stores.
+   */
+  readOnThisThread?: boolean;
 }
 
 /**
@@ -55,7 +60,7 @@ export async function importSpendFile(
   actor: Actor,
   path: string,
   input: SpendImportOptions,
-  { onBegin, onProgress, onStored }: ImportHooks = {},
+  { onBegin, onProgress, onStored, readOnThisThread = false }: ImportHooks = {},
 ): Promise<SpendImportReport> {
   const options = parseInput(spendImportOptions, input, 'import options');
   const saved = options.bodyCode ? await getColumnChoices(db, options.bodyCode) : {};
@@ -63,7 +68,7 @@ export async function importSpendFile(
   // import fails first nothing awaits it: the catch keeps a failed read then from ending the process.
   const digest = sha256(path);
   digest.catch(() => undefined);
-  const reader = await openSpendFileInWorker(path, {
+  const reader = await (readOnThisThread ? openSpendFileHere : openSpendFileInWorker)(path, {
     columns: options.columns,
     savedColumns: saved,
     undatedMonth: options.undatedMonth,

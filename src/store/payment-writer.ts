@@ -33,7 +33,8 @@ export interface PaymentWriter {
 export async function openPaymentWriter(tx: Sql, bodyId: number, importId: number): Promise<PaymentWriter> {
   const load = await openPaymentLoad(tx, bodyId);
   const dictionaries = new SpendDictionaries(tx);
-  const occurrences = new OccurrenceCounter();
+  // Let go at finish: for a million payments it holds 20–30 MB that the index builds after need more.
+  let occurrences: OccurrenceCounter | undefined = new OccurrenceCounter();
   let copied = 0;
   return {
     async write(rows, rejections) {
@@ -43,7 +44,9 @@ export async function openPaymentWriter(tx: Sql, bodyId: number, importId: numbe
         );
         await tx.copyCsv('spend_rejections', REJECTION_COLUMNS, lines.join(''));
       }
-      const keys = rows.map((p) => contentKey(bodyId, p, occurrences));
+      const counter = occurrences;
+      if (!counter) throw new Error('The payment writer is finished');
+      const keys = rows.map((p) => contentKey(bodyId, p, counter));
       const ids = await dictionaries.idsFor(rows);
       const { expenseArea, expenseType, categoryLabel, purpose } = ids.labels;
       let lines = '';
@@ -54,7 +57,10 @@ export async function openPaymentWriter(tx: Sql, bodyId: number, importId: numbe
       if (lines) await tx.copyCsv(load.table, PAYMENT_COLUMNS, lines);
       faultPoint('import:batch-written');
     },
-    finish: () => load.finish(copied),
+    finish: () => {
+      occurrences = undefined;
+      return load.finish(copied);
+    },
   };
 }
 

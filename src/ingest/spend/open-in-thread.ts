@@ -1,6 +1,7 @@
 /**
- * The calling side of spend-file reading: starts reader-thread.ts on a worker thread and hands its
- * batches on as openSpendFile would, so parsing never holds up the thread that stores payments.
+ * Where a spend file is read. The server reads on a worker thread (reader-thread.ts), whose batches are
+ * handed on as openSpendFile would, so parsing never holds up the thread that answers requests and
+ * stores payments; a command may read on its own thread to save memory.
  */
 import { on } from 'node:events';
 import { rm } from 'node:fs/promises';
@@ -16,13 +17,22 @@ import {
 import { makeTempFolder } from '../temp-folders.js';
 import { startThread } from '../../platform/threads.js';
 import { BatchUnpacker, type PackedBatch } from './batch-transfer.js';
-import type { ReadOptions } from './read.js';
+import { openSpendFile, type ReadOptions } from './read.js';
+import { firstBytes, isWorkbook } from './sniff.js';
 
 /**
  * The reader's heap. It holds a chunk of the file, a batch and its tables of texts, whatever the
  * file's size, but a workbook's shared strings too: the same ceiling as the pathfinder command's.
  */
 const READER_HEAP = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 48 };
+
+/** A spend file being read: its layout, its items a batch at a time, and how to stop reading early. */
+export interface SpendReader {
+  layout: SpendLayout;
+  batches: AsyncGenerator<SpendItem[]>;
+  /** Safe to call when the batches were read to the end, and more than once. */
+  close(): Promise<void>;
+}
 
 /** What the reading worker sends. */
 export type FromReader =
@@ -42,10 +52,7 @@ export type FromReader =
  * this thread stores the batch before on the other. Same layout, items and errors. The worker ends
  * when its batches are read to the end or refused; `close` ends it otherwise, and is safe to call anyway.
  */
-export async function openSpendFileInWorker(
-  path: string,
-  options: ReadOptions = {},
-): Promise<{ layout: SpendLayout; batches: AsyncGenerator<SpendItem[]>; close(): Promise<void> }> {
+export async function openSpendFileInWorker(path: string, options: ReadOptions = {}): Promise<SpendReader> {
   // The workbook reader unzips sheets to temporary files that a terminated worker never removes:
   // they go in a folder of the reader's own, removed with it whatever happens.
   const tempDir = await makeTempFolder('read');
@@ -92,6 +99,23 @@ export async function openSpendFileInWorker(
     }
   }
   return { layout: first.layout, batches: batches(), close: ended };
+}
+
+/**
+ * openSpendFile on this thread, for a process that serves no requests: one JavaScript heap fewer, at
+ * the cost of reading and storing taking turns. A workbook still goes to a worker, whose unzipped
+ * sheets go in a folder removed with it even when the worker is ended part-way.
+ */
+export async function openSpendFileHere(path: string, options: ReadOptions = {}): Promise<SpendReader> {
+  if (isWorkbook(await firstBytes(path))) return openSpendFileInWorker(path, options);
+  const { layout, batches } = await openSpendFile(path, options);
+  return {
+    layout,
+    batches,
+    async close() {
+      await batches.return(undefined);
+    },
+  };
 }
 
 /** A file whose cells or rows need more memory than the reader may have is refused, not a crash. */

@@ -12,7 +12,7 @@ import { detectColumns, normaliseHeading } from './columns.js';
 import { csvRecords } from './csv.js';
 import { checkWorkbook } from './limits.js';
 import { type RawRecord, reject, rowReader } from './row-reader.js';
-import { firstBytes, sniffDelimiter, sniffEncoding, sniffNewline } from './sniff.js';
+import { firstBytes, isWorkbook, sniffDelimiter, sniffEncoding, sniffNewline } from './sniff.js';
 import { xlsxRecords } from './xlsx.js';
 
 /**
@@ -47,7 +47,7 @@ export async function openSpendFile(
   if (head.length === 0) throw new InputError('The file is empty', [], file);
   let source: Pick<SpendLayout, 'format' | 'encoding' | 'delimiter' | 'sheet'>;
   let records: AsyncGenerator<RawRecord[]>;
-  if (head.subarray(0, 4).equals(Buffer.from('PK\x03\x04'))) {
+  if (isWorkbook(head)) {
     await checkWorkbook(path, file);
     const sheet = await xlsxRecords(path, file, options.sheet);
     source = { format: 'xlsx', sheet: sheet.name };

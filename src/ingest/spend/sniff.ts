@@ -14,6 +14,11 @@ export function sniffNewline(sample: string): CsvNewline {
   return sample.includes('\r') && !sample.includes('\n') ? '\r' : '\n';
 }
 
+/** A workbook (XLSX) is a zip archive, whatever its name says. */
+export function isWorkbook(head: Buffer): boolean {
+  return head.subarray(0, 4).equals(Buffer.from('PK\x03\x04'));
+}
+
 export async function firstBytes(path: string): Promise<Buffer> {
   const handle = await open(path, 'r');
   try {

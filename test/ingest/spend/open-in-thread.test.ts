@@ -8,7 +8,7 @@ import { InputError } from '../../../src/domain/errors.js';
 import { ColumnChoiceError, type SpendItem } from '../../../src/domain/spend.js';
 import { BatchPacker, BatchUnpacker } from '../../../src/ingest/spend/batch-transfer.js';
 import { openSpendFile, type ReadOptions } from '../../../src/ingest/spend/read.js';
-import { openSpendFileInWorker } from '../../../src/ingest/spend/open-in-thread.js';
+import { openSpendFileHere, openSpendFileInWorker } from '../../../src/ingest/spend/open-in-thread.js';
 import { needsSharedData, sharedData } from '../../helpers/databases.js';
 
 const work = mkdtempSync(join(tmpdir(), 'pathfinder-spend-worker-'));
@@ -129,6 +129,39 @@ test('a reader read to the end, refused, or closed unread leaves no worker runni
   assert.equal(workers(), before);
 
   await assert.rejects(openSpendFileInWorker(file('no-header.csv', 'a,b\n1,2\n')), InputError);
+  assert.equal(workers(), before);
+});
+
+test("a command's reader reads a CSV on its own thread and a workbook on a worker", async () => {
+  const workers = () => process.getActiveResourcesInfo().filter((r) => r === 'MessagePort').length;
+  const before = workers();
+  const rows = Array.from({ length: 20_000 }, (_, i) => `02/04/2024,Supplier ${i % 7},${i}.50`).join('\n');
+  const path = file('here.csv', `Date,Supplier,Amount\n${rows}\n`);
+  const here = await openSpendFileHere(path);
+  assert.equal(workers(), before, 'no worker for a CSV');
+  const items: SpendItem[] = [];
+  for await (const batch of here.batches) items.push(...batch);
+  await here.close();
+  const { worker } = await bothWays(path);
+  assert.deepEqual({ layout: here.layout, items }, worker);
+
+  // Closed part-way, twice: the file is let go and nothing more is read.
+  const partWay = await openSpendFileHere(path);
+  await partWay.batches.next();
+  await partWay.close();
+  await partWay.close();
+  assert.equal((await partWay.batches.next()).done, true);
+
+  const workbook = new ExcelJS.Workbook();
+  workbook.addWorksheet('Payments').addRows([
+    ['Date', 'Supplier', 'Amount'],
+    [new Date(Date.UTC(2024, 3, 1)), 'Acme Ltd', 100],
+  ]);
+  const xlsx = join(work, 'here.xlsx');
+  await workbook.xlsx.writeFile(xlsx);
+  const book = await openSpendFileHere(xlsx);
+  assert.equal(workers(), before + 1, 'a workbook is unzipped on a worker');
+  await book.close();
   assert.equal(workers(), before);
 });
 
