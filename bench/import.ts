@@ -92,6 +92,8 @@ if (values.phase) {
         console.log(
           `${label.padEnd(40)}\tfailed: ${(run.stderr || run.stdout).trim().split('\n').slice(-3).join(' ')}`,
         );
+        // The other phases still run and print; the run as a whole fails, so CI's small mode sees it.
+        process.exitCode = 1;
         continue;
       }
       const r = JSON.parse(last) as { rows: number; seconds: number; loadSeconds: number; peakMb: number };
