@@ -39,10 +39,19 @@ export async function* csvRecords(
       return problem ? { row, error: problem } : { row, cells };
     });
   };
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
-    yield records(decoder.decode(chunk as Buffer, { stream: true }), false);
+  // 64 kB reads: decoding a megabyte at a time had ICU allocate 6 MB beside it per read, and a
+  // million-row import took 28–30 s rather than 22 s.
+  let unread = '';
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 16 })) {
+    unread += decoder.decode(chunk as Buffer, { stream: true });
+    // A record held open is parsed again from its start with every read: waiting for as much new
+    // text as is held (up to a megabyte) keeps a long one from costing time by the square of its length.
+    if (unread.length >= Math.min(partial.length, 1 << 20)) {
+      yield records(unread, false);
+      unread = '';
+    }
   }
-  yield records(decoder.decode(), true);
+  yield records(unread + decoder.decode(), true);
 }
 
 /**
