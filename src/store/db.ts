@@ -65,7 +65,12 @@ async function openPGlite(dataDir: string | undefined, purpose: string, here: bo
       dataDir,
       // PostgreSQL's own 128 MB buffer pool sits inside PGlite's memory; the files are cached by the
       // operating system anyway. 32 MB: a restart's peak 376 → 254 MB, a million-row import as fast.
-      startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'],
+      // WebAssembly memory never shrinks, and an index build sorts in up to maintenance_work_mem: after
+      // a million-row import's index builds PGlite held 45 MB more with the default 64 MB, 22 MB more with 16.
+      startParams: [
+        ...PGlite.defaultStartParams,
+        ...['-c', 'shared_buffers=32MB', '-c', 'maintenance_work_mem=16MB'],
+      ],
     });
   } catch (error) {
     lock?.release();
