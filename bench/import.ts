@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DUCKDB_DIR, ensureDuckDb } from './duckdb.js';
 import { generateSpendFile } from './generate-spend.js';
-import { HEAP, peakMbOf } from './processes.js';
+import { LAUNCH, peakMbOf } from './processes.js';
 
 const { values } = parseArgs({
   options: {
@@ -71,12 +71,13 @@ if (values.phase) {
     let duck = 0;
     const goals: string[] = [];
     for (const [phase, label] of phases) {
+      const pathfinders = phase.startsWith('pglite') || phase.startsWith('postgres');
       const run = spawnSync(
         process.execPath,
         [
-          // Pathfinder's phases run with the heap sizes the pathfinder command sets; the floors, holding
-          // a million rows ready to store, with Node's own.
-          ...(phase.startsWith('pglite') || phase.startsWith('postgres') ? HEAP : []),
+          // Pathfinder's phases run as the pathfinder command starts Node; the floors, holding a million
+          // rows ready to store, with Node's own heap sizes.
+          ...(pathfinders ? LAUNCH.flags : []),
           '--import',
           'tsx',
           join(import.meta.dirname, 'import.ts'),
@@ -90,6 +91,7 @@ if (values.phase) {
         {
           encoding: 'utf8',
           maxBuffer: 1 << 24,
+          env: { ...process.env, ...(pathfinders ? LAUNCH.env : {}) },
         },
       );
       const last = run.stdout.trim().split('\n').pop() ?? '';
@@ -150,7 +152,7 @@ if (values.phase) {
 }
 
 /**
- * A command as a person runs it, built as `npm start` builds it, with its heap limits; its peak is
+ * A command as a person runs it, built as `npm start` builds it, started as it starts Node; its peak is
  * read from /proc as it runs (the high-water mark only rises, so the last reading is the peak but for
  * the moment it exits).
  */
@@ -158,7 +160,9 @@ async function compiled(args: string[]) {
   const build = spawnSync('npm', ['run', 'build:if-changed', '--silent'], { cwd: root, encoding: 'utf8' });
   if (build.status !== 0) throw new Error(`the build failed:\n${build.stdout}${build.stderr}`);
   const started = performance.now();
-  const child = spawn(process.execPath, [...HEAP, join(root, 'dist', 'cli', 'main.js'), ...args]);
+  const child = spawn(process.execPath, [...LAUNCH.flags, join(root, 'dist', 'cli', 'main.js'), ...args], {
+    env: { ...process.env, ...LAUNCH.env },
+  });
   let peakMb = 0;
   const reading = setInterval(() => {
     try {

@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { HEAP, peakMbOf } from './processes.js';
+import { LAUNCH, peakMbOf } from './processes.js';
 
 const { values } = parseArgs({ options: { source: { type: 'boolean', default: false } } });
 const root = join(import.meta.dirname, '..');
@@ -63,7 +63,7 @@ try {
   const server = values.source
     ? ['--import', 'tsx', join(root, 'src', 'cli', 'main.ts'), 'serve']
     : [join(root, 'dist', 'cli', 'main.js'), 'serve'];
-  const env = { PATHFINDER_DATA_DIR: dataDir, PORT: '0', DATABASE_URL: '' };
+  const env = { ...LAUNCH.env, PATHFINDER_DATA_DIR: dataDir, PORT: '0', DATABASE_URL: '' };
   const running = /running at (http:\/\/[^\s]+)/;
   console.log(['step'.padEnd(48), 'seconds', 'peak MB'].join('\t'));
   const row = (step: string, s: number, mb?: number) =>
@@ -83,10 +83,10 @@ try {
   if (!values.source) rmSync(join(root, 'dist'), { recursive: true, force: true });
   const build = values.source ? 0 : seconds('npm', ['run', 'build', '--silent']);
   if (!values.source) row('build (npm start after a change)', build);
-  const first = await untilAnswering([...HEAP, ...server], env, running);
+  const first = await untilAnswering([...LAUNCH.flags, ...server], env, running);
   row('first start: new database, migrated, demo loaded', first.seconds, first.peakMb);
   const check = values.source ? 0 : seconds('npm', ['run', 'build:if-changed', '--silent']);
-  const again = await untilAnswering([...HEAP, ...server], env, running);
+  const again = await untilAnswering([...LAUNCH.flags, ...server], env, running);
   row('restart (nothing to build)', check + again.seconds, again.peakMb);
   console.log(
     `goals: fresh start ${(build + first.seconds).toFixed(1)} s after npm ci (goal < 60), ` +
