@@ -62,7 +62,7 @@ export async function* csvRecords(
 function checkHeldOpen(partial: string, opened: number, file: string) {
   const breaks = lineBreaks([partial]);
   // An even count of quotes: none is open, so the text is one line that never ends.
-  const quoteOpen = (partial.match(/"/g)?.length ?? 0) % 2 === 1;
+  const quoteOpen = occurrences(partial, /"/g) % 2 === 1;
   if (!breaks && !quoteOpen && partial.length > LIMITS.lineChars)
     throw new InputError(
       `Row ${opened} runs on for more than ${formatted(LIMITS.lineChars)} characters without a line break: this is not a table of payments`,
@@ -81,11 +81,11 @@ function checkHeldOpen(partial: string, opened: number, file: string) {
 /** `atEnd`: the file ended inside the quote, so the lines counted are all it swallowed. */
 function quoteLeftOpen(row: number, swallowed: number, file: string, atEnd: boolean): InputError {
   const lines = swallowed === 1 ? 'line' : 'lines';
-  const what = atEnd
-    ? `the ${formatted(swallowed)} ${lines} after it ${swallowed === 1 ? 'is' : 'are'}`
-    : swallowed
-      ? `the rest of the file (${formatted(swallowed)} ${lines} and more) is`
-      : 'the rest of the file is';
+  const what = !swallowed
+    ? 'the rest of the file is'
+    : atEnd
+      ? `the ${formatted(swallowed)} ${lines} after it ${swallowed === 1 ? 'is' : 'are'}`
+      : `the rest of the file (${formatted(swallowed)} ${lines} and more) is`;
   return new InputError(
     `A quote opened in row ${row} is never closed, so ${what} read as one value`,
     [
@@ -100,8 +100,17 @@ function quoteLeftOpen(row: number, swallowed: number, file: string, atEnd: bool
 }
 
 function lineBreaks(cells: string[]): number {
-  // Trimmed first: a row's last value keeps the \r of a CRLF line end (see sniffNewline).
-  return cells.reduce((n, c) => n + (c.trimEnd().match(/\r\n|\n|\r/g)?.length ?? 0), 0);
+  // Less one at the end: a row's last value keeps the \r of a CRLF line end (see sniffNewline).
+  const breaks = /\r\n|\n|\r/g;
+  return cells.reduce((n, c) => n + occurrences(c, breaks) - (/(\r\n|\n|\r)$/.test(c) ? 1 : 0), 0);
+}
+
+/** Counted one at a time: held text may be millions of quotes or lines, too many to list at once. */
+function occurrences(text: string, pattern: RegExp): number {
+  let n = 0;
+  pattern.lastIndex = 0;
+  while (pattern.exec(text)) n++;
+  return n;
 }
 
 /**

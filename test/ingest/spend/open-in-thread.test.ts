@@ -109,6 +109,20 @@ test('a worker refuses a file with the same errors, found early or late', async 
   assert.ok(open instanceof InputError);
   assert.match(open.message, /A quote opened in row \d+ is never closed/);
   assert.equal(open.problems[0]?.row, 20_002);
+
+  // Held open by millions of escaped quotes, too many to list within the reader's memory.
+  const quotes = await refusal(
+    file('quotes.csv', `Date,Supplier,Amount\n01/04/2024,"Never closed ${'""'.repeat(17_000_000)}`),
+  );
+  assert.ok(quotes instanceof InputError);
+  assert.match(quotes.message, /A quote opened in row 2 is never closed, so the rest of the file is read/);
+
+  // Swallowing blank lines: each is a line swallowed, though only white space.
+  const blank = await refusal(
+    file('blank.csv', `Date,Supplier,Amount\n01/04/2024,"Never closed${'\n'.repeat(41)}`),
+  );
+  assert.ok(blank instanceof InputError);
+  assert.match(blank.message, /A quote opened in row 2 is never closed, so the 40 lines after it are read/);
 });
 
 test('a reader read to the end, refused, or closed unread leaves no worker running', async () => {
