@@ -12,7 +12,7 @@ import { detectColumns, normaliseHeading } from './columns.js';
 import { csvRecords } from './csv.js';
 import { checkWorkbook } from './limits.js';
 import { type RawRecord, reject, rowReader } from './row-reader.js';
-import { firstBytes, isWorkbook, sniffDelimiter, sniffEncoding, sniffNewline } from './sniff.js';
+import { firstBytes, isWorkbook, sniffDelimiter, sniffFileEncoding, sniffNewline } from './sniff.js';
 import { xlsxRecords } from './xlsx.js';
 
 /**
@@ -53,7 +53,7 @@ export async function openSpendFile(
     source = { format: 'xlsx', sheet: sheet.name };
     records = sheet.records;
   } else {
-    const encoding = sniffEncoding(head);
+    const encoding = await sniffFileEncoding(path, head);
     if (!encoding) throw new InputError('This is not a text file: it looks like a binary file', [], file);
     const sample = new TextDecoder(encoding).decode(head);
     const delimiter = sniffDelimiter(sample);

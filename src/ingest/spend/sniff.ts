@@ -1,10 +1,13 @@
 /** What kind of file this is, told from its first bytes: workbook or text, encoding, delimiter, line ends. */
+import { isAscii } from 'node:buffer';
+import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 
 const SNIFF_BYTES = 64 * 1024;
 const DELIMITERS = [',', ';', '\t', '|'];
 
 export type CsvNewline = '\n' | '\r';
+type TextEncoding = 'utf-8' | 'windows-1252' | 'utf-16le' | 'utf-16be';
 
 /**
  * Lines end at \n, so that files mixing \r\n and \n read whole (a \r left on a row's last value is
@@ -34,11 +37,26 @@ export async function firstBytes(path: string): Promise<Buffer> {
  * The text encoding of a file's first bytes: UTF-16 by its byte-order mark (as Excel's "Unicode text"
  * saves), UTF-8 where the bytes are valid as such, else Windows-1252; none for a binary file.
  */
-export function sniffEncoding(head: Buffer): 'utf-8' | 'windows-1252' | 'utf-16le' | 'utf-16be' | undefined {
+function sniffEncoding(head: Buffer): TextEncoding | undefined {
   if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
   if (head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
   if (head.includes(0)) return undefined;
   return isUtf8(head) ? 'utf-8' : 'windows-1252';
+}
+
+/**
+ * The text encoding of a whole file. Plain ASCII is the same in UTF-8 and Windows-1252, and a council's
+ * file may hold nothing else for thousands of rows before its first "£" or "é": where the first bytes
+ * are ASCII, the first others decide, or every such character would be read as U+FFFD, unseen.
+ */
+export async function sniffFileEncoding(path: string, head: Buffer): Promise<TextEncoding | undefined> {
+  const byHead = sniffEncoding(head);
+  if (byHead !== 'utf-8' || !isAscii(head)) return byHead;
+  // Every byte before this chunk was ASCII, so none of its characters began in the last one.
+  for await (const chunk of createReadStream(path, { start: head.length, highWaterMark: SNIFF_BYTES })) {
+    if (!isAscii(chunk as Buffer)) return isUtf8(chunk as Buffer) ? 'utf-8' : 'windows-1252';
+  }
+  return 'utf-8';
 }
 
 function isUtf8(bytes: Buffer): boolean {
