@@ -1,4 +1,7 @@
-/** What kind of file this is, told from its first bytes: workbook or text, encoding, delimiter, line ends. */
+/**
+ * What kind of file this is, told from its first bytes: workbook or text, encoding (from further in
+ * where those are plain ASCII), delimiter, line ends.
+ */
 import { isAscii } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
@@ -51,7 +54,8 @@ function sniffEncoding(head: Buffer): TextEncoding | undefined {
  */
 export async function sniffFileEncoding(path: string, head: Buffer): Promise<TextEncoding | undefined> {
   const byHead = sniffEncoding(head);
-  if (byHead !== 'utf-8' || !isAscii(head)) return byHead;
+  // A head shorter than the sample is the whole file: nothing further to look at.
+  if (byHead !== 'utf-8' || !isAscii(head) || head.length < SNIFF_BYTES) return byHead;
   // Every byte before this chunk was ASCII, so none of its characters began in the last one.
   for await (const chunk of createReadStream(path, { start: head.length, highWaterMark: SNIFF_BYTES })) {
     if (!isAscii(chunk as Buffer)) return isUtf8(chunk as Buffer) ? 'utf-8' : 'windows-1252';
