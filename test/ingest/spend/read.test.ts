@@ -167,12 +167,13 @@ test('finds the header below title rows, in Windows-1252 with semicolons, and ig
 });
 
 test('a file plain ASCII for its first 64 kB is read in the encoding its later characters show', async () => {
-  const plain = Array.from({ length: 2_000 }, (_, i) => `01/04/2024,Supplier ${i} Limited,${i}.00`);
+  const plain = Array.from({ length: 2_000 }, (_, i) => `01/04/2024,Supplier ${i} Limited,Repairs,${i}.00`);
   const content = ['Date,Supplier,Purpose,Amount', ...plain, '02/04/2024,Café Crème Ltd,£500 deposit,500.00'];
   for (const encoding of ['latin1', 'utf8'] as const) {
     const path = file(`late-${encoding}.csv`, Buffer.from(content.join('\r\n'), encoding));
-    const { layout, payments } = await readAll(path);
+    const { layout, payments, rejected } = await readAll(path);
     assert.equal(layout.encoding, encoding === 'latin1' ? 'windows-1252' : 'utf-8');
+    assert.deepEqual([payments.length, rejected], [2_001, []]);
     const last = payments.at(-1);
     assert.deepEqual(
       [last?.row, last?.supplierName, last?.purpose],
